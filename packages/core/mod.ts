@@ -1,0 +1,7 @@
+export * from "./src/Collection.ts";
+export * from "./src/DiscoveryError.ts";
+export * from "./src/Pagination.ts";
+export * from "./src/Credentials.ts";
+export * from "./src/SignatureToken.ts";
+export * from "./src/DiscoveryApi.ts";
+export * from "./src/RequestValidation.ts";

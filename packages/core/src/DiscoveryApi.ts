@@ -1,0 +1,158 @@
+/**
+ * The HttpApi contract of Mode's Discovery API: endpoints, parameters,
+ * security, errors and statuses. The server (apps/edge) implements it with
+ * `HttpApiBuilder`; clients are derived from it.
+ *
+ * @module
+ */
+import { Context, Schema } from "effect";
+import {
+  HttpApi,
+  HttpApiEndpoint,
+  HttpApiGroup,
+  HttpApiMiddleware,
+  HttpApiSecurity,
+  OpenApi,
+} from "effect/http-api";
+import { BadRequest, NotFound, RateLimited, ServerError, Unauthorized } from "./DiscoveryError.ts";
+import { CollectionsPage, PageRequestFromQuery } from "./Pagination.ts";
+import { SignatureToken, SignatureTokenRequest } from "./SignatureToken.ts";
+
+/**
+ * A workspace (organization) username as it appears in the path: 1 to 100
+ * letters, digits, `_`, `-` or `.`.
+ */
+export const WorkspaceName = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9_.-]{1,100}$/, {
+    message:
+      "workspace must be 1 to 100 letters, digits, '_', '-' or '.' (the workspace's username)",
+  }),
+).annotate({ description: "The workspace (organization) username.", examples: ["modeanalytics"] });
+
+/**
+ * Who a valid signature token speaks for. Provided to handlers by the
+ * {@link SignatureAuth} middleware.
+ */
+export class SignaturePrincipal extends Context.Service<SignaturePrincipal, {
+  /** The workspace the token belongs to. */
+  readonly workspace: string;
+  /** The token's public identifier (never a secret). */
+  readonly token: string;
+}>()("mode-discovery/SignaturePrincipal") {}
+
+/**
+ * Who valid admin API credentials speak for. Provided to handlers by the
+ * {@link AdminAuth} middleware.
+ */
+export class AdminPrincipal extends Context.Service<AdminPrincipal, {
+  /** The workspace whose admin the API key belongs to. */
+  readonly workspace: string;
+  /** The id of the admin user the key belongs to. */
+  readonly userId: number;
+}>()("mode-discovery/AdminPrincipal") {}
+
+/**
+ * Bearer authentication with a signature token:
+ * `Authorization: Bearer base64(token:access_key:access_secret)`.
+ *
+ * **Details**
+ *
+ * Missing, malformed, wrong or expired credentials fail with 401
+ * `unauthorized`; credentials of another workspace with 404 `not_found`.
+ */
+export class SignatureAuth extends HttpApiMiddleware.Service<SignatureAuth, {
+  provides: SignaturePrincipal;
+}>()("mode-discovery/SignatureAuth", {
+  error: [Unauthorized, NotFound, RateLimited],
+  security: { bearer: HttpApiSecurity.bearer },
+}) {}
+
+/**
+ * HTTP Basic authentication with a workspace admin's API key and secret.
+ */
+export class AdminAuth extends HttpApiMiddleware.Service<AdminAuth, {
+  provides: AdminPrincipal;
+}>()("mode-discovery/AdminAuth", {
+  error: [Unauthorized, NotFound],
+  security: { basic: HttpApiSecurity.basic },
+}) {}
+
+/**
+ * Turns a request that fails decoding (query, path or body) into a 400
+ * `bad_request` whose message names the parameter or field.
+ */
+export class RequestValidation extends HttpApiMiddleware.Service<RequestValidation>()(
+  "mode-discovery/RequestValidation",
+  { error: BadRequest },
+) {}
+
+/**
+ * `GET /batch/:workspace/spaces`: one page of a workspace's collections.
+ */
+export const listSpaces = HttpApiEndpoint.get("listSpaces", "/batch/:workspace/spaces", {
+  params: { workspace: WorkspaceName },
+  query: PageRequestFromQuery.fields,
+  success: CollectionsPage,
+  error: [BadRequest, Unauthorized, NotFound, RateLimited, ServerError],
+})
+  .middleware(SignatureAuth)
+  .annotate(OpenApi.Summary, "List collections for a workspace")
+  .annotate(
+    OpenApi.Description,
+    "Returns a paginated list of all collections (spaces) of a workspace, in ascending id " +
+      "order. Follow `_links.next_page` or request `page=2..total_pages`. A page past the end " +
+      "answers 200 with an empty `spaces` array.",
+  );
+
+/**
+ * `POST /batch/:workspace/signature_tokens`: creates a signature token, with
+ * an admin API key and secret as HTTP Basic credentials.
+ */
+export const createSignatureToken = HttpApiEndpoint.post(
+  "createSignatureToken",
+  "/batch/:workspace/signature_tokens",
+  {
+    params: { workspace: WorkspaceName },
+    payload: SignatureTokenRequest,
+    success: SignatureToken,
+    error: [BadRequest, Unauthorized, NotFound, ServerError],
+  },
+)
+  .middleware(AdminAuth)
+  .annotate(OpenApi.Summary, "Create a signature token")
+  .annotate(
+    OpenApi.Description,
+    "Creates a read-only signature token for the batch API. Authenticate with HTTP Basic " +
+      "auth: a workspace admin's API key as the user and API secret as the password. The " +
+      "response is the only time the access_secret is shown.",
+  );
+
+/**
+ * The `batch` group: the Discovery API's endpoints.
+ */
+export class BatchGroup extends HttpApiGroup.make("batch")
+  .add(listSpaces)
+  .add(createSignatureToken)
+  .annotate(OpenApi.Description, "Mode's read-only batch Discovery API.") {}
+
+/**
+ * The Discovery API contract, for `HttpApiBuilder` (server),
+ * `HttpApiClient` and `OpenApi.fromApi`.
+ *
+ * @example
+ * ```ts
+ * import { OpenApi } from "effect/http-api";
+ * import { DiscoveryApi } from "@mode-discovery/core";
+ * const spec = OpenApi.fromApi(DiscoveryApi);
+ * ```
+ */
+export class DiscoveryApi extends HttpApi.make("mode-discovery")
+  .add(BatchGroup)
+  .middleware(RequestValidation)
+  .annotate(OpenApi.Title, "Mode Discovery API")
+  .annotate(OpenApi.Version, "1.0.0")
+  .annotate(
+    OpenApi.Description,
+    "Mode's read-only batch Discovery API: list a workspace's collections (spaces) with " +
+      "page/per_page pagination and `_links`. Errors are `{id, message}`.",
+  ) {}
