@@ -5,3 +5,4 @@ export * from "./src/Credentials.ts";
 export * from "./src/SignatureToken.ts";
 export * from "./src/DiscoveryApi.ts";
 export * from "./src/RequestValidation.ts";
+export * from "./src/DiscoveryClient.ts";
