@@ -1,3 +1,19 @@
+/**
+ * @mode-discovery/core: the contract of Mode's Discovery API and the client
+ * that speaks it. Effect Schema models (collections, pagination, links,
+ * errors, signature tokens), the HttpApi definition of the endpoints, and
+ * Effect services for credentials and listing. No runtime-specific code.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect";
+ * import { CollectionsPage } from "@mode-discovery/core";
+ * declare const body: unknown;
+ * const page = Schema.decodeUnknownSync(CollectionsPage)(body);
+ * ```
+ *
+ * @module
+ */
 export * from "./src/Collection.ts";
 export * from "./src/DiscoveryError.ts";
 export * from "./src/Pagination.ts";

@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { Config, Context, Effect, Layer, Redacted, Schema, SchemaGetter, SchemaIssue } from "effect";
+import {
+  Config,
+  Context,
+  Effect,
+  Layer,
+  Redacted,
+  Schema,
+  SchemaGetter,
+  SchemaIssue,
+} from "effect";
 
 /**
  * The three parts of a signature token that authenticate a request, each
@@ -24,11 +33,12 @@ import { Config, Context, Effect, Layer, Redacted, Schema, SchemaGetter, SchemaI
  * String(creds); // no "s" in it
  * ```
  */
-export class SignatureCredentials extends Schema.Class<SignatureCredentials>("SignatureCredentials")({
-  token: Schema.Redacted(Schema.String),
-  accessKey: Schema.Redacted(Schema.String),
-  accessSecret: Schema.Redacted(Schema.String),
-}) {
+export class SignatureCredentials
+  extends Schema.Class<SignatureCredentials>("SignatureCredentials")({
+    token: Schema.Redacted(Schema.String),
+    accessKey: Schema.Redacted(Schema.String),
+    accessSecret: Schema.Redacted(Schema.String),
+  }) {
   /** Builds credentials from plain strings (each wrapped in `Redacted`). */
   static fromStrings(parts: {
     readonly token: string;
@@ -127,15 +137,23 @@ export const bearerRejectionMessage: Record<BearerRejection, string> = {
 export const parseBearer = (
   header: string | null | undefined,
 ):
-  | { readonly _tag: "Parsed"; readonly token: string; readonly accessKey: string; readonly accessSecret: string }
+  | {
+    readonly _tag: "Parsed";
+    readonly token: string;
+    readonly accessKey: string;
+    readonly accessSecret: string;
+  }
   | { readonly _tag: "Rejected"; readonly reason: BearerRejection } => {
   if (header === null || header === undefined || header.trim() === "") {
     return { _tag: "Rejected", reason: "missing" };
   }
-  const match = /^Bearer[ ]+(\S*)\s*$/i.exec(header.trim());
-  if (match === null) return { _tag: "Rejected", reason: "scheme" };
-  const text = base64Decode(match[1]);
-  if (text === undefined || match[1] === "") return { _tag: "Rejected", reason: "base64" };
+  const trimmed = header.trim();
+  const space = trimmed.search(/\s/);
+  const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
+  if (scheme.toLowerCase() !== "bearer") return { _tag: "Rejected", reason: "scheme" };
+  const value = space < 0 ? "" : trimmed.slice(space).trim();
+  const text = value === "" ? undefined : base64Decode(value);
+  if (text === undefined) return { _tag: "Rejected", reason: "base64" };
   const first = text.indexOf(":");
   const second = first < 0 ? -1 : text.indexOf(":", first + 1);
   if (second < 0) return { _tag: "Rejected", reason: "parts" };
@@ -203,7 +221,9 @@ export class AdminCredentials extends Schema.Class<AdminCredentials>("AdminCrede
   apiSecret: Schema.Redacted(Schema.String),
 }) {
   /** Builds admin credentials from plain strings (each wrapped in `Redacted`). */
-  static fromStrings(parts: { readonly apiKey: string; readonly apiSecret: string }): AdminCredentials {
+  static fromStrings(
+    parts: { readonly apiKey: string; readonly apiSecret: string },
+  ): AdminCredentials {
     return new AdminCredentials({
       apiKey: Redacted.make(parts.apiKey, { label: "api_key" }),
       apiSecret: Redacted.make(parts.apiSecret, { label: "api_secret" }),

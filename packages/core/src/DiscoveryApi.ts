@@ -23,9 +23,9 @@ import { SignatureToken, SignatureTokenRequest } from "./SignatureToken.ts";
  * letters, digits, `_`, `-` or `.`.
  */
 export const WorkspaceName = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9_.-]{1,100}$/, {
+  Schema.isPattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/, {
     message:
-      "workspace must be 1 to 100 letters, digits, '_', '-' or '.' (the workspace's username)",
+      "workspace must be 1 to 100 letters, digits, '_', '-' or '.', not starting with '-' or '.' (the workspace's username)",
   }),
 ).annotate({ description: "The workspace (organization) username.", examples: ["modeanalytics"] });
 

@@ -109,7 +109,8 @@ export const PerPage = Schema.Int.check(
     message: `per_page must be an integer from 1 to ${MAX_PER_PAGE}`,
   }),
 ).annotate({
-  description: `The number of collections per page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).`,
+  description:
+    `The number of collections per page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).`,
   examples: [100],
 });
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Effect, Layer, SchemaIssue } from "effect";
+import { Effect, type Layer, SchemaIssue } from "effect";
 import { HttpServerRequest } from "effect/http";
 import { HttpApiMiddleware } from "effect/http-api";
 import type { HttpApiSchemaError } from "effect/http-api/HttpApiError";
@@ -45,7 +45,9 @@ export const invalidParameterMessage = (
       .trim();
   }
   const value = given[0] ?? "";
-  return `Invalid query parameter ${name}: got ${value === "" ? "an empty value" : quote(value)}. ${help}`
+  return `Invalid query parameter ${name}: got ${
+    value === "" ? "an empty value" : quote(value)
+  }. ${help}`
     .trim();
 };
 
@@ -98,8 +100,11 @@ export const badRequestFromSchemaError = (
  * 400 `bad_request` with a message naming the parameter or field.
  */
 export const RequestValidationLayer: Layer.Layer<RequestValidation> = HttpApiMiddleware
-  .layerSchemaErrorTransform(RequestValidation, (error) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-      const url = new URL(request.url, "http://localhost");
-      return Effect.fail(badRequestFromSchemaError(error, url.searchParams));
-    }));
+  .layerSchemaErrorTransform(
+    RequestValidation,
+    (error) =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        const url = new URL(request.url, "http://localhost");
+        return Effect.fail(badRequestFromSchemaError(error, url.searchParams));
+      }),
+  );

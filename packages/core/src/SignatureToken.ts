@@ -13,6 +13,8 @@ export const AUTHENTICATION_FOR = "batch-api";
 /** The only `authorization_type` Mode accepts. */
 export const AUTHORIZATION_TYPE = "read-only";
 
+const AUTH_SCOPE_KEYS: ReadonlyArray<string> = ["authentication_for", "authorization_type"];
+
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -33,10 +35,16 @@ export const IsoTimestamp = Schema.String.check(
  * `auth_scope`: exactly `{ authentication_for: "batch-api",
  * authorization_type: "read-only" }`; any other key or value is refused.
  */
-export const AuthScope = Schema.Struct({
-  authentication_for: Schema.String,
-  authorization_type: Schema.String,
-}).pipe(
+export const AuthScope = Schema.Record(Schema.String, Schema.Unknown).check(
+  Schema.makeFilter((scope: Record<string, unknown>) => {
+    const extra = Object.keys(scope).filter((key) => !AUTH_SCOPE_KEYS.includes(key));
+    return extra.length === 0
+      ? undefined
+      : `auth_scope accepts only authentication_for and authorization_type; remove ${
+        extra.map((k) => JSON.stringify(k)).join(", ")
+      }`;
+  }),
+).pipe(
   Schema.decodeTo(
     Schema.Struct({
       authentication_for: Schema.Literal(AUTHENTICATION_FOR),
