@@ -4,15 +4,47 @@
  *
  * @module
  */
-import { Context, type Effect, type Stream } from "effect";
-import type { AdminCredentials } from "./Credentials.ts";
+import {
+  Config,
+  Context,
+  Effect,
+  Layer,
+  Option,
+  type Redacted,
+  Schema,
+  SchemaIssue,
+  Stream,
+} from "effect";
+import { HttpClient } from "effect/http";
+import { type AdminCredentials, Credentials, type SignatureCredentials } from "./Credentials.ts";
 import type { Collection } from "./Collection.ts";
-import type { DiscoveryError } from "./DiscoveryError.ts";
-import type { CollectionsPage } from "./Pagination.ts";
-import type { SignatureToken } from "./SignatureToken.ts";
+import { createSignatureToken } from "./DiscoveryApi.ts";
+import { BadRequest, type DiscoveryError, Unauthorized } from "./DiscoveryError.ts";
+import { CollectionsPage, DEFAULT_PER_PAGE, pageHref } from "./Pagination.ts";
+import { SignatureToken } from "./SignatureToken.ts";
+import { makeDecoder } from "./_fastDecode.ts";
+import { resolveLink } from "./_links.ts";
+import { makeRequester, type Requester } from "./_request.ts";
+import {
+  baseUrlProblem,
+  describeUrl,
+  PRODUCTION_BASE_URL,
+  resolveSettings,
+  type Settings,
+} from "./_settings.ts";
+import {
+  checkConcurrency,
+  checkMaxPages,
+  checkPage,
+  checkPerPage,
+  checkStrategy,
+  checkWorkspace,
+  signatureTokenBody,
+} from "./_validate.ts";
+import { walk } from "./_walk.ts";
 
 /** Mode's production base URL, the default of {@link ClientOptions.baseUrl}. */
-export const DEFAULT_BASE_URL = "https://app.mode.com";
+export const DEFAULT_BASE_URL: string = PRODUCTION_BASE_URL;
 
 /**
  * Settings of a {@link DiscoveryClient}. Every field has a sensible default.
@@ -167,6 +199,176 @@ export interface DiscoveryClientShape {
   };
 }
 
+/** Options of {@link DiscoveryClient.make}: {@link ClientOptions} and the credentials to send. */
+export interface MakeOptions extends ClientOptions {
+  /**
+   * The signature token credentials sent with `collections.page` and
+   * `collections.list`. Without them those calls fail with `Unauthorized`
+   * (nothing is sent); `signatureTokens.create` needs only the admin
+   * credentials it is given.
+   */
+  readonly credentials?: SignatureCredentials | undefined;
+}
+
+// Page values are not secret: errors may quote them. Token values are: they may not.
+const decodePage = makeDecoder(CollectionsPage, { reportInput: true });
+const decodeToken = makeDecoder(SignatureToken);
+
+const missingCredentials = (): Unauthorized =>
+  new Unauthorized({
+    id: "unauthorized",
+    message:
+      "No signature token credentials were given, so nothing was sent. Set MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET to the token, access key and access secret of a signature token (a workspace admin can create one with signatureTokens.create), or pass credentials to DiscoveryClient.make.",
+  });
+
+const emptySummary = (stoppedBecause: ListSummary["stoppedBecause"]): ListSummary => ({
+  pagesFetched: 0,
+  collectionsEmitted: 0,
+  duplicatesDropped: 0,
+  totalsDrifted: false,
+  initialTotalCount: undefined,
+  finalTotalCount: undefined,
+  retries: 0,
+  stoppedBecause,
+  elapsedMs: 0,
+});
+
+/** An absolute URL under the base URL (keeping any path prefix it has). */
+const apiUrl = (settings: Settings, pathAndQuery: string): URL => {
+  const prefix = settings.baseUrl.pathname.replace(/\/+$/, "");
+  return new URL(`${prefix}${pathAndQuery}`, settings.baseUrl.origin);
+};
+
+/** The path of `POST /batch/{workspace}/signature_tokens`, from core's endpoint. */
+const signatureTokensPath = (workspace: string): string =>
+  createSignatureToken.path.replace(":workspace", encodeURIComponent(workspace));
+
+const makeShape = (
+  client: HttpClient.HttpClient,
+  options: MakeOptions,
+): DiscoveryClientShape => {
+  const settings = resolveSettings(options);
+  if (settings instanceof BadRequest) {
+    return {
+      collections: {
+        page: () => Effect.fail(settings),
+        list: (list) =>
+          Stream.suspend(() => {
+            list.onSummary?.(emptySummary("failed"));
+            return Stream.fail(settings);
+          }),
+      },
+      signatureTokens: { create: () => Effect.fail(settings) },
+    };
+  }
+  const requester: Requester = makeRequester(client, settings, options.onRequest);
+  const authorization: Redacted.Redacted<string> | undefined = options.credentials?.authorization;
+
+  const page = (opts: PageOptions): Effect.Effect<CollectionsPage, DiscoveryError> =>
+    Effect.suspend(() => {
+      const workspace = checkWorkspace(opts.workspace);
+      if (workspace instanceof BadRequest) return Effect.fail(workspace);
+      const number = opts.page === undefined ? 1 : checkPage(opts.page);
+      if (number instanceof BadRequest) return Effect.fail(number);
+      const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
+      if (perPage instanceof BadRequest) return Effect.fail(perPage);
+      if (authorization === undefined) return Effect.fail(missingCredentials());
+      return requester.send({
+        method: "GET",
+        url: apiUrl(settings, pageHref(workspace, number, perPage)),
+        authorization,
+        kind: "page",
+        workspace,
+        page: number,
+        decode: decodePage,
+      });
+    });
+
+  const list = (opts: ListOptions): Stream.Stream<Collection, DiscoveryError> =>
+    Stream.suspend(() => {
+      const workspace = checkWorkspace(opts.workspace);
+      const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
+      const concurrency = checkConcurrency(opts.concurrency);
+      const maxPages = checkMaxPages(opts.maxPages);
+      const strategy = checkStrategy(opts.strategy);
+      const invalid = [workspace, perPage, concurrency, maxPages, strategy].find((
+        value,
+      ): value is BadRequest => value instanceof BadRequest);
+      const refused = invalid ?? (authorization === undefined ? missingCredentials() : undefined);
+      if (refused !== undefined || authorization === undefined) {
+        opts.onSummary?.(emptySummary("failed"));
+        return Stream.fail(refused ?? missingCredentials());
+      }
+      const ws = workspace as string;
+      const size = perPage as number;
+      return walk({
+        strategy: strategy as ListStrategy,
+        concurrency: concurrency as number,
+        maxPages: maxPages as number,
+        pageUrl: (n) => apiUrl(settings, pageHref(ws, n, size)),
+        resolveNext: (href) => resolveLink(href, settings.baseUrl),
+        fetchPage: (target, onRetry) =>
+          requester.send({
+            method: "GET",
+            url: target.url,
+            authorization,
+            kind: "page",
+            workspace: ws,
+            page: target.page,
+            decode: decodePage,
+            onRetry,
+          }),
+        onProgress: opts.onProgress,
+        onSummary: opts.onSummary,
+      });
+    });
+
+  const create = (
+    opts: CreateSignatureTokenOptions,
+  ): Effect.Effect<SignatureToken, DiscoveryError> =>
+    Effect.suspend(() => {
+      const workspace = checkWorkspace(opts.workspace);
+      if (workspace instanceof BadRequest) return Effect.fail(workspace);
+      const body = signatureTokenBody(opts.name, opts.expiresAt);
+      if (body instanceof BadRequest) return Effect.fail(body);
+      return requester.send({
+        method: "POST",
+        url: apiUrl(settings, signatureTokensPath(workspace)),
+        authorization: opts.admin.authorization,
+        body,
+        kind: "signature-token",
+        workspace,
+        decode: decodeToken,
+      });
+    });
+
+  return { collections: { page, list }, signatureTokens: { create } };
+};
+
+const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BASE_URL").pipe(
+  Config.option,
+  Config.mapEffect((value) => {
+    const text = Option.getOrUndefined(value)?.trim() ?? "";
+    if (text === "") return Effect.succeed(undefined);
+    const problem = baseUrlProblem(text);
+    if (problem === undefined) return Effect.succeed(text);
+    return Effect.fail(
+      new Config.ConfigError(
+        new Schema.SchemaError(
+          new SchemaIssue.Pointer(
+            ["MODE_BASE_URL"],
+            new SchemaIssue.InvalidValue({
+              message: `MODE_BASE_URL ${
+                describeUrl(text)
+              } is refused: ${problem}. Set it to a URL such as ${DEFAULT_BASE_URL} or http://127.0.0.1:8787, or unset it for ${DEFAULT_BASE_URL}.`,
+            }),
+          ),
+        ),
+      ),
+    );
+  }),
+);
+
 /**
  * The Discovery API client.
  *
@@ -177,12 +379,40 @@ export interface DiscoveryClientShape {
  *
  * **Details**
  *
- * `DiscoveryClient.layer(options)` needs an `HttpClient` (for example
- * `FetchHttpClient.layer`) and `Credentials`.
+ * - `DiscoveryClient.layer(options)` needs an `HttpClient` (for example
+ *   `FetchHttpClient.layer`) and `Credentials`; `DiscoveryClient.layerConfig`
+ *   also reads `MODE_BASE_URL`; `DiscoveryClient.make` builds the service
+ *   directly, with or without credentials.
+ * - Listing (`totals`, the default) reads page 1, then pages
+ *   2..total_pages with `concurrency` pages in flight (at most that many
+ *   pages held), emitted in page order. `links` follows `_links.next_page`
+ *   one page at a time. Either way it stops on the last page, an empty page,
+ *   a link already followed, or `maxPages` (then `PaginationError`
+ *   `page-cap`); emits each collection id once; and reports `onProgress`
+ *   per page and `onSummary` once at the end.
+ * - Retries (GET): 408, 429 (honouring `Retry-After`, seconds or HTTP date,
+ *   capped at `maxRetryAfterSeconds`), 500, 502, 503, 504, transport
+ *   failures, timeouts, and a 200 whose JSON is cut short; exponential
+ *   backoff with full jitter. 400, 401, 403, 404 are never retried, and
+ *   neither is a body that is not JSON (HTML) or JSON of the wrong shape
+ *   (`ResponseDecodeError` naming URL, page, status and field path). A retry
+ *   repeats only the failed page. After the last retry the error is the
+ *   typed error of the last failure (`RateLimited`, `ServerError` with its
+ *   status, `TransportError`, `TimeoutError`). `signatureTokens.create`
+ *   (POST, not safe to repeat) retries only 408 and 429.
+ * - Link and redirect safety: every href is resolved against the base URL;
+ *   one on another scheme, host or port fails with `PaginationError`
+ *   `cross-origin` and nothing is sent there. Redirects are followed only
+ *   within the base URL's origin (fetch's own following is turned off); a
+ *   redirect to another origin is refused the same way, so the
+ *   `Authorization` header never leaves the origin.
+ * - Interrupting `list` (or `page`) aborts the requests in flight.
+ * - Messages say what happened and what to do; no secret appears in an
+ *   error or a `RequestEvent`.
  *
  * @example
  * ```ts
- * import { Effect, Layer, Stream } from "effect";
+ * import { Effect, Stream } from "effect";
  * import { FetchHttpClient } from "effect/http";
  * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
  *
@@ -198,4 +428,101 @@ export interface DiscoveryClientShape {
  */
 export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryClientShape>()(
   "mode-discovery/DiscoveryClient",
-) {}
+) {
+  /**
+   * Builds the client over the `HttpClient` in context.
+   *
+   * **Details**
+   *
+   * Never fails: a bad option (say `timeoutMs: 0` or a base URL with a
+   * password in it) makes every call fail with a `BadRequest` naming it.
+   * Without `credentials`, `collections.page` and `collections.list` fail
+   * with `Unauthorized` saying to set `MODE_TOKEN`, `MODE_ACCESS_KEY` and
+   * `MODE_ACCESS_SECRET`; `signatureTokens.create` still works.
+   *
+   * @example
+   * ```ts
+   * import { Effect } from "effect";
+   * import { FetchHttpClient } from "effect/http";
+   * import { AdminCredentials, DiscoveryClient } from "@mode-discovery/core";
+   *
+   * const token = Effect.gen(function* () {
+   *   const client = yield* DiscoveryClient.make({ baseUrl: "http://127.0.0.1:8787" });
+   *   return yield* client.signatureTokens.create({
+   *     workspace: "acme",
+   *     admin: AdminCredentials.fromStrings({ apiKey: "key", apiSecret: "secret" }),
+   *     name: "nightly export",
+   *     expiresAt: "2027-01-01T00:00:00Z",
+   *   });
+   * }).pipe(Effect.provide(FetchHttpClient.layer));
+   * ```
+   */
+  static make(
+    options: MakeOptions = {},
+  ): Effect.Effect<DiscoveryClientShape, never, HttpClient.HttpClient> {
+    return Effect.map(
+      Effect.service(HttpClient.HttpClient),
+      (client) => makeShape(client, options),
+    );
+  }
+
+  /**
+   * The client as a layer, sending the `Credentials` in context.
+   *
+   * @example
+   * ```ts
+   * import { Layer } from "effect";
+   * import { FetchHttpClient } from "effect/http";
+   * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
+   *
+   * const live = DiscoveryClient.layer({ baseUrl: "http://127.0.0.1:8787", maxRetries: 3 }).pipe(
+   *   Layer.provide(Credentials.layer({ token: "t", accessKey: "k", accessSecret: "s" })),
+   *   Layer.provide(FetchHttpClient.layer),
+   * );
+   * ```
+   */
+  static layer(
+    options: ClientOptions = {},
+  ): Layer.Layer<DiscoveryClient, never, HttpClient.HttpClient | Credentials> {
+    return Layer.effect(
+      DiscoveryClient,
+      Effect.flatMap(
+        Effect.service(Credentials),
+        (credentials) => DiscoveryClient.make({ ...options, credentials }),
+      ),
+    );
+  }
+
+  /**
+   * `MODE_BASE_URL` as a `Config`: the base URL, or `undefined` when unset or
+   * empty. A value that is not an absolute http(s) URL without credentials,
+   * query or fragment fails with a `ConfigError` saying so.
+   */
+  static readonly baseUrlConfig: Config.Config<string | undefined> = baseUrlConfig;
+
+  /**
+   * {@link DiscoveryClient.layer} with the base URL read from `MODE_BASE_URL`
+   * (default {@link DEFAULT_BASE_URL}). An explicit `options.baseUrl` (say
+   * from a command-line flag) wins over the environment.
+   *
+   * @example
+   * ```ts
+   * import { Layer } from "effect";
+   * import { FetchHttpClient } from "effect/http";
+   * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
+   *
+   * const live = DiscoveryClient.layerConfig().pipe(
+   *   Layer.provide(Credentials.layerConfig),
+   *   Layer.provide(FetchHttpClient.layer),
+   * );
+   * ```
+   */
+  static layerConfig(
+    options: ClientOptions = {},
+  ): Layer.Layer<DiscoveryClient, Config.ConfigError, HttpClient.HttpClient | Credentials> {
+    return Layer.unwrap(Effect.map(
+      baseUrlConfig,
+      (fromEnv) => DiscoveryClient.layer({ ...options, baseUrl: options.baseUrl ?? fromEnv }),
+    ));
+  }
+}

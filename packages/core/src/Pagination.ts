@@ -281,9 +281,12 @@ export const parsePageHref = (
   }
   const match = /^\/batch\/([^/]+)\/spaces$/.exec(url.pathname);
   if (match === null) return undefined;
+  const page = url.searchParams.get("page");
+  const perPage = url.searchParams.get("per_page");
+  // Absent parameters are left out (not `undefined`) so that their defaults apply.
   const decoded = Schema.decodeUnknownOption(PageRequestFromQuery)({
-    page: url.searchParams.get("page") ?? undefined,
-    per_page: url.searchParams.get("per_page") ?? undefined,
+    ...(page === null ? {} : { page }),
+    ...(perPage === null ? {} : { per_page: perPage }),
   });
   if (decoded._tag === "None") return undefined;
   let workspace: string;

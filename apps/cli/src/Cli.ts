@@ -1,0 +1,400 @@
+/**
+ * The `mode-discovery` command tree (effect/cli) and the runner that turns
+ * a run into an exit code.
+ *
+ * **Details**
+ *
+ * This module loads only `effect`, `effect/cli` and small local modules;
+ * each command's implementation (the client, formatters, the server) is
+ * imported when that command runs, so `--help`, `--version` and
+ * `--completions` start fast.
+ *
+ * @module
+ */
+import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect";
+import {
+  CliConfig,
+  CliError,
+  CliOutput,
+  Command,
+  Flag,
+  GlobalFlag,
+  type HelpDoc,
+} from "effect/cli";
+import denoConfig from "../deno.json" with { type: "json" };
+import { CliIO, type CliIOShape } from "./CliIO.ts";
+import * as DenoCliServices from "./DenoCliServices.ts";
+import { colorAllowed, Diagnostics } from "./Diagnostics.ts";
+import { environmentVariables } from "./Environment.ts";
+import { type CommandFailed, describeFailure } from "./ErrorReport.ts";
+import { ExitCode, exitCodeTable } from "./ExitCode.ts";
+import type { SharedFlags } from "./Flags.ts";
+import { outputFormats } from "./OutputFormat.ts";
+import { StopSignal } from "./StopSignal.ts";
+
+/** The command's name, as installed. */
+export const CLI_NAME = "mode-discovery";
+
+/** The version printed by `--version` (from apps/cli/deno.json). */
+export const VERSION: string = denoConfig.version;
+
+const positiveInt = (name: string) =>
+  Flag.Int(name).pipe(
+    Flag.filter((n) => n >= 1, (n) => `--${name} must be a whole number of 1 or more, got ${n}`),
+  );
+
+const workspaceFlag = Flag.String("workspace").pipe(
+  Flag.withMetavar("NAME"),
+  Flag.withDescription("Workspace username (default: $MODE_WORKSPACE)"),
+  Flag.optional,
+);
+
+const root = Command.make(CLI_NAME).pipe(
+  Command.withSharedFlags({
+    baseUrl: Flag.String("base-url").pipe(
+      Flag.withMetavar("URL"),
+      Flag.withDescription("API base URL (default: $MODE_BASE_URL, else https://app.mode.com)"),
+      Flag.optional,
+    ),
+    credentialsFile: Flag.String("credentials-file").pipe(
+      Flag.withMetavar("FILE"),
+      Flag.withDescription(
+        "Signature token JSON (as printed by 'tokens create') instead of " +
+          "$MODE_TOKEN, $MODE_ACCESS_KEY and $MODE_ACCESS_SECRET",
+      ),
+      Flag.optional,
+    ),
+    maxRetries: Flag.Int("max-retries").pipe(
+      Flag.filter((n) => n >= 0, (n) => `--max-retries must be 0 or more, got ${n}`),
+      Flag.withMetavar("N"),
+      Flag.withDescription("Retries of a request that failed in a retryable way (default 5)"),
+      Flag.optional,
+    ),
+    verbose: Flag.Boolean("verbose").pipe(
+      Flag.withDescription("Print each request (secrets redacted) and the settings in use"),
+      Flag.withDefault(false),
+    ),
+    quiet: Flag.Boolean("quiet").pipe(
+      Flag.withAlias("q"),
+      Flag.withDescription("No progress and no summary on stderr (warnings and errors still show)"),
+      Flag.withDefault(false),
+    ),
+  }),
+  Command.withDescription(
+    "List the collections of a Mode workspace through the Discovery API, " +
+      "create signature tokens, or serve the API locally.",
+  ),
+);
+
+const list = Command.make("list", {
+  workspace: workspaceFlag,
+  perPage: positiveInt("per-page").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Collections per request, 1 to 1000 (default 1000)"),
+    Flag.optional,
+  ),
+  concurrency: positiveInt("concurrency").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Pages fetched at once (default 4)"),
+    Flag.optional,
+  ),
+  limit: positiveInt("limit").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Stop after N collections (after --type)"),
+    Flag.optional,
+  ),
+  type: Flag.String("type").pipe(
+    Flag.withMetavar("TYPE"),
+    Flag.withDescription("Only collections with this space_type (for example custom)"),
+    Flag.optional,
+  ),
+  format: Flag.Literals("format", outputFormats).pipe(
+    Flag.withDescription(
+      "Output format (default: table on a terminal, else ndjson; with --output, " +
+        "from the file extension .csv/.json/.ndjson/.jsonl, else ndjson)",
+    ),
+    Flag.optional,
+  ),
+  output: Flag.String("output").pipe(
+    Flag.withAlias("o"),
+    Flag.withMetavar("FILE"),
+    Flag.withDescription("Write to FILE, replaced only when the whole listing succeeded"),
+    Flag.optional,
+  ),
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { listCollections } = yield* Effect.promise(() => import("./ListCommand.ts"));
+    yield* listCollections(flags, shared);
+  })).pipe(
+    Command.withDescription(
+      "List every collection of a workspace. Rows stream out as pages arrive; " +
+        "progress and a summary go to stderr.",
+    ),
+    Command.withExamples([
+      { command: `${CLI_NAME} collections list --workspace acme`, description: "A table" },
+      {
+        command: `${CLI_NAME} collections list --workspace acme --output collections.csv`,
+        description: "Every collection as CSV, written whole or not at all",
+      },
+      {
+        command: `${CLI_NAME} collections list --type custom --limit 20 --format json`,
+        description: "The first 20 custom collections as JSON (workspace from $MODE_WORKSPACE)",
+      },
+    ]),
+  );
+
+const page = Command.make("page", {
+  workspace: workspaceFlag,
+  page: positiveInt("page").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Page number from 1 (default 1)"),
+    Flag.optional,
+  ),
+  perPage: positiveInt("per-page").pipe(
+    Flag.withMetavar("M"),
+    Flag.withDescription("Collections per page, 1 to 1000 (default 1000)"),
+    Flag.optional,
+  ),
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { showPage } = yield* Effect.promise(() => import("./PageCommand.ts"));
+    yield* showPage(flags, shared);
+  })).pipe(
+    Command.withDescription(
+      "Print one page (pagination, collections and links) as JSON, for debugging.",
+    ),
+    Command.withExamples([
+      { command: `${CLI_NAME} collections page --workspace acme --page 2 --per-page 100` },
+    ]),
+  );
+
+const collections = Command.make("collections").pipe(
+  Command.withDescription("Collections of a workspace (called spaces by the API)."),
+  Command.withSubcommands([list, page]),
+);
+
+const create = Command.make("create", {
+  workspace: workspaceFlag,
+  name: Flag.String("name").pipe(
+    Flag.withMetavar("NAME"),
+    Flag.withDescription("Token name, 4 to 64 characters"),
+  ),
+  expiresAt: Flag.String("expires-at").pipe(
+    Flag.withMetavar("ISO"),
+    Flag.withDescription("Expiry, ISO 8601 (for example 2027-01-01T00:00:00Z)"),
+  ),
+  output: Flag.String("output").pipe(
+    Flag.withAlias("o"),
+    Flag.withMetavar("FILE"),
+    Flag.withDescription("Write the token JSON to FILE (mode 0600) instead of stdout"),
+    Flag.optional,
+  ),
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { createToken } = yield* Effect.promise(() => import("./TokensCommand.ts"));
+    yield* createToken(flags, shared);
+  })).pipe(
+    Command.withDescription(
+      "Create a read-only signature token with a workspace admin's API key and secret " +
+        "($MODE_API_KEY, $MODE_API_SECRET). Prints the token JSON, which " +
+        "--credentials-file accepts.",
+    ),
+    Command.withExamples([
+      {
+        command:
+          `${CLI_NAME} tokens create --workspace acme --name "nightly export" --expires-at 2027-01-01T00:00:00Z --output token.json`,
+      },
+    ]),
+  );
+
+const tokens = Command.make("tokens").pipe(
+  Command.withDescription("Signature tokens, the credentials of the Discovery API."),
+  Command.withSubcommands([create]),
+);
+
+const serve = Command.make("serve", {
+  hostname: Flag.String("hostname").pipe(
+    Flag.withMetavar("HOST"),
+    Flag.withDescription("Interface to listen on (default 127.0.0.1)"),
+    Flag.optional,
+  ),
+  port: Flag.Int("port").pipe(
+    Flag.filter((n) => n >= 0 && n <= 65535, (n) => `--port must be from 0 to 65535, got ${n}`),
+    Flag.withMetavar("PORT"),
+    Flag.withDescription("Port (default: $PORT, else 8787; 0 picks a free one)"),
+    Flag.optional,
+  ),
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { serveApi } = yield* Effect.promise(() => import("./ServeCommand.ts"));
+    yield* serveApi(flags, shared);
+  })).pipe(
+    Command.withDescription(
+      "Serve the Discovery API locally (apps/edge), with the same settings as " +
+        "'deno task serve': MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS, MODE_DEV_ADMIN, " +
+        "MODE_LAST_PAGE_NEXT, PORT.",
+    ),
+  );
+
+/**
+ * The whole command tree: `collections list|page`, `tokens create`, `serve`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "effect/cli";
+ * import { command } from "@mode-discovery/cli";
+ * command.name; // => "mode-discovery"
+ * ```
+ */
+export const command: Command.Command<
+  typeof CLI_NAME,
+  SharedFlags,
+  SharedFlags,
+  CommandFailed,
+  CliIO | StopSignal
+> = root.pipe(Command.withSubcommands([collections, tokens, serve]));
+
+const section = (title: string, rows: ReadonlyArray<readonly [string, string]>): string => {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 4;
+  return `${title}\n${rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n")}`;
+};
+
+const exitCodesSection = section(
+  "EXIT CODES",
+  exitCodeTable.map(([code, meaning]) => [String(code), meaning] as const),
+);
+const environmentSection = section("ENVIRONMENT", environmentVariables);
+
+/**
+ * The help formatter: effect/cli's, plus ENVIRONMENT (on the top-level
+ * help) and EXIT CODES sections.
+ */
+export const helpFormatter = (colors: boolean): CliOutput.Formatter => {
+  const base = CliOutput.defaultFormatter({ colors });
+  const bold = (s: string) => (colors ? s.replace(/^([A-Z ]+)$/gm, "\x1b[1m$1\x1b[0m") : s);
+  return {
+    ...base,
+    formatHelpDoc: (doc: HelpDoc.HelpDoc) => {
+      const top = (doc.commandPath?.length ?? 1) <= 1;
+      const extra = top ? [environmentSection, exitCodesSection] : [exitCodesSection];
+      return `${base.formatHelpDoc(doc).trimEnd()}\n\n${bold(extra.join("\n\n"))}\n`;
+    },
+  };
+};
+
+const presenter = (io: CliIOShape, formatter: CliOutput.Formatter): CliOutput.Presenter => ({
+  present: (event) =>
+    Effect.promise(() => {
+      switch (event._tag) {
+        case "Help":
+          return io.stdout.write(`${formatter.formatHelpDoc(event.helpDoc).trimEnd()}\n`);
+        case "Version":
+          return io.stdout.write(`${formatter.formatVersion(event.name, event.version)}\n`);
+        case "InvalidInvocation": {
+          const diagnostics = Diagnostics.make(io, { quiet: false, verbose: false });
+          for (const error of event.errors) diagnostics.error(oneLineCliError(error.message));
+          io.stderr.writeSync(`Run '${event.commandPath.join(" ")} --help' for usage.\n`);
+          return Promise.resolve();
+        }
+      }
+    }).pipe(Effect.catchCause(() => Effect.void)),
+});
+
+// effect/cli's messages may span lines ("Unrecognized flag ...\n\nDid you mean ...").
+const oneLineCliError = (message: string): string =>
+  message.trim().split(/\s*\n\s*/).map((part) => /[.!?:]$/.test(part) ? part : `${part}.`)
+    .join(" ");
+
+/** Settings of {@link runCli}. */
+export interface RunCliOptions {
+  /** Streams and environment (default: the real process, `CliIO.deno()`). */
+  readonly io?: CliIOShape | undefined;
+  /** Aborting interrupts the run (Ctrl-C); its reason `"SIGTERM"` exits 143, else 130. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Runs `mode-discovery` with `args` and resolves with the exit code. Never
+ * throws and never exits the process: `main.ts` does that.
+ *
+ * **Details**
+ *
+ * Usage errors print `error: ...` and a pointer to `--help` (exit 2); a
+ * failed command prints one `error: ...` line (see `ExitCode` for the
+ * codes); an internal error prints one line, and its details only with
+ * `--verbose`. Interrupting through `signal` runs every finalizer (an
+ * unfinished `--output` file is removed) and exits 130 (143 for SIGTERM).
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "@mode-discovery/cli";
+ * const code = await runCli(["--version"]); // prints "mode-discovery v0.1.0", => 0
+ * ```
+ */
+export const runCli = async (
+  args: ReadonlyArray<string>,
+  options: RunCliOptions = {},
+): Promise<number> => {
+  const io = options.io ?? CliIO.deno();
+  const formatter = helpFormatter(colorAllowed(io.stdout.isTerminal, io.env));
+  const program = Command.runWith(command, { version: VERSION })(args).pipe(
+    Effect.provideService(CliIO, io),
+    Effect.provide(
+      Layer.mergeAll(
+        DenoCliServices.layer,
+        CliOutput.layer(formatter),
+        CliOutput.layerPresenter(presenter(io, formatter)),
+        CliConfig.layer({
+          builtIns: [GlobalFlag.Help, GlobalFlag.Version, GlobalFlag.Completions],
+        }),
+      ),
+    ),
+  );
+  let takenOver = false;
+  const stop = options.signal ?? new AbortController().signal;
+  const fiber = Effect.runFork(
+    program.pipe(
+      Effect.provideService(StopSignal, { signal: stop, takeOver: () => (takenOver = true) }),
+    ),
+  );
+  const onStop = () => {
+    if (!takenOver) fiber.interruptUnsafe();
+  };
+  stop.addEventListener("abort", onStop, { once: true });
+  const exit = await Effect.runPromise(Fiber.await(fiber));
+  stop.removeEventListener("abort", onStop);
+  return exitCode(exit, io, args.includes("--verbose"), stop);
+};
+
+const exitCode = (
+  exit: Exit.Exit<void, unknown>,
+  io: CliIOShape,
+  verbose: boolean,
+  signal: AbortSignal,
+): number => {
+  if (Exit.isSuccess(exit)) return ExitCode.Ok;
+  const cause = exit.cause;
+  const diagnostics = Diagnostics.make(io, { quiet: false, verbose });
+  const failure = Cause.findErrorOption(cause);
+  if (Option.isSome(failure)) {
+    const error = failure.value;
+    if (CliError.isCliError(error)) {
+      // Parse errors and help were already presented.
+      return error._tag === "ShowHelp" && error.errors.length === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    const report = describeFailure(error);
+    if (report.message !== "") diagnostics.error(report.message);
+    return report.code;
+  }
+  if (Cause.hasInterruptsOnly(cause)) {
+    return signal.reason === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted;
+  }
+  const report = describeFailure(Cause.squash(cause));
+  diagnostics.error(report.message);
+  diagnostics.verbose(Cause.pretty(cause));
+  return ExitCode.Internal;
+};

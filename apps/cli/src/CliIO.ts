@@ -1,0 +1,134 @@
+/**
+ * Where the command reads its environment and writes its output: the
+ * process's stdout, stderr and environment variables, or stand-ins (the
+ * demo's truncating stdout, a test's buffers).
+ *
+ * @module
+ */
+import { Context, Effect, Schema } from "effect";
+import { FileError } from "./CliFailure.ts";
+
+/**
+ * Standard output was closed by its reader (`mode-discovery ... | head`).
+ * The run stops quietly and exits 0, as `cat` and `grep` do.
+ */
+export class OutputClosed extends Schema.TaggedError<OutputClosed>()("OutputClosed", {}) {}
+
+/** A text stream the command writes to. */
+export interface TextOut {
+  /** Whether it is an interactive terminal. */
+  readonly isTerminal: boolean;
+  /** Writes all of `text` (UTF-8), resolving once written. */
+  readonly write: (text: string) => Promise<void>;
+  /** Writes a short text at once (progress lines, diagnostics). */
+  readonly writeSync: (text: string) => void;
+}
+
+/** The operations of {@link CliIO}. */
+export interface CliIOShape {
+  /** Data output. */
+  readonly stdout: TextOut;
+  /** Progress, summary, warnings, errors, `--verbose` lines. */
+  readonly stderr: TextOut;
+  /** Reads one environment variable (`undefined` when unset or not allowed). */
+  readonly env: (name: string) => string | undefined;
+  /** Width of the terminal stdout is on, when it is one. */
+  readonly columns: () => number | undefined;
+}
+
+const encoder = new TextEncoder();
+
+const isBrokenPipe = (error: unknown): boolean =>
+  error instanceof Deno.errors.BrokenPipe ||
+  (error instanceof Error && /broken pipe|EPIPE/i.test(error.message));
+
+const writeAll = async (stream: typeof Deno.stdout, text: string): Promise<void> => {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += await stream.write(bytes.subarray(offset));
+};
+
+const writeAllSync = (stream: typeof Deno.stderr, text: string): void => {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += stream.writeSync(bytes.subarray(offset));
+};
+
+const denoOut = (stream: typeof Deno.stdout): TextOut => ({
+  isTerminal: stream.isTerminal(),
+  write: (text) => writeAll(stream, text),
+  writeSync: (text) => {
+    try {
+      writeAllSync(stream, text);
+    } catch (error) {
+      if (!isBrokenPipe(error)) throw error;
+    }
+  },
+});
+
+/**
+ * The command's standard streams and environment.
+ *
+ * **When to use**
+ *
+ * Handlers read settings through `env` and write through `stdout`/`stderr`,
+ * never through `Deno.*` directly, so the demo and tests can run the exact
+ * same code in-process. `CliIO.deno()` is the real process.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { CliIO } from "@mode-discovery/cli";
+ * const program = Effect.gen(function* () {
+ *   const io = yield* CliIO;
+ *   return io.env("MODE_WORKSPACE");
+ * }).pipe(Effect.provideService(CliIO, CliIO.deno()));
+ * ```
+ */
+export class CliIO extends Context.Service<CliIO, CliIOShape>()("mode-discovery/cli/CliIO") {
+  /** The real process: `Deno.stdout`, `Deno.stderr`, `Deno.env`, `Deno.consoleSize`. */
+  static deno(): CliIOShape {
+    const stdout = denoOut(Deno.stdout);
+    return {
+      stdout,
+      stderr: denoOut(Deno.stderr),
+      env: (name) => {
+        try {
+          return Deno.env.get(name);
+        } catch {
+          return undefined;
+        }
+      },
+      columns: () => {
+        if (!stdout.isTerminal) return undefined;
+        try {
+          return Deno.consoleSize().columns;
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+}
+
+/**
+ * Writes data to stdout, failing with {@link OutputClosed} when the reader
+ * has gone away and with `FileError` when the write fails otherwise (a full
+ * disk behind a redirect).
+ */
+export const writeStdout = (
+  text: string,
+): Effect.Effect<void, OutputClosed | FileError, CliIO> =>
+  text === "" ? Effect.void : Effect.gen(function* () {
+    const io = yield* CliIO;
+    yield* Effect.tryPromise({
+      try: () => io.stdout.write(text),
+      catch: (error) =>
+        isBrokenPipe(error) ? new OutputClosed() : new FileError({
+          path: "<stdout>",
+          message: `cannot write to standard output: ${
+            error instanceof Error ? error.message : String(error)
+          }.`,
+        }),
+    });
+  });

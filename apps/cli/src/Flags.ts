@@ -1,0 +1,69 @@
+/**
+ * The parsed flags each command hands to its handler.
+ *
+ * @module
+ */
+import type { Option } from "effect";
+import type { OutputFormat } from "./OutputFormat.ts";
+
+/** Flags every command accepts (before or after the subcommand name). */
+export interface SharedFlags {
+  /** `--base-url URL`. */
+  readonly baseUrl: Option.Option<string>;
+  /** `--credentials-file FILE`. */
+  readonly credentialsFile: Option.Option<string>;
+  /** `--max-retries N`. */
+  readonly maxRetries: Option.Option<number>;
+  /** `--verbose`. */
+  readonly verbose: boolean;
+  /** `--quiet`. */
+  readonly quiet: boolean;
+}
+
+/** Flags of `collections list`. */
+export interface ListFlags {
+  /** `--workspace NAME`. */
+  readonly workspace: Option.Option<string>;
+  /** `--per-page N`. */
+  readonly perPage: Option.Option<number>;
+  /** `--concurrency N`. */
+  readonly concurrency: Option.Option<number>;
+  /** `--limit N`. */
+  readonly limit: Option.Option<number>;
+  /** `--type TYPE`. */
+  readonly type: Option.Option<string>;
+  /** `--format FORMAT`. */
+  readonly format: Option.Option<OutputFormat>;
+  /** `--output FILE`. */
+  readonly output: Option.Option<string>;
+}
+
+/** Flags of `collections page`. */
+export interface PageFlags {
+  /** `--workspace NAME`. */
+  readonly workspace: Option.Option<string>;
+  /** `--page N`. */
+  readonly page: Option.Option<number>;
+  /** `--per-page M`. */
+  readonly perPage: Option.Option<number>;
+}
+
+/** Flags of `tokens create`. */
+export interface TokensCreateFlags {
+  /** `--workspace NAME`. */
+  readonly workspace: Option.Option<string>;
+  /** `--name NAME`. */
+  readonly name: string;
+  /** `--expires-at ISO`. */
+  readonly expiresAt: string;
+  /** `--output FILE`. */
+  readonly output: Option.Option<string>;
+}
+
+/** Flags of `serve`. */
+export interface ServeFlags {
+  /** `--hostname HOST`. */
+  readonly hostname: Option.Option<string>;
+  /** `--port PORT`. */
+  readonly port: Option.Option<number>;
+}

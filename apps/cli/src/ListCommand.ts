@@ -1,0 +1,126 @@
+/**
+ * `mode-discovery collections list`: every collection of a workspace,
+ * streamed to stdout or to a file as table, JSON, NDJSON or CSV.
+ *
+ * @module
+ */
+import { Effect, Option, Stream } from "effect";
+import type { Collection, ListSummary } from "@mode-discovery/core";
+import * as AtomicFile from "./AtomicFile.ts";
+import { CliIO, writeStdout } from "./CliIO.ts";
+import { loadSignatureCredentials } from "./CredentialsSource.ts";
+import { colorAllowed, Diagnostics } from "./Diagnostics.ts";
+import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
+import type { ListFlags, SharedFlags } from "./Flags.ts";
+import { defaultFormat } from "./OutputFormat.ts";
+import { Redactor } from "./Redactor.ts";
+import { makeRowWriter } from "./RowWriter.ts";
+import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import { driftWarning, summaryLine } from "./Summary.ts";
+import { makeClient } from "./_client.ts";
+
+/**
+ * Runs `collections list` with parsed flags.
+ *
+ * **Details**
+ *
+ * Rows are formatted and written one page at a time as pages arrive, so
+ * output starts with the first page and memory stays flat. `--type` keeps
+ * collections whose `space_type` matches; `--limit` stops after that many
+ * rows (and stops fetching). With `--output FILE` the rows go to a
+ * temporary file renamed to `FILE` only when the whole listing succeeded.
+ * Progress (stderr terminal only), the summary and a drift warning go to
+ * stderr.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { CliIO, listCollections } from "@mode-discovery/cli";
+ * const program = listCollections(
+ *   { workspace: Option.some("demo"), perPage: Option.none(), concurrency: Option.none(),
+ *     limit: Option.some(10), type: Option.none(), format: Option.some("csv"), output: Option.none() },
+ *   { baseUrl: Option.some("http://127.0.0.1:8787"), credentialsFile: Option.none(), maxRetries: Option.none(), verbose: false, quiet: false },
+ * ).pipe(Effect.provideService(CliIO, CliIO.deno()));
+ * ```
+ */
+export const listCollections = (
+  flags: ListFlags,
+  shared: SharedFlags,
+): Effect.Effect<void, CommandFailed, CliIO> =>
+  Effect.gen(function* () {
+    const io = yield* CliIO;
+    const diagnostics = Diagnostics.make(io, shared);
+    const run = Effect.gen(function* () {
+      const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
+      const workspace = yield* resolveWorkspace(flags.workspace, io.env);
+      const { credentials, source } = yield* loadSignatureCredentials(
+        shared.credentialsFile,
+        io.env,
+      );
+      diagnostics.redact(Redactor.empty.addSignature(credentials));
+      const output = Option.getOrUndefined(flags.output);
+      const format = Option.getOrElse(
+        flags.format,
+        () => defaultFormat({ stdoutIsTerminal: io.stdout.isTerminal, output }),
+      );
+      diagnostics.verbose(
+        `base URL ${baseUrl}; workspace ${workspace}; credentials from ${source}; format ${format}` +
+          (output === undefined ? "" : `; output ${output}`),
+      );
+      const writer = makeRowWriter(format, {
+        width: output === undefined ? io.columns() : undefined,
+        color: output === undefined && colorAllowed(io.stdout.isTerminal, io.env),
+      });
+      const client = yield* makeClient({
+        baseUrl,
+        credentials,
+        maxRetries: Option.getOrUndefined(shared.maxRetries),
+        diagnostics,
+      });
+
+      let summary: ListSummary | undefined;
+      let stream: Stream.Stream<Collection, unknown> = client.collections.list({
+        workspace,
+        perPage: Option.getOrUndefined(flags.perPage),
+        concurrency: Option.getOrUndefined(flags.concurrency),
+        onProgress: (progress) => diagnostics.progress(progress),
+        onSummary: (s) => {
+          summary = s;
+        },
+      });
+      if (Option.isSome(flags.type)) {
+        const type = flags.type.value;
+        stream = Stream.filter(stream, (c) => c.space_type === type);
+      }
+      if (Option.isSome(flags.limit)) stream = Stream.take(stream, flags.limit.value);
+
+      diagnostics.startProgress(workspace);
+      const toStdout = output === undefined;
+      let rows = 0;
+      yield* Effect.scoped(Effect.gen(function* () {
+        const file = toStdout ? undefined : yield* AtomicFile.open(output);
+        const write = (text: string) => {
+          if (file !== undefined) return file.write(text);
+          if (io.stdout.isTerminal) diagnostics.clearProgress();
+          return writeStdout(text);
+        };
+        yield* write(writer.start());
+        yield* Stream.runForEachArray(stream, (batch) => {
+          rows += batch.length;
+          return write(writer.rows(batch));
+        });
+        yield* write(writer.end());
+        if (file !== undefined) yield* file.commit;
+      }));
+      diagnostics.clearProgress();
+      if (summary !== undefined) {
+        diagnostics.info(summaryLine(summary, { rows, output }));
+        const drift = driftWarning(summary);
+        if (drift !== undefined) diagnostics.warn(drift);
+      }
+    });
+    yield* run.pipe(
+      Effect.onExit(() => Effect.sync(() => diagnostics.clearProgress())),
+      withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
+    );
+  });

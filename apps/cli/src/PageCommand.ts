@@ -1,0 +1,67 @@
+/**
+ * `mode-discovery collections page`: one page exactly as the API describes
+ * it (pagination, collections, links), as JSON, for debugging.
+ *
+ * @module
+ */
+import { Effect, Option, Schema } from "effect";
+import { CollectionsPage } from "@mode-discovery/core";
+import { CliIO, writeStdout } from "./CliIO.ts";
+import { loadSignatureCredentials } from "./CredentialsSource.ts";
+import { Diagnostics } from "./Diagnostics.ts";
+import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
+import type { PageFlags, SharedFlags } from "./Flags.ts";
+import { Redactor } from "./Redactor.ts";
+import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import { makeClient } from "./_client.ts";
+
+const encodePage = Schema.encodeSync(CollectionsPage);
+
+/**
+ * Runs `collections page` with parsed flags: fetches page `--page` (default
+ * 1) at `--per-page` (default 1000) and prints it as indented JSON.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { CliIO, showPage } from "@mode-discovery/cli";
+ * const program = showPage(
+ *   { workspace: Option.some("demo"), page: Option.some(2), perPage: Option.some(100) },
+ *   { baseUrl: Option.none(), credentialsFile: Option.none(), maxRetries: Option.none(), verbose: false, quiet: false },
+ * ).pipe(Effect.provideService(CliIO, CliIO.deno()));
+ * ```
+ */
+export const showPage = (
+  flags: PageFlags,
+  shared: SharedFlags,
+): Effect.Effect<void, CommandFailed, CliIO> =>
+  Effect.gen(function* () {
+    const io = yield* CliIO;
+    const diagnostics = Diagnostics.make(io, shared);
+    yield* Effect.gen(function* () {
+      const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
+      const workspace = yield* resolveWorkspace(flags.workspace, io.env);
+      const { credentials, source } = yield* loadSignatureCredentials(
+        shared.credentialsFile,
+        io.env,
+      );
+      diagnostics.redact(Redactor.empty.addSignature(credentials));
+      diagnostics.verbose(
+        `base URL ${baseUrl}; workspace ${workspace}; credentials from ${source}`,
+      );
+      const client = yield* makeClient({
+        baseUrl,
+        credentials,
+        maxRetries: Option.getOrUndefined(shared.maxRetries),
+        diagnostics,
+      });
+      const page = yield* client.collections.page({
+        workspace,
+        page: Option.getOrUndefined(flags.page),
+        perPage: Option.getOrUndefined(flags.perPage),
+      });
+      yield* writeStdout(`${JSON.stringify(encodePage(page), null, 2)}\n`);
+    }).pipe(
+      withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
+    );
+  });

@@ -1,0 +1,109 @@
+/**
+ * `mode-discovery serve`: the apps/edge server, configured like
+ * `deno task serve` (MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS,
+ * MODE_DEV_ADMIN, MODE_LAST_PAGE_NEXT, PORT), until Ctrl-C.
+ *
+ * @module
+ */
+import { ConfigProvider, Effect, Option } from "effect";
+import { describeSettings, EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
+import { ServeError, UsageError } from "./CliFailure.ts";
+import { CliIO, writeStdout } from "./CliIO.ts";
+import { Diagnostics } from "./Diagnostics.ts";
+import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
+import type { ServeFlags, SharedFlags } from "./Flags.ts";
+import { Redactor } from "./Redactor.ts";
+import { StopSignal } from "./StopSignal.ts";
+
+/** The environment variables the edge server reads. */
+const EDGE_VARIABLES = [
+  "MODE_KV_PATH",
+  "MODE_SEED",
+  "MODE_DEV_CREDENTIALS",
+  "MODE_DEV_ADMIN",
+  "MODE_LAST_PAGE_NEXT",
+  "DENO_DEPLOYMENT_ID",
+  "PORT",
+] as const;
+
+/**
+ * Runs `serve`: starts the edge server and keeps it up until SIGINT or
+ * SIGTERM, then shuts it down (requests in flight finish) and exits 0.
+ *
+ * **Details**
+ *
+ * Settings come from the same environment variables as `deno task serve`;
+ * `--hostname` (default 127.0.0.1) and `--port` (default `PORT`, else 8787)
+ * choose where to listen. A bad setting exits 2 naming the variable; a port
+ * in use exits 6.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { CliIO, serveApi } from "@mode-discovery/cli";
+ * const program = serveApi(
+ *   { hostname: Option.none(), port: Option.some(0) },
+ *   { baseUrl: Option.none(), credentialsFile: Option.none(), maxRetries: Option.none(), verbose: false, quiet: false },
+ * );
+ * ```
+ */
+export const serveApi = (
+  flags: ServeFlags,
+  shared: SharedFlags,
+): Effect.Effect<void, CommandFailed, CliIO | StopSignal> =>
+  Effect.gen(function* () {
+    const io = yield* CliIO;
+    const stop = yield* StopSignal;
+    const diagnostics = Diagnostics.make(io, shared);
+    yield* Effect.scoped(Effect.gen(function* () {
+      const env: Record<string, string> = {};
+      for (const name of EDGE_VARIABLES) {
+        const value = io.env(name);
+        if (value !== undefined) env[name] = value;
+      }
+      const fromEnv = <A, E>(effect: Effect.Effect<A, E>) =>
+        effect.pipe(
+          Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
+          Effect.mapError((error) =>
+            new UsageError({ message: error instanceof Error ? error.message : String(error) })
+          ),
+        );
+      const settings = yield* fromEnv(EdgeSettings.fromConfig);
+      let redactor = Redactor.empty;
+      if (settings.devCredentials !== undefined) {
+        redactor = redactor.addSignature(settings.devCredentials);
+      }
+      if (settings.devAdmin !== undefined) redactor = redactor.addAdmin(settings.devAdmin);
+      diagnostics.redact(redactor);
+      const port = Option.isSome(flags.port)
+        ? flags.port.value
+        : yield* fromEnv(EdgeSettings.portFromConfig);
+      const hostname = Option.getOrElse(flags.hostname, () => "127.0.0.1");
+      stop.takeOver();
+      const server = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: () =>
+            startEdgeServer({
+              hostname,
+              port,
+              settings,
+              log: (line) => diagnostics.warn(line),
+            }),
+          catch: (error) =>
+            new ServeError({ message: error instanceof Error ? error.message : String(error) }),
+        }),
+        (server) => Effect.promise(() => server.close()),
+      );
+      yield* writeStdout(
+        `mode-discovery edge listening on ${server.url} (${describeSettings(settings)})\n` +
+          (settings.seed.length > 0
+            ? `  try: ${server.url}/batch/${settings.seed[0].workspace}/spaces?per_page=100\n`
+            : ""),
+      );
+      yield* Effect.callback<void>((resume) => {
+        if (stop.signal.aborted) return resume(Effect.void);
+        stop.signal.addEventListener("abort", () => resume(Effect.void), { once: true });
+      });
+      diagnostics.info(`${String(stop.signal.reason ?? "stop")}: shutting down.`);
+    })).pipe(withFailureContext(() => ({ redactor: diagnostics.currentRedactor })));
+  });

@@ -1,0 +1,107 @@
+/**
+ * Settings that come from a flag or, failing that, an environment variable:
+ * the API base URL and the workspace.
+ *
+ * @module
+ */
+import { Effect, Option } from "effect";
+import { DEFAULT_BASE_URL, WorkspaceName } from "@mode-discovery/core";
+import { UsageError } from "./CliFailure.ts";
+import { schemaProblem } from "./_schema.ts";
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/**
+ * The API base URL from `--base-url`, else `MODE_BASE_URL`, else Mode's.
+ *
+ * **Details**
+ *
+ * Must be an absolute `http:` or `https:` URL without user info, query or
+ * fragment; a trailing `/` is dropped. Plain `http:` to a host other than
+ * loopback is allowed but reported through `warn`, since credentials would
+ * cross the network unencrypted.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { resolveBaseUrl } from "@mode-discovery/cli";
+ * Effect.runSync(resolveBaseUrl(Option.some("http://127.0.0.1:8787/"), () => undefined));
+ * // => "http://127.0.0.1:8787"
+ * ```
+ */
+export const resolveBaseUrl = (
+  flag: Option.Option<string>,
+  env: (name: string) => string | undefined,
+  warn: (message: string) => void = () => {},
+): Effect.Effect<string, UsageError> => {
+  const fromFlag = Option.getOrUndefined(flag);
+  const fromEnv = env("MODE_BASE_URL");
+  const source = fromFlag !== undefined ? "--base-url" : "MODE_BASE_URL";
+  const raw = (fromFlag ?? (fromEnv === "" ? undefined : fromEnv) ?? DEFAULT_BASE_URL).trim();
+  const bad = (why: string) =>
+    Effect.fail(
+      new UsageError({
+        message: `${source} ${JSON.stringify(raw.slice(0, 200))} ${why}. ` +
+          `Give an http(s) URL such as ${DEFAULT_BASE_URL} or http://127.0.0.1:8787.`,
+      }),
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return bad("is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return bad("is not http or https");
+  if (url.username !== "" || url.password !== "") {
+    return Effect.fail(
+      new UsageError({
+        message: `${source} must not contain a user name or password: ` +
+          "give credentials in MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET " +
+          "or --credentials-file.",
+      }),
+    );
+  }
+  if (url.search !== "" || url.hash !== "") return bad("must not have a query or fragment");
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    warn(
+      `${source} uses plain http to ${url.host}: credentials travel unencrypted. ` +
+        "Use https unless this is a trusted network.",
+    );
+  }
+  return Effect.succeed(url.href.replace(/\/+$/, ""));
+};
+
+/**
+ * The workspace from `--workspace`, else `MODE_WORKSPACE`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { resolveWorkspace } from "@mode-discovery/cli";
+ * Effect.runSync(resolveWorkspace(Option.none(), (n) => n === "MODE_WORKSPACE" ? "demo" : undefined));
+ * // => "demo"
+ * ```
+ */
+export const resolveWorkspace = (
+  flag: Option.Option<string>,
+  env: (name: string) => string | undefined,
+): Effect.Effect<string, UsageError> => {
+  const value = (Option.getOrUndefined(flag) ?? env("MODE_WORKSPACE") ?? "").trim();
+  if (value === "") {
+    return Effect.fail(
+      new UsageError({
+        message: "no workspace: pass --workspace NAME or set MODE_WORKSPACE " +
+          "(the workspace's username, as in https://app.mode.com/NAME).",
+      }),
+    );
+  }
+  const problem = schemaProblem(WorkspaceName, value);
+  if (problem !== undefined) {
+    return Effect.fail(
+      new UsageError({
+        message: `--workspace ${JSON.stringify(value.slice(0, 100))} is not valid: ${problem}.`,
+      }),
+    );
+  }
+  return Effect.succeed(value);
+};

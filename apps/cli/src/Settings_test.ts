@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { Effect, Exit, Option } from "effect";
+import { DEFAULT_BASE_URL } from "@mode-discovery/core";
+import { environmentVariables } from "./Environment.ts";
+import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+
+const env = (values: Record<string, string>) => (name: string) => values[name];
+
+const message = <A, E extends { message: string }>(effect: Effect.Effect<A, E>): string => {
+  const exit = Effect.runSyncExit(effect);
+  assert.ok(Exit.isFailure(exit) && exit.cause.reasons[0]._tag === "Fail");
+  return exit.cause.reasons[0].error.message;
+};
+
+Deno.test("the base URL: --base-url, else MODE_BASE_URL, else Mode's", () => {
+  const none = Option.none<string>();
+  assert.equal(Effect.runSync(resolveBaseUrl(none, env({}))), DEFAULT_BASE_URL);
+  assert.equal(
+    Effect.runSync(resolveBaseUrl(none, env({ MODE_BASE_URL: "http://127.0.0.1:8787/" }))),
+    "http://127.0.0.1:8787",
+  );
+  assert.equal(
+    Effect.runSync(
+      resolveBaseUrl(
+        Option.some("https://proxy.example/mode/"),
+        env({ MODE_BASE_URL: "http://x" }),
+      ),
+    ),
+    "https://proxy.example/mode",
+  );
+  assert.ok(
+    message(resolveBaseUrl(Option.some("nope"), env({}))).startsWith(
+      '--base-url "nope" is not a URL',
+    ),
+  );
+  assert.ok(
+    message(resolveBaseUrl(none, env({ MODE_BASE_URL: "ftp://x" }))).startsWith(
+      'MODE_BASE_URL "ftp://x" is not http or https',
+    ),
+  );
+  assert.ok(
+    message(resolveBaseUrl(Option.some("https://u:p@x"), env({}))).includes(
+      "must not contain a user name or password",
+    ),
+  );
+  assert.ok(
+    message(resolveBaseUrl(Option.some("https://x/?a=1"), env({}))).includes(
+      "must not have a query",
+    ),
+  );
+});
+
+Deno.test("plain http to another host is allowed with a warning; loopback is not warned about", () => {
+  const warnings: Array<string> = [];
+  const warn = (m: string) => void warnings.push(m);
+  Effect.runSync(resolveBaseUrl(Option.some("http://localhost:8787"), env({}), warn));
+  Effect.runSync(resolveBaseUrl(Option.some("http://127.0.0.1:8787"), env({}), warn));
+  assert.equal(warnings.length, 0);
+  Effect.runSync(resolveBaseUrl(Option.some("http://mode.internal"), env({}), warn));
+  assert.equal(warnings.length, 1);
+  assert.ok(warnings[0].includes("credentials travel unencrypted"));
+});
+
+Deno.test("the workspace: --workspace, else MODE_WORKSPACE, checked against core's rule", () => {
+  assert.equal(
+    Effect.runSync(resolveWorkspace(Option.some("acme"), env({ MODE_WORKSPACE: "x" }))),
+    "acme",
+  );
+  assert.equal(
+    Effect.runSync(resolveWorkspace(Option.none(), env({ MODE_WORKSPACE: " demo " }))),
+    "demo",
+  );
+  assert.ok(
+    message(resolveWorkspace(Option.none(), env({}))).startsWith(
+      "no workspace: pass --workspace NAME",
+    ),
+  );
+  assert.ok(
+    message(resolveWorkspace(Option.some("a/b"), env({}))).startsWith(
+      '--workspace "a/b" is not valid: workspace must be',
+    ),
+  );
+});
+
+Deno.test("the documented environment names the default base URL", () => {
+  const baseUrl = environmentVariables.find(([name]) => name === "MODE_BASE_URL");
+  assert.ok(baseUrl?.[1].includes(DEFAULT_BASE_URL));
+});

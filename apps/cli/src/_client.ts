@@ -1,0 +1,29 @@
+/**
+ * The Discovery API client as the command uses it: over `fetch`, with
+ * `--verbose` request lines going to the run's diagnostics.
+ *
+ * @internal
+ * @module
+ */
+import { Effect } from "effect";
+import { FetchHttpClient } from "effect/http";
+import {
+  DiscoveryClient,
+  type DiscoveryClientShape,
+  type SignatureCredentials,
+} from "@mode-discovery/core";
+import type { Diagnostics } from "./Diagnostics.ts";
+
+/** Builds the client for one run. */
+export const makeClient = (options: {
+  readonly baseUrl: string;
+  readonly credentials?: SignatureCredentials | undefined;
+  readonly maxRetries?: number | undefined;
+  readonly diagnostics: Diagnostics;
+}): Effect.Effect<DiscoveryClientShape> =>
+  DiscoveryClient.make({
+    baseUrl: options.baseUrl,
+    maxRetries: options.maxRetries,
+    credentials: options.credentials,
+    onRequest: (event) => options.diagnostics.request(event),
+  }).pipe(Effect.provide(FetchHttpClient.layer));

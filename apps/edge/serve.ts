@@ -1,0 +1,41 @@
+/**
+ * `deno task serve`: the edge server on `127.0.0.1:$PORT` (default 8787),
+ * configured from the environment. A bad setting stops start-up with a
+ * one-line message naming it; SIGINT or SIGTERM shuts it down cleanly.
+ *
+ * @module
+ */
+import { Effect } from "effect";
+import { describeSettings, EdgeSettings } from "./src/EdgeSettings.ts";
+import { startEdgeServer } from "./src/EdgeServer.ts";
+
+const fail = (error: unknown): never => {
+  console.error(
+    `mode-discovery edge: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  Deno.exit(1);
+};
+
+const settings = await Effect.runPromise(EdgeSettings.fromConfig).catch(fail);
+const port = await Effect.runPromise(EdgeSettings.portFromConfig).catch(fail);
+const server = await startEdgeServer({ hostname: "127.0.0.1", port, settings }).catch(fail);
+
+console.log(`mode-discovery edge listening on ${server.url} (${describeSettings(settings)})`);
+if (settings.seed.length > 0) {
+  console.log(`  try: ${server.url}/batch/${settings.seed[0].workspace}/spaces?per_page=100`);
+}
+
+let stopping = false;
+const stop = (signal: Deno.Signal) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`mode-discovery edge: ${signal}, shutting down`);
+  server.close().then(() => Deno.exit(0), fail);
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  try {
+    Deno.addSignalListener(signal, () => stop(signal));
+  } catch {
+    // SIGTERM is not available on every platform
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The edge server as a fetch handler: core's `DiscoveryApi` served by
+ * `HttpApiBuilder` on a Deno KV {@link CollectionStore}, seeded from the
+ * settings, with clean JSON answers at every edge.
+ *
+ * @module
+ */
+import { Cause, Effect, Exit, Layer, Redacted, Schema, type Scope } from "effect";
+import { HttpRouter, HttpServer } from "effect/http";
+import { HttpApiBuilder } from "effect/http-api";
+import { DiscoveryApi, RequestValidationLayer } from "@mode-discovery/core";
+import { batchHandlers } from "./BatchHandlers.ts";
+import { CollectionStore, type StoreError } from "./CollectionStore.ts";
+import { adminAuthLayer, signatureAuthLayer } from "./EdgeAuth.ts";
+import { EdgeSettings, type KvLocation } from "./EdgeSettings.ts";
+import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
+import { SEED_VERSION, seedCollections } from "./Seed.ts";
+import { CredentialCache } from "./_credentialCache.ts";
+import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
+import { makeFastPath } from "./_fastPath.ts";
+import { Lru } from "./_lru.ts";
+import { errorResponse } from "./_render.ts";
+
+/** The user id of the development admin (`MODE_DEV_ADMIN`), and creator of the dev token. */
+export const DEV_ADMIN_USER_ID = 1;
+
+/** A fetch handler: `Request` in, `Response` out. Wrap one to add middleware. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * A running edge handler.
+ *
+ * **Details**
+ *
+ * `fetch` never rejects: every answer is JSON with `application/json`.
+ * `store` is the live store (change data through it and the next request
+ * sees it). `dispose` releases the handler and closes the KV if the handler
+ * opened it.
+ */
+export interface EdgeHandler {
+  readonly fetch: FetchHandler;
+  readonly store: KvCollectionStoreService;
+  readonly settings: EdgeSettings;
+  /** Requests answered so far, and how many of them by the fast path. */
+  readonly stats: () => { readonly requests: number; readonly fastPath: number };
+  readonly dispose: () => Promise<void>;
+}
+
+/** Options of {@link makeEdgeHandler}. */
+export interface EdgeHandlerOptions {
+  /** The settings; default `EdgeSettings.make()` (in-memory KV, no seed). */
+  readonly settings?: EdgeSettings | undefined;
+  /** Use this KV instead of opening `settings.kv`; it is not closed by `dispose`. */
+  readonly kv?: Deno.Kv | undefined;
+  /**
+   * Answer plain page requests from memory when everything is cached
+   * (default `true`). Turn it off when wrapping per-request policies into
+   * the HttpApi middleware rather than around `fetch`.
+   */
+  readonly fastPath?: boolean | undefined;
+  /** Seconds verified credentials are remembered. Default 10; 0 disables. */
+  readonly credentialCacheSeconds?: number | undefined;
+  /** Milliseconds a workspace record is reused (see `KvCollectionStoreOptions`). Default 1000. */
+  readonly metaTtlMs?: number | undefined;
+  /** Where warnings and unexpected failures are reported. Default `console.error`. */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * A failure to start: the KV cannot be opened, or seeding failed. The
+ * message is one line and names the setting involved.
+ */
+export class EdgeStartupError extends Schema.TaggedError<EdgeStartupError>()("EdgeStartupError", {
+  message: Schema.String,
+}) {}
+
+const openKv = (location: KvLocation): Effect.Effect<Deno.Kv, EdgeStartupError> =>
+  Effect.tryPromise({
+    try: () => {
+      if (typeof Deno.openKv !== "function") {
+        throw new Error(
+          'Deno KV is not enabled: run with --unstable-kv or add "unstable": ["kv"] to deno.json',
+        );
+      }
+      return location._tag === "Memory"
+        ? Deno.openKv(":memory:")
+        : location._tag === "Path"
+        ? Deno.openKv(location.path)
+        : Deno.openKv();
+    },
+    catch: (error) =>
+      new EdgeStartupError({
+        message: `Cannot open the KV store${
+          location._tag === "Path" ? ` at MODE_KV_PATH=${location.path}` : ""
+        }: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      }),
+  });
+
+const startupFailure = (what: string) => (error: StoreError) =>
+  new EdgeStartupError({ message: `${what}: ${error.message}` });
+
+/**
+ * Seeds the workspaces of `MODE_SEED`, stores the development credentials
+ * and clears versions left over by a crash.
+ *
+ * **Details**
+ *
+ * A workspace is (re)seeded when it is missing or holds other seeded data;
+ * a workspace holding data from elsewhere (an import) is left alone, with a
+ * warning, so a seed never overwrites real data.
+ */
+export const applySettings = (
+  store: KvCollectionStoreService,
+  settings: EdgeSettings,
+  log: (line: string) => void,
+): Effect.Effect<void, EdgeStartupError> =>
+  Effect.gen(function* () {
+    yield* store.collectGarbage().pipe(Effect.mapError(startupFailure("Cleaning the KV store")));
+    for (const { workspace, count } of settings.seed) {
+      const source = `seed:v${SEED_VERSION}:${workspace}:${count}`;
+      const info = yield* store.workspace(workspace).pipe(
+        Effect.mapError(startupFailure(`Reading workspace ${workspace}`)),
+      );
+      if (info !== undefined && info.source === source) continue;
+      if (info !== undefined && !info.source.startsWith("seed:")) {
+        log(
+          `edge: MODE_SEED: not seeding ${workspace}: the KV already holds its data from ${info.source}; delete it or use another MODE_KV_PATH`,
+        );
+        continue;
+      }
+      yield* store.replaceWorkspace(workspace, seedCollections(workspace, count), { source }).pipe(
+        Effect.mapError(startupFailure(`MODE_SEED: seeding ${workspace}`)),
+      );
+    }
+    const first = settings.seed[0]?.workspace;
+    if (first !== undefined && settings.devCredentials !== undefined) {
+      const creds = settings.devCredentials;
+      yield* store.putSignatureToken(first, {
+        token: Redacted.value(creds.token),
+        accessKey: Redacted.value(creds.accessKey),
+        accessSecret: creds.accessSecret,
+        name: "development token (MODE_DEV_CREDENTIALS)",
+        creatorId: DEV_ADMIN_USER_ID,
+        expiresAt: null,
+      }).pipe(Effect.mapError(startupFailure("MODE_DEV_CREDENTIALS")));
+    }
+    if (first !== undefined && settings.devAdmin !== undefined) {
+      const admin = settings.devAdmin;
+      yield* store.putAdminKey(first, {
+        apiKey: Redacted.value(admin.apiKey),
+        apiSecret: admin.apiSecret,
+        userId: DEV_ADMIN_USER_ID,
+      }).pipe(Effect.mapError(startupFailure("MODE_DEV_ADMIN")));
+    }
+  });
+
+/**
+ * Builds the edge handler in a scope (closing the scope disposes it).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { edgeHandler, EdgeSettings } from "@mode-discovery/edge";
+ * const status = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+ *   const edge = yield* edgeHandler({ settings: EdgeSettings.make() });
+ *   const response = yield* Effect.promise(() => edge.fetch(new Request("http://x/nope")));
+ *   return response.status; // 404
+ * })));
+ * ```
+ */
+export const edgeHandler = (
+  options: EdgeHandlerOptions = {},
+): Effect.Effect<EdgeHandler, EdgeStartupError, Scope.Scope> =>
+  Effect.acquireRelease(build(options), (handler) => Effect.promise(() => handler.dispose()));
+
+const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStartupError> =>
+  Effect.gen(function* () {
+    const settings = options.settings ?? EdgeSettings.make();
+    const log = options.log ?? ((line: string) => console.error(line));
+    const ownsKv = options.kv === undefined;
+    const kv = options.kv ?? (yield* openKv(settings.kv));
+    const closeKv = () => {
+      if (ownsKv) {
+        try {
+          kv.close();
+        } catch {
+          // already closed
+        }
+      }
+    };
+    const store = KvCollectionStore.make(kv, { metaTtlMs: options.metaTtlMs });
+    const applied = yield* Effect.exit(applySettings(store, settings, log));
+    if (Exit.isFailure(applied)) {
+      closeKv();
+      return yield* Effect.failCause(applied.cause);
+    }
+    const credentials = new CredentialCache((options.credentialCacheSeconds ?? 10) * 1000);
+    const storeLayer = Layer.succeed(CollectionStore, store);
+    const api = HttpApiBuilder.layer(DiscoveryApi).pipe(
+      Layer.provide(batchHandlers({ lastPageNext: settings.lastPageNext })),
+      Layer.provide([signatureAuthLayer(credentials), adminAuthLayer, RequestValidationLayer]),
+      Layer.provide(storeLayer),
+      Layer.provide(HttpServer.layerServices),
+    );
+    const app = Layer.mergeAll(api, fallbackMiddleware(log));
+    const web = HttpRouter.toWebHandler(app, {
+      disableLogger: true,
+      routerConfig: { maxParamLength: 4096 },
+    });
+    const fast = options.fastPath === false ? undefined : makeFastPath({
+      store,
+      credentials,
+      lastPageNext: settings.lastPageNext,
+      pages: new Lru(32 * 1024 * 1024),
+    });
+    let disposed = false;
+    let requests = 0;
+    let fastAnswers = 0;
+    const fetch: FetchHandler = async (request) => {
+      requests++;
+      try {
+        const answer = fast?.(request);
+        if (answer !== undefined) {
+          fastAnswers++;
+          return answer;
+        }
+        return await ensureJson(await web.handler(request));
+      } catch (error) {
+        log(
+          `edge: unexpected failure on ${request.method}: ${
+            error instanceof Error ? error.message.split("\n")[0] : String(error)
+          }`,
+        );
+        return errorResponse(
+          500,
+          "server_error",
+          "The server failed to handle this request. This is a bug in the server; it has been logged.",
+        );
+      }
+    };
+    return {
+      fetch,
+      store,
+      settings,
+      stats: () => ({ requests, fastPath: fastAnswers }),
+      dispose: async () => {
+        if (disposed) return;
+        disposed = true;
+        await web.dispose();
+        closeKv();
+      },
+    } satisfies EdgeHandler;
+  });
+
+/**
+ * Builds the edge handler: opens the KV, seeds it from the settings and
+ * returns `{ fetch, store, dispose }`.
+ *
+ * **When to use**
+ *
+ * To serve the API from your own `Deno.serve`, in tests (call `fetch`
+ * in-process), or to wrap `fetch` with middleware of your own.
+ *
+ * @example
+ * ```ts
+ * import { EdgeSettings, makeEdgeHandler } from "@mode-discovery/edge";
+ * const edge = await makeEdgeHandler({
+ *   settings: EdgeSettings.make({ seed: [{ workspace: "acme", count: 10 }] }),
+ * });
+ * const response = await edge.fetch(new Request("http://localhost/batch/acme/spaces"));
+ * response.status; // => 401 (no credentials)
+ * await edge.dispose();
+ * ```
+ */
+export const makeEdgeHandler = async (options: EdgeHandlerOptions = {}): Promise<EdgeHandler> => {
+  const exit = await Effect.runPromiseExit(build(options));
+  if (Exit.isSuccess(exit)) return exit.value;
+  const failure = Cause.findErrorOption(exit.cause);
+  throw failure._tag === "Some"
+    ? failure.value
+    : new EdgeStartupError({ message: "The edge handler could not start." });
+};

@@ -1,0 +1,66 @@
+/**
+ * A short-lived memory of signature credentials already verified, so a
+ * client paging through a workspace is not re-hashed on every request.
+ *
+ * @internal
+ * @module
+ */
+import { createHmac } from "node:crypto";
+
+/** Who verified credentials speak for. */
+export interface CachedPrincipal {
+  readonly workspace: string;
+  readonly token: string;
+  /** Token expiry (epoch ms) or `null` for never. */
+  readonly expiresAtMs: number | null;
+}
+
+interface Entry extends CachedPrincipal {
+  readonly until: number;
+}
+
+/**
+ * Verified credentials, keyed by an HMAC of the whole `Authorization` value
+ * under a random per-process key: the cache never holds a secret, and an
+ * entry only matches the exact header that was verified (a wrong secret
+ * never hits it). Entries live `ttlMs` and never past the token's expiry.
+ */
+export class CredentialCache {
+  readonly #key = crypto.getRandomValues(new Uint8Array(32));
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(readonly ttlMs = 10_000, readonly maxEntries = 10_000) {}
+
+  #keyOf(header: string): string {
+    return createHmac("sha256", this.#key).update(header).digest("base64");
+  }
+
+  /** The principal verified for exactly this header, if still fresh. */
+  get(header: string): CachedPrincipal | undefined {
+    if (this.ttlMs <= 0) return undefined;
+    const key = this.#keyOf(header);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    const now = Date.now();
+    if (entry.until <= now || (entry.expiresAtMs !== null && entry.expiresAtMs <= now)) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Remembers a verified header. */
+  set(header: string, principal: CachedPrincipal): void {
+    if (this.ttlMs <= 0) return;
+    if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(this.#keyOf(header), { ...principal, until: Date.now() + this.ttlMs });
+  }
+
+  /** Forgets everything (after tokens change). */
+  clear(): void {
+    this.#entries.clear();
+  }
+}

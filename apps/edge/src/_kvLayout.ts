@@ -1,0 +1,176 @@
+/**
+ * The Deno KV key layout of the edge store, and the chunk encoding. See
+ * apps/edge/README.md ("KV layout") for the why.
+ *
+ * @internal
+ * @module
+ */
+
+/** First element of every key the store writes. */
+export const ROOT = "mode-discovery";
+
+/** Layout version written into each workspace record. */
+export const LAYOUT = 1;
+
+/** Collections per chunk: page N of any size touches at most per_page/CHUNK_SIZE + 2 chunks. */
+export const CHUNK_SIZE = 100;
+
+/** Largest value written (Deno KV allows 64 KiB); a bigger chunk is split into parts. */
+export const PART_BYTES = 60_000;
+
+/** Most mutations per atomic write (Deno KV allows 1000). */
+export const MAX_MUTATIONS = 500;
+
+/** Most bytes of keys and values per atomic write (Deno KV allows 800 KiB). */
+export const MAX_BATCH_BYTES = 700_000;
+
+/** A workspace's pointer record: `[ROOT, "workspace", workspace]`. */
+export const metaKey = (workspace: string): Deno.KvKey => [ROOT, "workspace", workspace];
+
+/** Prefix of every workspace record. */
+export const metaPrefix: Deno.KvKey = [ROOT, "workspace"];
+
+/** Prefix of a version's chunks. */
+export const versionPrefix = (workspace: string, version: string): Deno.KvKey => [
+  ROOT,
+  "chunk",
+  workspace,
+  version,
+];
+
+/** One part of one chunk: `[..., chunk, part, parts]`. */
+export const chunkKey = (
+  workspace: string,
+  version: string,
+  chunk: number,
+  part: number,
+  parts: number,
+): Deno.KvKey => [ROOT, "chunk", workspace, version, chunk, part, parts];
+
+/** Marker of a version being written or waiting to be deleted. */
+export const pendingKey = (workspace: string, version: string): Deno.KvKey => [
+  ROOT,
+  "pending",
+  workspace,
+  version,
+];
+
+/** Prefix of every pending marker. */
+export const pendingPrefix: Deno.KvKey = [ROOT, "pending"];
+
+/** A signature token record, by token. */
+export const tokenKey = (token: string): Deno.KvKey => [ROOT, "token", token];
+
+/** An admin API key record, by key. */
+export const adminKey = (apiKey: string): Deno.KvKey => [ROOT, "admin", apiKey];
+
+/** The workspace record as stored. */
+export interface StoredMeta {
+  readonly layout: number;
+  readonly version: string;
+  readonly count: number;
+  readonly chunkSize: number;
+  readonly organizationId: number;
+  readonly source: string;
+  readonly updatedAt: string;
+}
+
+/** A pending marker: a version being written, or an old one to delete. */
+export interface StoredPending {
+  readonly state: "writing" | "garbage";
+  readonly since: number;
+}
+
+/** A signature token as stored: no secret, only its salted hash. */
+export interface StoredToken {
+  readonly workspace: string;
+  readonly name: string;
+  readonly creatorId: number;
+  readonly organizationId: number;
+  readonly accessKey: string;
+  readonly secretSalt: string;
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt: string | null;
+  readonly authenticationFor: string;
+  readonly authorizationType: string;
+}
+
+/** An admin API key as stored: no secret, only its salted hash. */
+export interface StoredAdminKey {
+  readonly workspace: string;
+  readonly userId: number;
+  readonly secretSalt: string;
+  readonly secretHash: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes one chunk (the JSON of each collection) as parts of at most
+ * {@link PART_BYTES}. Rows are joined by `\n`, a byte JSON text never
+ * contains raw, so the split back is exact.
+ */
+export const encodeChunk = (rows: ReadonlyArray<string>): ReadonlyArray<Uint8Array> => {
+  const bytes = encoder.encode(rows.join("\n"));
+  const parts: Array<Uint8Array> = [];
+  for (let offset = 0; offset < bytes.length || parts.length === 0; offset += PART_BYTES) {
+    parts.push(bytes.subarray(offset, offset + PART_BYTES));
+  }
+  return parts;
+};
+
+/**
+ * A decoded chunk, ready to serve: its rows' JSON joined by commas, and
+ * where each row starts. `offsets[rows]` is `bytes.length + 1`, so rows
+ * `[from, to)` are `bytes.subarray(offsets[from], offsets[to] - 1)`.
+ */
+export interface Chunk {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+}
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
+/**
+ * Decodes a chunk from its parts, in order; `undefined` when it does not hold
+ * `expectedRows` rows (a version deleted while it was read).
+ */
+export const decodeChunk = (
+  parts: ReadonlyArray<Uint8Array>,
+  expectedRows: number,
+): Chunk | undefined => {
+  let total = 0;
+  for (const part of parts) total += part.length;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  const offsets = new Uint32Array(expectedRows + 1);
+  let row = 1;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === NEWLINE) {
+      if (row >= expectedRows) return undefined;
+      bytes[i] = COMMA;
+      offsets[row++] = i + 1;
+    }
+  }
+  if (row !== expectedRows || total === 0) return undefined;
+  offsets[expectedRows] = bytes.length + 1;
+  return { bytes, offsets };
+};
+
+/** Rows `[from, to)` of a chunk as one UTF-8 fragment (no copy). */
+export const chunkRows = (chunk: Chunk, from: number, to: number): Uint8Array =>
+  chunk.bytes.subarray(chunk.offsets[from], chunk.offsets[to] - 1);
+
+/** Rough size of a key and value in bytes, for batching writes under KV's limits. */
+export const entrySize = (key: Deno.KvKey, value: Uint8Array | undefined): number => {
+  let size = 16;
+  for (const part of key) size += typeof part === "string" ? part.length * 3 + 2 : 10;
+  return size + (value?.length ?? 0);
+};

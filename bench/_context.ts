@@ -1,0 +1,78 @@
+/**
+ * What every benchmark gets from the runner: mode, repetitions, sizes, the
+ * process registry, a scratch directory and the credentials of this run.
+ *
+ * @internal
+ * @module
+ */
+import type { Processes } from "./_proc.ts";
+import type { Creds } from "./_servers.ts";
+
+/** Sizes and repetitions of a run (`--quick` shrinks them). */
+export interface Plan {
+  readonly quick: boolean;
+  /** Repetitions of each listing and start-up measurement. */
+  readonly runs: number;
+  /** Repetitions of each wrk measurement. */
+  readonly wrkRuns: number;
+  readonly wrkSeconds: number;
+  readonly wrkWarmupSeconds: number;
+  readonly wrkConnections: number;
+  /** Collections of the listing benchmark (the issue: 100,000). */
+  readonly listCount: number;
+  /** Collections of the big workspace (the issue: 1,000,000). */
+  readonly bigCount: number;
+  /** The deep page compared with page 1 (the issue: 1,000). */
+  readonly deepPage: number;
+  /** Repetitions of the 1,000,000 memory run. */
+  readonly bigRuns: number;
+  /** Pairs of cold page reads in the deep-page benchmark. */
+  readonly coldPairs: number;
+  /** Longest wait for a seeded server, seconds. */
+  readonly seedSec: number;
+}
+
+/** The plan of a full run. */
+export const FULL: Plan = {
+  quick: false,
+  runs: 5,
+  wrkRuns: 3,
+  wrkSeconds: 6,
+  wrkWarmupSeconds: 2,
+  wrkConnections: 16,
+  listCount: 100_000,
+  bigCount: 1_000_000,
+  deepPage: 1000,
+  bigRuns: 3,
+  coldPairs: 20,
+  seedSec: 300,
+};
+
+/** The plan of `--quick`: a smoke run of every code path on small data. */
+export const QUICK: Plan = {
+  quick: true,
+  runs: 1,
+  wrkRuns: 1,
+  wrkSeconds: 1,
+  wrkWarmupSeconds: 0,
+  wrkConnections: 16,
+  listCount: 10_000,
+  bigCount: 50_000,
+  deepPage: 50,
+  bigRuns: 1,
+  coldPairs: 3,
+  seedSec: 60,
+};
+
+/** The runner's context. */
+export interface Context {
+  readonly plan: Plan;
+  /** Repository root (the cwd of every child). */
+  readonly root: string;
+  /** Scratch directory of this run (removed at the end). */
+  readonly tmp: string;
+  readonly procs: Processes;
+  readonly creds: Creds;
+  /** Progress line on stderr. */
+  readonly log: (message: string) => void;
+}

@@ -1,0 +1,280 @@
+/**
+ * The servers the benchmarks talk to: apps/edge (`deno task serve`, seeded
+ * through its settings) and bench/baseline_server.ts, each on a free
+ * loopback port, ready once an authorised page 1 reports the expected total.
+ *
+ * @internal
+ * @module
+ */
+import { type Child, childEnv, freePort, portIsFree, type Processes } from "./_proc.ts";
+
+/** Signature token credentials made up for one benchmark run. */
+export interface Creds {
+  readonly token: string;
+  readonly accessKey: string;
+  readonly accessSecret: string;
+}
+
+/** Fresh random credentials. */
+export const makeCreds = (): Creds => {
+  const hex = (n: number) =>
+    Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+  return { token: hex(6), accessKey: hex(8), accessSecret: hex(16) };
+};
+
+/** `MODE_TOKEN`, `MODE_ACCESS_KEY`, `MODE_ACCESS_SECRET` for a child. */
+export const credsEnv = (c: Creds): Record<string, string> => ({
+  MODE_TOKEN: c.token,
+  MODE_ACCESS_KEY: c.accessKey,
+  MODE_ACCESS_SECRET: c.accessSecret,
+});
+
+/** The `Authorization` header value. */
+export const bearer = (c: Creds): string =>
+  `Bearer ${btoa(`${c.token}:${c.accessKey}:${c.accessSecret}`)}`;
+
+/** A server that is up. */
+export interface Server {
+  readonly kind: "edge" | "baseline";
+  readonly origin: string;
+  readonly port: number;
+  readonly workspace: string;
+  readonly count: number;
+  /** Milliseconds from spawn to ready (for the edge: seeding included). */
+  readonly readyMs: number;
+  /** How it was started, secrets shown as variables. */
+  readonly command: string;
+  readonly child: Child;
+}
+
+/** A server that could not be started, and why. */
+export interface Unavailable {
+  readonly unavailable: string;
+}
+
+/** Whether apps/edge can be started: the root task `serve`, else apps/edge/serve.ts. */
+const edgeCommand = async (root: string): Promise<Array<string> | string> => {
+  try {
+    const config = JSON.parse(await Deno.readTextFile(`${root}/deno.json`));
+    if (typeof config?.tasks?.serve === "string" || typeof config?.tasks?.serve === "object") {
+      return ["deno", "task", "--quiet", "serve"];
+    }
+  } catch {
+    // fall through
+  }
+  try {
+    await Deno.stat(`${root}/apps/edge/serve.ts`);
+    return ["deno", "run", "-A", "apps/edge/serve.ts"];
+  } catch {
+    return "apps/edge is not built yet (no `serve` task and no apps/edge/serve.ts)";
+  }
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls page 1 (per_page 1) until it answers 200 with `total_count` equal to
+ * `count`, the child exits, or `deadlineMs` passes.
+ */
+const waitReady = async (
+  child: Child,
+  origin: string,
+  workspace: string,
+  count: number,
+  creds: Creds,
+  deadlineMs: number,
+): Promise<string | undefined> => {
+  const url = `${origin}/batch/${encodeURIComponent(workspace)}/spaces?page=1&per_page=1`;
+  let last = "no answer yet";
+  while (performance.now() < deadlineMs) {
+    if (child.exited) {
+      const done = await child.done;
+      return `it exited with code ${done.code}: ${
+        (done.stdoutText + done.stderrText).trim().slice(-800)
+      }`;
+    }
+    try {
+      const remaining = Math.max(1, deadlineMs - performance.now());
+      const response = await fetch(url, {
+        headers: { authorization: bearer(creds) },
+        signal: AbortSignal.timeout(remaining),
+      });
+      const text = await response.text();
+      if (response.status === 200) {
+        const total = JSON.parse(text)?.pagination?.total_count;
+        if (total === count) return undefined;
+        last = `page 1 reports total_count ${total}, expected ${count}`;
+      } else {
+        last = `page 1 answered ${response.status}: ${text.slice(0, 200)}`;
+      }
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  return `not ready in time (${last})`;
+};
+
+/** Options of {@link startEdge}. */
+export interface EdgeOptions {
+  readonly root: string;
+  readonly workspace: string;
+  readonly count: number;
+  readonly creds: Creds;
+  /** KV file; unset: in-memory KV. */
+  readonly kvPath?: string | undefined;
+  /** Longest wait for start-up and seeding, in seconds. */
+  readonly readySec: number;
+  /** Hard limit on the server's life, in seconds. */
+  readonly lifeSec: number;
+}
+
+/** Starts apps/edge seeded with one workspace and dev credentials of it. */
+export const startEdge = async (
+  procs: Processes,
+  o: EdgeOptions,
+): Promise<Server | Unavailable> => {
+  const command = await edgeCommand(o.root);
+  if (typeof command === "string") return { unavailable: command };
+  const port = freePort();
+  const settings: Record<string, string> = {
+    PORT: String(port),
+    MODE_SEED: `${o.workspace}:${o.count}`,
+    MODE_DEV_CREDENTIALS: `${o.creds.token}:${o.creds.accessKey}:${o.creds.accessSecret}`,
+    ...(o.kvPath === undefined ? {} : { MODE_KV_PATH: o.kvPath }),
+  };
+  const started = performance.now();
+  const child = procs.spawn(`edge ${o.workspace}:${o.count}`, command, {
+    cwd: o.root,
+    env: childEnv(settings),
+    limitSec: o.lifeSec,
+    stdout: "count",
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const problem = await waitReady(
+    child,
+    origin,
+    o.workspace,
+    o.count,
+    o.creds,
+    started + o.readySec * 1000,
+  );
+  if (problem !== undefined) {
+    await procs.stop(child);
+    return { unavailable: `apps/edge seeded with ${o.workspace}:${o.count}: ${problem}` };
+  }
+  return {
+    kind: "edge",
+    origin,
+    port,
+    workspace: o.workspace,
+    count: o.count,
+    readyMs: performance.now() - started,
+    command: `PORT=<port> MODE_SEED=${o.workspace}:${o.count} ${
+      o.kvPath === undefined ? "" : "MODE_KV_PATH=<tmp>/edge.kv "
+    }MODE_DEV_CREDENTIALS=$MODE_TOKEN:$MODE_ACCESS_KEY:$MODE_ACCESS_SECRET ${command.join(" ")}`,
+    child,
+  };
+};
+
+/** Options of {@link startBaseline}. */
+export interface BaselineOptions {
+  readonly root: string;
+  readonly workspace: string;
+  readonly count: number;
+  readonly creds: Creds;
+  /** JSON array of collections to serve; unset: synthesised. */
+  readonly dataFile?: string | undefined;
+  readonly readySec: number;
+  readonly lifeSec: number;
+}
+
+/** Starts bench/baseline_server.ts. */
+export const startBaseline = async (
+  procs: Processes,
+  o: BaselineOptions,
+): Promise<Server | Unavailable> => {
+  const port = freePort();
+  const argv = [
+    "deno",
+    "run",
+    "--allow-net",
+    "--allow-read",
+    "--allow-env",
+    "bench/baseline_server.ts",
+    "--port",
+    String(port),
+    "--workspace",
+    o.workspace,
+    ...(o.dataFile === undefined ? ["--count", String(o.count)] : ["--data", o.dataFile]),
+  ];
+  const started = performance.now();
+  const child = procs.spawn("baseline server", argv, {
+    cwd: o.root,
+    env: childEnv({
+      MODE_TOKEN: o.creds.token,
+      MODE_ACCESS_KEY: o.creds.accessKey,
+      MODE_ACCESS_SECRET: o.creds.accessSecret,
+    }),
+    limitSec: o.lifeSec,
+    stdout: "count",
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const problem = await waitReady(
+    child,
+    origin,
+    o.workspace,
+    o.count,
+    o.creds,
+    started + o.readySec * 1000,
+  );
+  if (problem !== undefined) {
+    await procs.stop(child);
+    return { unavailable: `baseline server: ${problem}` };
+  }
+  return {
+    kind: "baseline",
+    origin,
+    port,
+    workspace: o.workspace,
+    count: o.count,
+    readyMs: performance.now() - started,
+    command: `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... ${
+      argv.join(" ").replace(String(port), "<port>").replace(o.dataFile ?? "\0", "<tmp>/data.json")
+    }`,
+    child,
+  };
+};
+
+/** Stops a server and waits for its port to be free again. */
+export const stopServer = async (procs: Processes, server: Server): Promise<void> => {
+  await procs.stop(server.child);
+  await portIsFree(server.port);
+};
+
+/**
+ * Reads every collection of a server's workspace (raw fetch, sequential) and
+ * writes them to `file` as one JSON array, for the baseline server to serve
+ * the very same data.
+ */
+export const dumpCollections = async (server: Server, creds: Creds, file: string) => {
+  const parts: Array<string> = [];
+  let count = 0;
+  for (let page = 1; page <= 100_000; page++) {
+    const url = `${server.origin}/batch/${
+      encodeURIComponent(server.workspace)
+    }/spaces?page=${page}&per_page=1000`;
+    const response = await fetch(url, {
+      headers: { authorization: bearer(creds) },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!response.ok) throw new Error(`dump: GET ${url} answered ${response.status}`);
+    const body = await response.json();
+    for (const collection of body.spaces) parts.push(JSON.stringify(collection));
+    count += body.spaces.length;
+    if (page >= body.pagination.total_pages || body.spaces.length === 0) break;
+  }
+  await Deno.writeTextFile(file, `[${parts.join(",\n")}]`);
+  return count;
+};

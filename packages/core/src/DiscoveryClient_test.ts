@@ -1,0 +1,542 @@
+import assert from "node:assert/strict";
+import { ConfigProvider, Effect, Fiber, Layer, Redacted, Schema, Stream } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { AdminCredentials, Credentials, SignatureCredentials } from "./Credentials.ts";
+import { DiscoveryClient, type ListProgress, type RequestEvent } from "./DiscoveryClient.ts";
+import {
+  BadRequest,
+  NotFound,
+  PaginationError,
+  ServerError,
+  Unauthorized,
+} from "./DiscoveryError.ts";
+import { type LastPageNext, totalPages } from "./Pagination.ts";
+import { SignatureTokenRequest } from "./SignatureToken.ts";
+import {
+  failureOf,
+  FAST,
+  listAll,
+  runExit,
+  seedCollections,
+  startTestServer,
+  TEST_CREDENTIALS,
+  testCredentials,
+  valueOf,
+} from "./_testServer_test.ts";
+
+const ids = (items: ReadonlyArray<{ readonly id: number }>) => items.map((c) => c.id);
+
+Deno.test("list: a seeded workspace, complete and in order, at several per_page and concurrency values", async (t) => {
+  const seeded = seedCollections(137, 1000);
+  const server = await startTestServer({ collections: seeded });
+  try {
+    for (const perPage of [1, 10, 50, 137, 1000]) {
+      for (const concurrency of [1, 2, 4, 8]) {
+        await t.step(`per_page ${perPage}, concurrency ${concurrency}`, async () => {
+          server.requests.length = 0;
+          const { exit, summary } = await listAll(server, { perPage, concurrency });
+          assert.deepEqual(ids(valueOf(exit)), ids(seeded));
+          assert.equal(summary?.stoppedBecause, "last-page");
+          assert.equal(summary?.collectionsEmitted, 137);
+          assert.equal(summary?.duplicatesDropped, 0);
+          assert.equal(summary?.totalsDrifted, false);
+          // No request past the last page, none repeated.
+          const pages = totalPages(137, perPage);
+          assert.equal(server.requests.length, pages);
+          assert.deepEqual(
+            server.requests.map((r) => r.page).sort((a, b) => a! - b!),
+            Array.from({ length: pages }, (_, i) => i + 1),
+          );
+        });
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("list: every last-page quirk, both strategies, ends without an extra request", async (t) => {
+  const seeded = seedCollections(23);
+  for (const quirk of ["past-end", "self", "omit"] as const satisfies readonly LastPageNext[]) {
+    const server = await startTestServer({ collections: seeded, lastPageNext: quirk });
+    try {
+      for (const strategy of ["totals", "links"] as const) {
+        await t.step(`${quirk}, ${strategy}`, async () => {
+          server.requests.length = 0;
+          const { exit, summary } = await listAll(server, { perPage: 5, strategy });
+          assert.deepEqual(ids(valueOf(exit)), ids(seeded));
+          assert.equal(summary?.stoppedBecause, "last-page");
+          assert.equal(summary?.pagesFetched, 5);
+          assert.equal(server.requests.length, 5);
+        });
+      }
+    } finally {
+      await server.close();
+    }
+  }
+});
+
+Deno.test("list: an empty workspace gives nothing after one request", async () => {
+  const server = await startTestServer({ collections: [] });
+  try {
+    for (const strategy of ["totals", "links"] as const) {
+      server.requests.length = 0;
+      const { exit, summary } = await listAll(server, { strategy });
+      assert.deepEqual(valueOf(exit), []);
+      assert.equal(summary?.stoppedBecause, "last-page");
+      assert.equal(summary?.initialTotalCount, 0);
+      assert.equal(server.requests.length, 1);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("list: progress after every page, summary once", async () => {
+  const server = await startTestServer({ collections: seedCollections(30) });
+  try {
+    const progress: ListProgress[] = [];
+    const { exit, summary } = await listAll(server, {
+      perPage: 7,
+      concurrency: 3,
+      onProgress: (p) => progress.push(p),
+    });
+    assert.equal(valueOf(exit).length, 30);
+    assert.deepEqual(progress.map((p) => p.pagesFetched), [1, 2, 3, 4, 5]);
+    assert.deepEqual(progress.map((p) => p.collectionsEmitted), [7, 14, 21, 28, 30]);
+    assert.ok(progress.every((p) => p.totalPages === 5 && p.totalCount === 30));
+    assert.equal(summary?.pagesFetched, 5);
+    assert.equal(summary?.initialTotalCount, 30);
+    assert.equal(summary?.finalTotalCount, 30);
+    assert.equal(summary?.retries, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("page: one decoded page; a page past the end is empty", async () => {
+  const server = await startTestServer({ collections: seedCollections(12) });
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+      });
+      const second = yield* client.collections.page({ workspace: "acme", page: 2, perPage: 5 });
+      const past = yield* client.collections.page({ workspace: "acme", page: 9, perPage: 5 });
+      return { second, past };
+    }));
+    const { second, past } = valueOf(exit);
+    assert.deepEqual(ids(second.spaces), [6, 7, 8, 9, 10]);
+    assert.deepEqual(second.pagination, {
+      page: 2,
+      per_page: 5,
+      count: 5,
+      total_pages: 3,
+      total_count: 12,
+    });
+    assert.equal(second._links.next_page?.href, "/batch/acme/spaces?page=3&per_page=5");
+    assert.deepEqual(past.spaces, []);
+    assert.equal(server.requests[0].url.search, "?page=2&per_page=5");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("401: Unauthorized, not retried, says which settings to check, leaks no secret", async () => {
+  const server = await startTestServer();
+  try {
+    const wrong = {
+      token: "tok-public-id",
+      accessKey: "key-0001",
+      accessSecret: "wrong-secret-xyz",
+    };
+    const events: RequestEvent[] = [];
+    const failed = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: SignatureCredentials.fromStrings(wrong),
+        onRequest: (e) => events.push(e),
+        ...FAST,
+      });
+      return yield* Stream.runCollect(client.collections.list({ workspace: "acme" }));
+    }));
+    const error = failureOf(failed);
+    assert.ok(error instanceof Unauthorized, String(error));
+    assert.equal(server.requests.length, 1);
+    assert.match(error.message, /401/);
+    assert.match(error.message, /MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET/);
+    assert.match(error.message, /Invalid signature token/);
+    const everything = JSON.stringify([error.message, String(error), events]);
+    assert.ok(!everything.includes(wrong.accessSecret));
+    assert.ok(
+      !everything.includes(btoa(`${wrong.token}:${wrong.accessKey}:${wrong.accessSecret}`)),
+    );
+    assert.deepEqual(events.map((e) => [e.method, e.status, e.attempt]), [["GET", 401, 1]]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("404: NotFound naming the workspace, not retried", async () => {
+  const server = await startTestServer({ workspace: "acme" });
+  try {
+    const { exit, summary } = await listAll(server, { workspace: "other-ws" });
+    const error = failureOf(exit);
+    assert.ok(error instanceof NotFound);
+    assert.match(error.message, /workspace "other-ws"/);
+    assert.match(error.message, /Check the workspace name/);
+    assert.match(error.message, /Workspace not found/);
+    assert.equal(server.requests.length, 1);
+    assert.equal(summary?.stoppedBecause, "failed");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("no credentials: Unauthorized naming the environment variables; nothing sent", async () => {
+  const server = await startTestServer();
+  try {
+    let summary: unknown;
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({ baseUrl: server.url });
+      const page = yield* Effect.flip(client.collections.page({ workspace: "acme" }));
+      const list = yield* Effect.flip(
+        Stream.runCollect(
+          client.collections.list({ workspace: "acme", onSummary: (s) => (summary = s) }),
+        ),
+      );
+      return [page, list];
+    }));
+    for (const error of valueOf(exit)) {
+      assert.ok(error instanceof Unauthorized);
+      assert.match(error.message, /MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET/);
+    }
+    assert.equal((summary as { stoppedBecause: string }).stoppedBecause, "failed");
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("bad options: BadRequest naming the option; nothing sent", async (t) => {
+  const server = await startTestServer();
+  try {
+    const cases: Array<
+      [string, Parameters<typeof listAll>[1], Parameters<typeof listAll>[2], RegExp]
+    > = [
+      [
+        "perPage 0",
+        { perPage: 0 },
+        {},
+        /Invalid perPage: got 0; per_page must be an integer from 1 to 1000/,
+      ],
+      ["perPage 1001", { perPage: 1001 }, {}, /perPage/],
+      ["perPage 2.5", { perPage: 2.5 }, {}, /perPage/],
+      ["workspace with a slash", { workspace: "a/b" }, {}, /Invalid workspace: got "a\/b"/],
+      ["empty workspace", { workspace: "" }, {}, /Invalid workspace/],
+      ["concurrency 0", { concurrency: 0 }, {}, /Invalid client option concurrency: got 0/],
+      ["maxPages 0", { maxPages: 0 }, {}, /maxPages/],
+      ["strategy", { strategy: "fast" as "links" }, {}, /strategy/],
+      ["timeoutMs", {}, { timeoutMs: 0 }, /Invalid client option timeoutMs: got 0/],
+      ["maxRetries", {}, { maxRetries: -1 }, /maxRetries/],
+      ["requestsPerSecond", {}, { requestsPerSecond: 0 }, /requestsPerSecond/],
+      ["baseUrl", {}, { baseUrl: "ftp://x" }, /baseUrl.*only http and https/],
+      [
+        "baseUrl with a password",
+        {},
+        { baseUrl: "https://me:pw@app.mode.com" },
+        /user name or password/,
+      ],
+    ];
+    for (const [name, list, client, pattern] of cases) {
+      await t.step(name, async () => {
+        const { exit } = await listAll(server, list, client);
+        const error = failureOf(exit);
+        assert.ok(error instanceof BadRequest, String(error));
+        assert.match(error.message, pattern);
+        assert.ok(!error.message.includes("pw@"), "no password in the message");
+      });
+    }
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("interrupting the stream aborts every request in flight", async () => {
+  const started: Array<Promise<void>> = [];
+  const aborted: Array<Promise<void>> = [];
+  let seen = 0;
+  const fourInFlight = Promise.withResolvers<void>();
+  const server = await startTestServer({
+    collections: seedCollections(100),
+    hook: ({ request, page, normal }) => {
+      if (page === 1) return Response.json(normal());
+      const abort = Promise.withResolvers<void>();
+      aborted.push(abort.promise);
+      started.push(Promise.resolve());
+      if (++seen === 4) fourInFlight.resolve();
+      return new Promise<Response>((resolve) => {
+        request.signal.addEventListener("abort", () => {
+          abort.resolve();
+          resolve(new Response(null, { status: 499 }));
+        });
+      });
+    },
+  });
+  try {
+    let summary: { stoppedBecause: string } | undefined;
+    const fiber = Effect.runFork(
+      Effect.gen(function* () {
+        const client = yield* DiscoveryClient.make({
+          baseUrl: server.url,
+          credentials: testCredentials,
+        });
+        return yield* Stream.runDrain(client.collections.list({
+          workspace: "acme",
+          perPage: 10,
+          concurrency: 4,
+          onSummary: (s) => (summary = s),
+        }));
+      }).pipe(Effect.provide(FetchHttpClient.layer)),
+    );
+    await fourInFlight.promise;
+    await Effect.runPromise(Fiber.interrupt(fiber));
+    const safety = new Promise<string>((resolve) => {
+      const id = setTimeout(() => resolve("the server never saw the requests abort"), 5000);
+      Promise.all(aborted).then(() => clearTimeout(id));
+    });
+    const outcome = await Promise.race([Promise.all(aborted).then(() => "aborted"), safety]);
+    assert.equal(outcome, "aborted");
+    assert.equal(aborted.length, 4);
+    assert.equal(summary?.stoppedBecause, "interrupted");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("signatureTokens.create: Basic auth, the request body of the contract, a decoded token", async () => {
+  const admin = AdminCredentials.fromStrings({ apiKey: "admin-key", apiSecret: "admin-secret" });
+  const server = await startTestServer({
+    auth: false,
+    hook: ({ request, url }) => {
+      if (request.method !== "POST" || url.pathname !== "/batch/acme/signature_tokens") return;
+      if (request.headers.get("authorization") !== `Basic ${btoa("admin-key:admin-secret")}`) {
+        return Response.json({ id: "unauthorized", message: "Bad API key." }, { status: 401 });
+      }
+      return Response.json({
+        token: "new-token",
+        name: "nightly export",
+        creator_id: 7,
+        organization_id: "9",
+        access_key: "new-key",
+        access_secret: "new-secret",
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+        expires_at: "2027-01-01T00:00:00Z",
+        authentication_for: "batch-api",
+        authorization_type: "read-only",
+      });
+    },
+  });
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({ baseUrl: server.url });
+      return yield* client.signatureTokens.create({
+        workspace: "acme",
+        admin,
+        name: "nightly export",
+        expiresAt: "2027-01-01T00:00:00Z",
+      });
+    }));
+    const token = valueOf(exit);
+    assert.equal(token.token, "new-token");
+    assert.equal(Redacted.value(token.access_secret), "new-secret");
+    assert.ok(!String(token.access_secret).includes("new-secret"));
+    const sent = server.requests[0];
+    assert.equal(sent.method, "POST");
+    const body = Schema.decodeUnknownSync(SignatureTokenRequest)(JSON.parse(sent.body));
+    assert.equal(body.signature_token.name, "nightly export");
+    assert.equal(body.signature_token.expires_at, "2027-01-01T00:00:00Z");
+
+    const wrong = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({ baseUrl: server.url });
+      return yield* client.signatureTokens.create({
+        workspace: "acme",
+        admin: AdminCredentials.fromStrings({ apiKey: "admin-key", apiSecret: "nope-secret" }),
+        name: "nightly export",
+        expiresAt: "2027-01-01T00:00:00Z",
+      });
+    }));
+    const error = failureOf(wrong);
+    assert.ok(error instanceof Unauthorized);
+    assert.match(error.message, /admin API key and secret/);
+    assert.ok(!error.message.includes("nope-secret"));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("signatureTokens.create: a bad name or expiry fails before sending; a 503 is not retried", async () => {
+  const admin = AdminCredentials.fromStrings({ apiKey: "k", apiSecret: "s" });
+  const server = await startTestServer({
+    auth: false,
+    hook: () => Response.json({ id: "server_error", message: "down" }, { status: 503 }),
+  });
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({ baseUrl: server.url, ...FAST });
+      const create = (name: string, expiresAt: string) =>
+        Effect.flip(client.signatureTokens.create({ workspace: "acme", admin, name, expiresAt }));
+      return [
+        yield* create("abc", "2027-01-01T00:00:00Z"),
+        yield* create("nightly", "tomorrow"),
+        yield* create("nightly", "2027-01-01T00:00:00Z"),
+      ];
+    }));
+    const [shortName, badDate, unavailable] = valueOf(exit);
+    assert.ok(shortName instanceof BadRequest);
+    assert.match(
+      shortName.message,
+      /Invalid name of the signature token: got "abc"; name must be 4 to 64 characters/,
+    );
+    assert.ok(badDate instanceof BadRequest);
+    assert.match(badDate.message, /Invalid expiresAt/);
+    assert.ok(unavailable instanceof ServerError);
+    assert.equal(unavailable.status, 503);
+    assert.equal(server.requests.length, 1, "only the valid request was sent, once");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("layer: Credentials from context; layerConfig reads MODE_BASE_URL", async (t) => {
+  const server = await startTestServer({ collections: seedCollections(3) });
+  const count = Effect.gen(function* () {
+    const client = yield* DiscoveryClient;
+    return yield* Stream.runCount(client.collections.list({ workspace: "acme" }));
+  });
+  const creds = Credentials.layer(TEST_CREDENTIALS);
+  try {
+    await t.step("layer", async () => {
+      const live = DiscoveryClient.layer({ baseUrl: server.url }).pipe(
+        Layer.provide(creds),
+        Layer.provide(FetchHttpClient.layer),
+      );
+      assert.equal(await Effect.runPromise(Effect.provide(count, live)), 3);
+    });
+    await t.step("layerConfig with MODE_BASE_URL", async () => {
+      const live = DiscoveryClient.layerConfig().pipe(
+        Layer.provide(creds),
+        Layer.provide(FetchHttpClient.layer),
+        Layer.provide(
+          ConfigProvider.layer(ConfigProvider.fromUnknown({ MODE_BASE_URL: server.url })),
+        ),
+      );
+      assert.equal(await Effect.runPromise(Effect.provide(count, live)), 3);
+    });
+    await t.step("an explicit baseUrl wins over MODE_BASE_URL", async () => {
+      const live = DiscoveryClient.layerConfig({ baseUrl: server.url }).pipe(
+        Layer.provide(creds),
+        Layer.provide(FetchHttpClient.layer),
+        Layer.provide(
+          ConfigProvider.layer(ConfigProvider.fromUnknown({ MODE_BASE_URL: "http://127.0.0.1:1" })),
+        ),
+      );
+      assert.equal(await Effect.runPromise(Effect.provide(count, live)), 3);
+    });
+    await t.step("a bad MODE_BASE_URL is a ConfigError saying why", async () => {
+      const read = Effect.provide(
+        DiscoveryClient.baseUrlConfig,
+        ConfigProvider.layer(ConfigProvider.fromUnknown({ MODE_BASE_URL: "app.mode.com" })),
+      );
+      const exit = await Effect.runPromiseExit(read);
+      const error = failureOf(exit);
+      assert.match(
+        String(error.message),
+        /MODE_BASE_URL "app.mode.com" is refused: it is not an absolute URL/,
+      );
+    });
+    await t.step("an empty or missing MODE_BASE_URL means the default", async () => {
+      for (const env of [{ MODE_BASE_URL: "" }, {}]) {
+        const value = await Effect.runPromise(Effect.provide(
+          DiscoveryClient.baseUrlConfig,
+          ConfigProvider.layer(ConfigProvider.fromUnknown(env)),
+        ));
+        assert.equal(value, undefined);
+      }
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a cross-origin next_page is refused before anything is sent there", async () => {
+  const elsewhere = await startTestServer({ auth: false });
+  const server = await startTestServer({
+    collections: seedCollections(30),
+    hook: ({ page, normal }) => {
+      if (page !== 1) return;
+      const body = normal();
+      body._links = {
+        next_page: { href: `${elsewhere.url}/batch/acme/spaces?page=2&per_page=10` },
+      };
+      return Response.json(body);
+    },
+  });
+  try {
+    const { exit, summary } = await listAll(server, { perPage: 10, strategy: "links" });
+    const error = failureOf(exit);
+    assert.ok(error instanceof PaginationError);
+    assert.equal(error.reason, "cross-origin");
+    assert.match(error.message, /Nothing was sent there/);
+    assert.equal(elsewhere.requests.length, 0);
+    assert.equal(summary?.collectionsEmitted, 10, "page 1 was still emitted");
+    assert.equal(summary?.stoppedBecause, "failed");
+  } finally {
+    await server.close();
+    await elsewhere.close();
+  }
+});
+
+Deno.test("a consumer that stops early ends the walk and aborts the pages in flight", async () => {
+  const aborted: Array<Promise<void>> = [];
+  const server = await startTestServer({
+    collections: seedCollections(100),
+    hook: ({ page, request, normal }) => {
+      if (page === 1 || page === 2) return Response.json(normal());
+      const abort = Promise.withResolvers<void>();
+      aborted.push(abort.promise);
+      return new Promise<Response>((resolve) => {
+        request.signal.addEventListener("abort", () => {
+          abort.resolve();
+          resolve(new Response(null, { status: 499 }));
+        });
+      });
+    },
+  });
+  try {
+    let summary: { stoppedBecause: string; pagesFetched: number } | undefined;
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+      });
+      const list = client.collections.list({
+        workspace: "acme",
+        perPage: 10,
+        concurrency: 4,
+        onSummary: (s) => (summary = s),
+      });
+      return yield* Stream.runCollect(Stream.take(list, 15));
+    }));
+    assert.deepEqual(ids(valueOf(exit)), ids(seedCollections(15)));
+    assert.equal(summary?.stoppedBecause, "interrupted");
+    assert.equal(summary?.pagesFetched, 2);
+    assert.ok(aborted.length >= 3, `${aborted.length} pages were in flight`);
+    await Promise.all(aborted);
+  } finally {
+    await server.close();
+  }
+});

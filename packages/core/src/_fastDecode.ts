@@ -1,0 +1,206 @@
+/**
+ * A fast path for decoding responses with core's schemas: a plain-closure
+ * checker compiled once from the schema's own AST (its types, its checks),
+ * used for the common well-formed body, with the Schema decoder itself for
+ * everything else (defaults, errors and their paths).
+ *
+ * @internal
+ * @module
+ */
+import { Result, type Schema, type SchemaAST, type SchemaIssue, SchemaParser } from "effect";
+
+const FAIL: unique symbol = Symbol("FAIL");
+type Fast = (input: unknown) => unknown;
+
+const parseOptions: SchemaAST.ParseOptions = {};
+
+const filtersOf = (
+  checks: ReadonlyArray<SchemaAST.Check<unknown>>,
+  into: Array<SchemaAST.Filter<unknown>>,
+): Array<SchemaAST.Filter<unknown>> => {
+  for (const check of checks) {
+    if (check._tag === "Filter") into.push(check);
+    else filtersOf(check.checks, into);
+  }
+  return into;
+};
+
+const PRIMITIVES = new Set(["String", "Number", "Boolean", "Null", "Literal"]);
+
+const compileNode = (ast: SchemaAST.AST): Fast | undefined => {
+  switch (ast._tag) {
+    case "String":
+      return (v) => typeof v === "string" ? v : FAIL;
+    case "Number":
+      return (v) => typeof v === "number" ? v : FAIL;
+    case "Boolean":
+      return (v) => typeof v === "boolean" ? v : FAIL;
+    case "Null":
+      return (v) => v === null ? v : FAIL;
+    case "Literal": {
+      const literal = ast.literal;
+      return (v) => v === literal ? v : FAIL;
+    }
+    case "Union": {
+      // Only unions of primitives, which cannot match a value two ways.
+      if (ast.options?.mode === "oneOf" || ast.encodingChecks !== undefined) return undefined;
+      const members: Array<Fast> = [];
+      for (const member of ast.types) {
+        if (!PRIMITIVES.has(member._tag) || member.encoding !== undefined) return undefined;
+        const fast = compile(member);
+        if (fast === undefined) return undefined;
+        members.push(fast);
+      }
+      return (v) => {
+        for (let i = 0; i < members.length; i++) if (members[i](v) !== FAIL) return v;
+        return FAIL;
+      };
+    }
+    case "Arrays": {
+      if (ast.elements.length !== 0 || ast.rest.length !== 1 || ast.encodingChecks !== undefined) {
+        return undefined;
+      }
+      const item = compile(ast.rest[0]);
+      if (item === undefined) return undefined;
+      return (v) => {
+        if (!Array.isArray(v)) return FAIL;
+        const out = new Array(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const decoded = item(v[i]);
+          if (decoded === FAIL) return FAIL;
+          out[i] = decoded;
+        }
+        return out;
+      };
+    }
+    case "Objects": {
+      if (ast.indexSignatures.length !== 0 || ast.encodingChecks !== undefined) return undefined;
+      const names: Array<string> = [];
+      const optional: Array<boolean> = [];
+      const fields: Array<Fast> = [];
+      for (const property of ast.propertySignatures) {
+        if (typeof property.name !== "string") return undefined;
+        const fast = compile(property.type);
+        if (fast === undefined) return undefined;
+        names.push(property.name);
+        optional.push(property.type.context?.isOptional === true);
+        fields.push(fast);
+      }
+      const count = names.length;
+      return (v) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) return FAIL;
+        const input = v as Record<string, unknown>;
+        let present = 0;
+        let changed: Array<unknown> | undefined;
+        for (let i = 0; i < count; i++) {
+          const value = input[names[i]];
+          if (value === undefined) {
+            if (optional[i] && !Object.hasOwn(input, names[i])) continue;
+            return FAIL;
+          }
+          present++;
+          const decoded = fields[i](value);
+          if (decoded === FAIL) return FAIL;
+          if (decoded !== value) (changed ??= new Array(count))[i] = decoded;
+        }
+        // The common case: exactly the known keys, each decoding to itself.
+        if (changed === undefined && Object.getPrototypeOf(input) === Object.prototype) {
+          let keys = 0;
+          for (const _ in input) keys++;
+          if (keys === present) return input;
+        }
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < count; i++) {
+          const value = changed?.[i] ?? input[names[i]];
+          if (value !== undefined) out[names[i]] = value;
+        }
+        return out;
+      };
+    }
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * A checker for `ast` that returns the decoded value, or `FAIL` when the
+ * input is anything but the plain, complete, valid case. `undefined` when
+ * the AST uses something this fast path does not handle.
+ *
+ * **Details**
+ *
+ * A node with an encoding is handled only when it is one transformation
+ * whose encoding is the identity (`Passthrough`), such as
+ * `withDecodingDefaultKey`: a value valid on both the encoded and the decoded
+ * side then decodes to itself, since decoding must invert the identity. A
+ * missing key that has a decoding default is left to the Schema decoder.
+ */
+const compile = (ast: SchemaAST.AST): Fast | undefined => {
+  let fast = compileNode(ast);
+  if (fast === undefined) return undefined;
+  if (ast.checks !== undefined) {
+    const filters = filtersOf(ast.checks, []);
+    const inner = fast;
+    fast = (v) => {
+      const decoded = inner(v);
+      if (decoded === FAIL) return FAIL;
+      for (let i = 0; i < filters.length; i++) {
+        if (filters[i].run(decoded, ast, parseOptions) !== undefined) return FAIL;
+      }
+      return decoded;
+    };
+  }
+  if (ast.encoding !== undefined) {
+    if (ast.encoding.length !== 1) return undefined;
+    const link = ast.encoding[0];
+    const transformation = link.transformation;
+    if (transformation._tag !== "Transformation" || transformation.encode._tag !== "Passthrough") {
+      return undefined;
+    }
+    const encoded = compile(link.to);
+    if (encoded === undefined) return undefined;
+    const decodedSide = fast;
+    fast = (v) => encoded(v) === FAIL ? FAIL : decodedSide(v);
+  }
+  return fast;
+};
+
+/**
+ * A decoder for `schema` that returns the same results as
+ * `SchemaParser.decodeUnknownResult(schema)`, faster for well-formed input.
+ *
+ * **Details**
+ *
+ * The fast path is tried first; when it declines (a missing key with a
+ * default, a wrong type, a failed check, anything unusual), the Schema
+ * decoder runs and gives the result, with its issue for errors. A schema
+ * the fast path cannot compile is decoded by Schema alone. `reportInput`
+ * puts the offending value in error messages: only for schemas whose values
+ * are not secret.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect";
+ * import { CollectionsPage } from "./Pagination.ts";
+ * const decode = makeDecoder(CollectionsPage);
+ * Result.isSuccess(decode({ pagination: {}, spaces: [] })); // => false
+ * ```
+ */
+export const makeDecoder = <S extends Schema.ConstraintDecoder<unknown>>(
+  schema: S,
+  options?: { readonly reportInput?: boolean | undefined },
+): (input: unknown) => Result.Result<S["Type"], SchemaIssue.Issue> => {
+  const slow = SchemaParser.decodeUnknownResult(
+    schema,
+    options?.reportInput === true ? { reportInput: true } as SchemaAST.ParseOptions : undefined,
+  );
+  const fast = compile(schema.ast);
+  if (fast === undefined) return slow;
+  return (input) => {
+    const decoded = fast(input);
+    return decoded === FAIL ? slow(input) : Result.succeed(decoded as S["Type"]);
+  };
+};
+
+/** Whether the fast path compiles for `schema` (for tests). */
+export const hasFastPath = (schema: Schema.Top): boolean => compile(schema.ast) !== undefined;

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { IdSet } from "./_idSet.ts";
+
+Deno.test("IdSet: behaves as a Set of numbers, whatever the order", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: -50, max: 5000 }), fc.integer()), { maxLength: 3000 }),
+      (values) => {
+        const ids = new IdSet();
+        const model = new Set<number>();
+        for (const value of values) {
+          assert.equal(ids.add(value), !model.has(value));
+          model.add(value);
+        }
+        assert.equal(ids.size, model.size);
+        for (const value of values) assert.ok(ids.has(value));
+        for (let probe = -60; probe < 60; probe++) assert.equal(ids.has(probe), model.has(probe));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("IdSet: an ascending run (the API's order) with drift duplicates", () => {
+  const ids = new IdSet();
+  for (let id = 1; id <= 5000; id++) assert.equal(ids.add(id * 3), true);
+  assert.equal(ids.add(3 * 2500), false, "a duplicate from a shifted page");
+  assert.equal(ids.add(3 * 2500 + 1), true, "a new id below the highest");
+  assert.equal(ids.add(3 * 2500 + 1), false);
+  assert.equal(ids.size, 5001);
+});

@@ -1,0 +1,294 @@
+/**
+ * The walk through a listing's pages: `totals` (page 1, then pages
+ * 2..total_pages with bounded concurrency, emitted in order) or `links`
+ * (follow `_links.next_page` one page at a time), with deduplication, drift
+ * detection, stop rules that never loop, progress and a summary.
+ *
+ * @internal
+ * @module
+ */
+import { Cause, Effect, Fiber, Scope, Stream } from "effect";
+import type { Collection } from "./Collection.ts";
+import { type DiscoveryError, PaginationError } from "./DiscoveryError.ts";
+import type { ListProgress, ListStrategy, ListSummary } from "./DiscoveryClient.ts";
+import { type CollectionsPage, parsePageHref } from "./Pagination.ts";
+import { IdSet } from "./_idSet.ts";
+import { linkKey } from "./_links.ts";
+
+/** A page to fetch: its number (as far as known) and its absolute URL. */
+export interface WalkTarget {
+  readonly page: number;
+  readonly url: URL;
+}
+
+/** What a walk needs. */
+export interface WalkInput {
+  readonly strategy: ListStrategy;
+  /** Pages in flight at once (`totals` only), 1 or more. */
+  readonly concurrency: number;
+  /** Hard cap on pages fetched. */
+  readonly maxPages: number;
+  /** The URL of page `n` (`totals`, and page 1 of `links`). */
+  readonly pageUrl: (page: number) => URL;
+  /** Resolves a `next_page` href, refusing other origins (`links`). */
+  readonly resolveNext: (href: string) => URL | PaginationError;
+  /** Fetches and decodes one page, retries included; `onRetry` counts them. */
+  readonly fetchPage: (
+    target: WalkTarget,
+    onRetry: () => void,
+  ) => Effect.Effect<CollectionsPage, DiscoveryError>;
+  readonly onProgress?: ((progress: ListProgress) => void) | undefined;
+  readonly onSummary?: ((summary: ListSummary) => void) | undefined;
+}
+
+type Stop = ListSummary["stoppedBecause"];
+
+/** What the walk has done so far. */
+class WalkState {
+  readonly startedMs = Date.now();
+  readonly seen = new IdSet();
+  pagesFetched = 0;
+  emitted = 0;
+  duplicates = 0;
+  retries = 0;
+  drifted = false;
+  initialTotalCount: number | undefined = undefined;
+  initialTotalPages: number | undefined = undefined;
+  lastTotalCount: number | undefined = undefined;
+  lastTotalPages: number | undefined = undefined;
+  stopped: Stop | undefined = undefined;
+  readonly onRetry = (): void => {
+    this.retries++;
+  };
+
+  /** Counts a page, notes drift, drops duplicates: the page's new collections. */
+  take(page: CollectionsPage): Array<Collection> {
+    this.pagesFetched++;
+    const { total_count, total_pages } = page.pagination;
+    if (this.initialTotalCount === undefined) {
+      this.initialTotalCount = total_count;
+      this.initialTotalPages = total_pages;
+    } else if (total_count !== this.initialTotalCount || total_pages !== this.initialTotalPages) {
+      this.drifted = true;
+    }
+    this.lastTotalCount = total_count;
+    this.lastTotalPages = total_pages;
+    const fresh: Array<Collection> = [];
+    for (const collection of page.spaces) {
+      if (this.seen.add(collection.id)) fresh.push(collection);
+      else this.duplicates++;
+    }
+    this.emitted += fresh.length;
+    return fresh;
+  }
+
+  progress(): ListProgress {
+    return {
+      pagesFetched: this.pagesFetched,
+      totalPages: this.lastTotalPages,
+      totalCount: this.lastTotalCount,
+      collectionsEmitted: this.emitted,
+      retries: this.retries,
+      elapsedMs: Date.now() - this.startedMs,
+    };
+  }
+
+  summary(stoppedBecause: Stop): ListSummary {
+    return {
+      pagesFetched: this.pagesFetched,
+      collectionsEmitted: this.emitted,
+      duplicatesDropped: this.duplicates,
+      totalsDrifted: this.drifted,
+      initialTotalCount: this.initialTotalCount,
+      finalTotalCount: this.lastTotalCount,
+      retries: this.retries,
+      stoppedBecause,
+      elapsedMs: Date.now() - this.startedMs,
+    };
+  }
+}
+
+const pageCapError = (maxPages: number, href: string | undefined): PaginationError =>
+  new PaginationError({
+    reason: "page-cap",
+    ...(href === undefined ? {} : { href }),
+    message:
+      `Stopped after ${maxPages} pages, the cap on pages per listing, with the server still reporting more. Every collection read so far was emitted. If the workspace really is that large, raise maxPages (or per_page); otherwise the server's pagination is inconsistent.`,
+  });
+
+/** What happens after the page just read. */
+type After =
+  | { readonly _tag: "continue" }
+  | { readonly _tag: "stop"; readonly reason: Stop }
+  | { readonly _tag: "fail"; readonly reason: Stop; readonly error: DiscoveryError };
+
+/**
+ * The pull of a walk: each call gives the next page's new collections (never
+ * an empty chunk), ends with `Cause.done()`, or fails.
+ */
+type PagePull = Effect.Effect<
+  ReadonlyArray<Collection> & readonly [Collection, ...Array<Collection>],
+  DiscoveryError | Cause.Done
+>;
+
+const nonEmpty = (items: Array<Collection>) =>
+  items as Array<Collection> & [Collection, ...Array<Collection>];
+
+const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): PagePull => {
+  const inflight: Array<{
+    readonly page: number;
+    readonly fiber: Fiber.Fiber<CollectionsPage, DiscoveryError>;
+  }> = [];
+  let nextPage = 1;
+  // Pages up to this number may be requested: 1 until page 1 tells the total.
+  let launchLimit = 1;
+  let ending: After | undefined;
+
+  const stopInflight = Effect.suspend(() =>
+    Fiber.interruptAll(inflight.splice(0).map((entry) => entry.fiber))
+  );
+
+  const afterPage = (page: number, read: CollectionsPage): After => {
+    const total = read.pagination.total_pages;
+    if (page >= total) return { _tag: "stop", reason: "last-page" };
+    if (read.spaces.length === 0) return { _tag: "stop", reason: "empty-page" };
+    if (page >= input.maxPages) {
+      return {
+        _tag: "fail",
+        reason: "limit",
+        error: pageCapError(input.maxPages, input.pageUrl(page + 1).href),
+      };
+    }
+    launchLimit = Math.min(input.maxPages, total);
+    return { _tag: "continue" };
+  };
+
+  return Effect.gen(function* () {
+    while (true) {
+      if (ending !== undefined) {
+        const end = ending;
+        if (end._tag === "fail") {
+          ending = { _tag: "stop", reason: end.reason };
+          return yield* Effect.fail(end.error);
+        }
+        return yield* Cause.done();
+      }
+      while (inflight.length < input.concurrency && nextPage <= launchLimit) {
+        const page = nextPage++;
+        const fiber = yield* Effect.forkIn(
+          input.fetchPage({ page, url: input.pageUrl(page) }, state.onRetry),
+          scope,
+        );
+        inflight.push({ page, fiber });
+      }
+      const head = inflight.shift();
+      if (head === undefined) {
+        state.stopped = "last-page";
+        ending = { _tag: "stop", reason: "last-page" };
+        continue;
+      }
+      const read = yield* Fiber.join(head.fiber);
+      const fresh = state.take(read);
+      const after = afterPage(head.page, read);
+      if (input.onProgress !== undefined) input.onProgress(state.progress());
+      if (after._tag !== "continue") {
+        state.stopped = after.reason;
+        ending = after;
+        yield* stopInflight;
+      }
+      if (fresh.length > 0) return nonEmpty(fresh);
+    }
+  });
+};
+
+const linksPull = (input: WalkInput, state: WalkState): PagePull => {
+  let current: URL = input.pageUrl(1);
+  const followed = new Set<string>([linkKey(current)]);
+  let ending: After | undefined;
+
+  const afterPage = (read: CollectionsPage): After => {
+    if (read.pagination.page >= read.pagination.total_pages) {
+      return { _tag: "stop", reason: "last-page" };
+    }
+    if (read.spaces.length === 0) return { _tag: "stop", reason: "empty-page" };
+    const href = read._links.next_page?.href;
+    if (href === undefined) return { _tag: "stop", reason: "no-next-link" };
+    const next = input.resolveNext(href);
+    if (next instanceof PaginationError) return { _tag: "fail", reason: "failed", error: next };
+    const key = linkKey(next);
+    if (followed.has(key)) return { _tag: "stop", reason: "repeated-link" };
+    if (state.pagesFetched >= input.maxPages) {
+      return { _tag: "fail", reason: "limit", error: pageCapError(input.maxPages, href) };
+    }
+    followed.add(key);
+    current = next;
+    return { _tag: "continue" };
+  };
+
+  return Effect.gen(function* () {
+    while (true) {
+      if (ending !== undefined) {
+        const end = ending;
+        if (end._tag === "fail") {
+          ending = { _tag: "stop", reason: end.reason };
+          return yield* Effect.fail(end.error);
+        }
+        return yield* Cause.done();
+      }
+      const url = current;
+      const page = parsePageHref(`${url.pathname}${url.search}`)?.page ?? state.pagesFetched + 1;
+      const read = yield* input.fetchPage({ page, url }, state.onRetry);
+      const fresh = state.take(read);
+      const after = afterPage(read);
+      if (input.onProgress !== undefined) input.onProgress(state.progress());
+      if (after._tag !== "continue") {
+        state.stopped = after.reason;
+        ending = after;
+      }
+      if (fresh.length > 0) return nonEmpty(fresh);
+    }
+  });
+};
+
+/**
+ * Every collection of a listing, once each, in page order.
+ *
+ * **Details**
+ *
+ * - `totals`: page 1 first; then pages 2..total_pages with at most
+ *   `concurrency` pages in flight or waiting to be emitted, emitted in page
+ *   order. The total is re-read from each page in order: if it grows during
+ *   the walk, the extra pages are fetched too; the walk stops at the first
+ *   page that is the last by its own count or is empty.
+ * - `links`: follows `_links.next_page`, resolved against the base URL and
+ *   refused if it leaves the origin; stops on the last page, an empty page,
+ *   a missing link, or a link to a page already read.
+ * - Both: at most `maxPages` pages (then `PaginationError` `page-cap`);
+ *   collections whose id was already emitted are dropped and counted;
+ *   interrupting the stream interrupts the requests in flight; `onSummary`
+ *   is called once at the end, however it ends.
+ */
+export const walk = (input: WalkInput): Stream.Stream<Collection, DiscoveryError> =>
+  Stream.suspend(() => {
+    const state = new WalkState();
+    const pages = Stream.unwrap(Effect.gen(function* () {
+      const scope = yield* Scope.Scope;
+      return Stream.fromPull(Effect.succeed(
+        input.strategy === "links" ? linksPull(input, state) : totalsPull(input, state, scope),
+      ));
+    }));
+    const onSummary = input.onSummary;
+    if (onSummary === undefined) return pages;
+    return pages.pipe(Stream.onExit((exit) =>
+      Effect.sync(() => {
+        const reason: Stop = exit._tag === "Success"
+          ? state.stopped ?? "interrupted"
+          : Cause.hasInterruptsOnly(exit.cause)
+          ? "interrupted"
+          : state.stopped === "limit"
+          ? "limit"
+          : "failed";
+        onSummary(state.summary(reason));
+      })
+    ));
+  });

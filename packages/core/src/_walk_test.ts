@@ -1,0 +1,301 @@
+import assert from "node:assert/strict";
+import { Deferred, Effect, Stream } from "effect";
+import type { ListSummary } from "./DiscoveryClient.ts";
+import { PaginationError } from "./DiscoveryError.ts";
+import { type CollectionsPage, pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";
+import { walk, type WalkTarget } from "./_walk.ts";
+import {
+  failureOf,
+  listAll,
+  seedCollections,
+  startTestServer,
+  valueOf,
+} from "./_testServer_test.ts";
+
+const ids = (items: ReadonlyArray<{ readonly id: number }>) => items.map((c) => c.id);
+
+const assertUnique = (items: ReadonlyArray<{ readonly id: number }>) =>
+  assert.equal(new Set(ids(items)).size, items.length, "an id was emitted twice");
+
+Deno.test("links: a next_page at the page itself or at page 1 again stops the walk", async (t) => {
+  const collections = seedCollections(30);
+  for (const target of ["itself", "page 1"] as const) {
+    await t.step(target, async () => {
+      const server = await startTestServer({
+        collections,
+        hook: ({ page, perPage, normal }) => {
+          if (page !== 2) return;
+          const body = normal();
+          const to = target === "itself" ? 2 : 1;
+          body._links = {
+            next_page: { href: `/batch/acme/spaces?per_page=${perPage}&page=${to}` },
+          };
+          return Response.json(body);
+        },
+      });
+      try {
+        const { exit, summary } = await listAll(server, { perPage: 10, strategy: "links" });
+        assert.deepEqual(ids(valueOf(exit)), ids(collections.slice(0, 20)));
+        assert.equal(summary?.stoppedBecause, "repeated-link");
+        assert.equal(server.requests.length, 2, "the repeated link was not requested");
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
+Deno.test("links: other schemes and unparsable hrefs are refused", async (t) => {
+  for (
+    const href of [
+      "javascript:alert(1)",
+      "file:///etc/passwd",
+      "//evil.example/batch/acme/spaces",
+      "http://[::1",
+    ]
+  ) {
+    await t.step(href, async () => {
+      const server = await startTestServer({
+        collections: seedCollections(30),
+        hook: ({ page, normal }) => {
+          if (page !== 1) return;
+          const body = normal();
+          body._links = { next_page: { href } };
+          return Response.json(body);
+        },
+      });
+      try {
+        const { exit } = await listAll(server, { perPage: 10, strategy: "links" });
+        const error = failureOf(exit);
+        assert.ok(error instanceof PaginationError);
+        assert.ok(["cross-origin", "invalid-href"].includes(error.reason));
+        assert.equal(server.requests.length, 1);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
+Deno.test("a server that always claims more pages ends at an empty page, or at the page cap", async (t) => {
+  await t.step("empty pages with ever-growing totals: stops at the first empty page", async () => {
+    const collections = seedCollections(12);
+    const server = await startTestServer({
+      collections,
+      hook: ({ page, perPage, normal }) => {
+        const body = normal();
+        body.pagination = { ...(body.pagination as object), total_pages: (page ?? 1) + 5 };
+        body._links = {
+          next_page: { href: `/batch/acme/spaces?page=${(page ?? 1) + 1}&per_page=${perPage}` },
+        };
+        return Response.json(body);
+      },
+    });
+    try {
+      for (const strategy of ["totals", "links"] as const) {
+        server.requests.length = 0;
+        const { exit, summary } = await listAll(server, { perPage: 5, strategy, concurrency: 2 });
+        assert.deepEqual(ids(valueOf(exit)), ids(collections));
+        assert.equal(summary?.stoppedBecause, "empty-page");
+        assert.ok(server.requests.length <= 6, `${server.requests.length} requests`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+  await t.step("never-empty pages of the same collections: the page cap stops it", async () => {
+    const collections = seedCollections(5);
+    const server = await startTestServer({
+      collections,
+      hook: ({ page, normal }) => {
+        const body = normal();
+        body.spaces = collections;
+        body.pagination = { ...(body.pagination as object), page, total_pages: 1_000_000 };
+        body._links = {
+          next_page: { href: `/batch/acme/spaces?page=${(page ?? 1) + 1}&per_page=5` },
+        };
+        return Response.json(body);
+      },
+    });
+    try {
+      for (const strategy of ["totals", "links"] as const) {
+        server.requests.length = 0;
+        const { exit, summary } = await listAll(server, { perPage: 5, strategy, maxPages: 20 });
+        const error = failureOf(exit);
+        assert.ok(error instanceof PaginationError);
+        assert.equal(error.reason, "page-cap");
+        assert.match(error.message, /Stopped after 20 pages/);
+        assert.equal(summary?.stoppedBecause, "limit");
+        assert.equal(summary?.collectionsEmitted, 5);
+        assert.equal(summary?.duplicatesDropped, 19 * 5);
+        assert.ok(server.requests.length <= 20);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("drift: the listing ends, emits each id once, and says the totals drifted", async (t) => {
+  const initial = () => seedCollections(50, 100);
+  const cases: Array<{
+    name: string;
+    change: (all: ReturnType<typeof seedCollections>) => ReturnType<typeof seedCollections>;
+    check: (items: ReadonlyArray<{ id: number }>, summary: ListSummary) => void;
+  }> = [
+    {
+      name: "collections added at the end: the new pages are read too",
+      change: (all) => [...all, ...seedCollections(25, 500)],
+      check: (items, summary) => {
+        assert.deepEqual(ids(items), [...ids(initial()), ...ids(seedCollections(25, 500))]);
+        assert.equal(summary.initialTotalCount, 50);
+        assert.equal(summary.finalTotalCount, 75);
+      },
+    },
+    {
+      name: "collections added at the front: the shifted ones are dropped as duplicates",
+      change: (all) => [...seedCollections(5, 1), ...all],
+      check: (items, summary) => {
+        assert.deepEqual(ids(items), ids(initial()));
+        assert.equal(summary.duplicatesDropped, 5);
+      },
+    },
+    {
+      name: "collections removed from the front: the walk still ends",
+      change: (all) => all.slice(5),
+      check: (items) => {
+        assert.ok(items.length >= 40 && items.length <= 50);
+      },
+    },
+    {
+      name: "almost everything removed: stops at the new end",
+      change: (all) => all.slice(0, 3),
+      check: (items, summary) => {
+        assert.deepEqual(ids(items), ids(initial().slice(0, 10)));
+        assert.equal(summary.finalTotalCount, 3);
+      },
+    },
+  ];
+  for (const c of cases) {
+    for (const strategy of ["totals", "links"] as const) {
+      await t.step(`${c.name} (${strategy})`, async () => {
+        let changed = false;
+        const server = await startTestServer({
+          collections: initial(),
+          hook: ({ page, server }) => {
+            if (page !== 1 && !changed) {
+              changed = true;
+              server.collections = c.change(server.collections);
+            }
+            return undefined;
+          },
+        });
+        try {
+          const { exit, summary } = await listAll(server, {
+            perPage: 10,
+            strategy,
+            concurrency: 3,
+          });
+          const items = valueOf(exit);
+          assertUnique(items);
+          assert.ok(summary !== undefined);
+          assert.equal(summary.totalsDrifted, true);
+          assert.ok(["last-page", "empty-page"].includes(summary.stoppedBecause));
+          c.check(items, summary);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+  }
+});
+
+/** A fake listing of `total` collections served from memory, with controllable answers. */
+const fakeListing = (total: number, perPage: number) => {
+  const all = seedCollections(total);
+  const page = (n: number): CollectionsPage => {
+    const info = paginationInfo({ page: n, perPage, totalCount: total });
+    const { start, end } = pageSlice(n, perPage, total);
+    return {
+      pagination: info,
+      spaces: all.slice(start, end),
+      _links: pageLinks({ workspace: "acme", page: n, perPage, totalPages: info.total_pages }),
+    };
+  };
+  return { all, page };
+};
+
+Deno.test("totals: at most `concurrency` pages are in flight or waiting, whatever the consumer's pace", async () => {
+  const { all, page } = fakeListing(200, 10);
+  for (const concurrency of [1, 3, 5]) {
+    let inFlight = 0;
+    let highest = 0;
+    let launched = 0;
+    let consumed = 0;
+    let mostAhead = 0;
+    const program = Effect.gen(function* () {
+      const stream = walk({
+        strategy: "totals",
+        concurrency,
+        maxPages: 1000,
+        pageUrl: (n) => new URL(`http://x.test/batch/acme/spaces?page=${n}&per_page=10`),
+        resolveNext: () => new URL("http://x.test/"),
+        fetchPage: (target: WalkTarget) =>
+          Effect.gen(function* () {
+            inFlight++;
+            highest = Math.max(highest, inFlight);
+            launched++;
+            mostAhead = Math.max(mostAhead, launched - Math.floor(consumed / 10));
+            // Pages answer out of order: the output order must still hold.
+            yield* Effect.sleep(`${(3 - (target.page % 3)) % 3} millis`);
+            return page(target.page);
+          }).pipe(Effect.ensuring(Effect.sync(() => inFlight--))),
+      });
+      // A slow consumer: pages wait to be emitted; held pages count as in flight.
+      return yield* Stream.runCollect(
+        stream.pipe(
+          Stream.tap(() => Effect.andThen(Effect.yieldNow, Effect.sync(() => consumed++))),
+        ),
+      );
+    });
+    const items = await Effect.runPromise(program);
+    assert.deepEqual(ids(items), ids(all));
+    assert.ok(highest <= concurrency, `concurrency ${concurrency}: ${highest} pages at once`);
+    assert.ok(
+      mostAhead <= concurrency,
+      `concurrency ${concurrency}: ${mostAhead} pages fetched ahead of the consumer`,
+    );
+    if (concurrency > 1) assert.ok(highest > 1, "pages were fetched concurrently");
+  }
+});
+
+Deno.test("totals: a failed page fails the stream and interrupts the other pages in flight", async () => {
+  const { page } = fakeListing(100, 10);
+  let interrupted = 0;
+  let started = 0;
+  const othersStarted = Deferred.makeUnsafe<void>();
+  const program = walk({
+    strategy: "totals",
+    concurrency: 4,
+    maxPages: 1000,
+    pageUrl: (n) => new URL(`http://x.test/batch/acme/spaces?page=${n}&per_page=10`),
+    resolveNext: () => new URL("http://x.test/"),
+    fetchPage: (target) =>
+      target.page === 1
+        ? Effect.succeed(page(1))
+        : target.page === 2
+        ? Deferred.await(othersStarted).pipe(
+          Effect.andThen(
+            Effect.fail(new PaginationError({ reason: "loop", message: "page 2 failed" })),
+          ),
+        )
+        : Effect.suspend(() => {
+          if (++started === 3) Deferred.doneUnsafe(othersStarted, Effect.void);
+          return Effect.never;
+        }).pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++))),
+  });
+  const exit = await Effect.runPromiseExit(Stream.runCollect(program));
+  const error = failureOf(exit);
+  assert.ok(error instanceof PaginationError);
+  assert.equal(interrupted, 3);
+});
