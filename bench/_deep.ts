@@ -9,7 +9,7 @@
  */
 import type { Context } from "./_context.ts";
 import { runConfigs, WRK_SCRIPT, wrkOptions } from "./_throughput.ts";
-import { cell, type Goal, num, type Section, times } from "./_report.ts";
+import { cell, type Goal, num, runsText, type Section, times } from "./_report.ts";
 import { bearer, type Server, type Unavailable } from "./_servers.ts";
 import { wrkArgv, wrkEnvShown } from "./_wrk.ts";
 import { ratio, summarize } from "./stats.ts";
@@ -118,9 +118,13 @@ export const deepBenchmark = async (
       server.count.toLocaleString("en-US")
     } collections (start-up and seeding took ${
       num(server.readyMs / 1000, 1)
-    } s), per_page ${PER_PAGE}. Cold: ${k} pairs of single requests from the runner (fetch, whole body read), pages 1..${k} against pages ${
+    } s; then restarted on the same KV file, ready in ${
+      num((server.restartMs ?? NaN) / 1000, 1)
+    } s, so that every page starts cold), per_page ${PER_PAGE}. Cold: ${k} pairs of single requests from the runner (fetch, whole body read), pages 1..${k} against pages ${
       deep - k + 1
-    }..${deep}, alternating, each page read once. Hot: wrk with ${ctx.plan.wrkConnections} connections on one fixed page, ${ctx.plan.wrkSeconds} s, ${ctx.plan.wrkRuns} runs each, interleaved.`,
+    }..${deep}, alternating, each page read once. Hot: wrk with ${ctx.plan.wrkConnections} connections on one fixed page, ${ctx.plan.wrkSeconds} s, ${
+      runsText(ctx.plan.wrkRuns)
+    } each, interleaved.`,
     goals,
     tables: [{
       header: ["measurement", "page 1", `page ${deep}`, "ratio"],
@@ -149,6 +153,11 @@ export const deepBenchmark = async (
       }`,
     ],
     notes: failures.length > 0 ? [`${failures.length} failed measurements: ${failures[0]}`] : [],
-    raw: { seedAndStartMs: server.readyMs, cold, hot: Object.fromEntries(hot) },
+    raw: {
+      seedAndStartMs: server.readyMs,
+      restartMs: server.restartMs,
+      cold,
+      hot: Object.fromEntries(hot),
+    },
   };
 };

@@ -11,7 +11,7 @@
 import type { Context } from "./_context.ts";
 import { emptySamples, measureOnce, type Samples, shownCommand, type Variant } from "./_measure.ts";
 import { npmEntry } from "./_npm.ts";
-import { type Goal, num, type Section, type Table, times } from "./_report.ts";
+import { type Goal, num, runsText, type Section, type Table, times } from "./_report.ts";
 import { credsEnv, type Server } from "./_servers.ts";
 import { ratio, summarize } from "./stats.ts";
 import { cell } from "./_report.ts";
@@ -358,14 +358,16 @@ export const listingBenchmark = async (
   ];
   const commands = [
     `# server: ${primary.command}`,
-    ...entries.map((e) => shownCommand(e.variant, primary.origin)),
+    ...entries.map((e) => shownCommand(e.variant, primary.origin, ctx.root)),
   ];
   return {
     section: {
       key: "listing",
       title: `Listing ${n.toLocaleString("en-US")} collections with full decoding`,
       intro:
-        `Each client lists the whole workspace from a local server at per_page 1000 and touches every collection (count and sum of ids; checked against the expected count, a wrong count is a failed run). "In-process" is the listing time the program measures itself (start-up excluded); "wall" is the whole process, start-up included, and is the figure for the CLI. Our clients decode every page with core's Schema; the raw loops only JSON.parse. ${ctx.plan.runs} runs each, interleaved.` +
+        `Each client lists the whole workspace from a local server at per_page 1000 and touches every collection (count and sum of ids; checked against the expected count, a wrong count is a failed run). "In-process" is the listing time the program measures itself (start-up excluded); "wall" is the whole process, start-up included, and is the figure for the CLI. Our clients decode every page with core's Schema; the raw loops only JSON.parse. ${
+          runsText(ctx.plan.runs)
+        } each, interleaved.` +
         (primaryNote === undefined ? "" : ` ${primaryNote}`),
       goals,
       tables,

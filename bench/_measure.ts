@@ -100,10 +100,12 @@ export const measureOnce = async (
 };
 
 /** The command line of a variant for the report, secrets and ports shown as placeholders. */
-export const shownCommand = (v: Variant, origin: string): string => {
+export const shownCommand = (v: Variant, origin: string, root: string): string => {
   const env = Object.keys(v.env).map((k) =>
     k === "MODE_BASE_URL" ? `${k}=http://127.0.0.1:<port>` : `${k}=$${k}`
   );
-  const argv = v.argv.map((a) => a.replace(origin, "http://127.0.0.1:<port>"));
+  const argv = v.argv.map((a) =>
+    a.replace(origin, "http://127.0.0.1:<port>").replace(`${root}/`, "")
+  );
   return [...env, ...argv].join(" ");
 };

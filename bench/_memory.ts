@@ -31,7 +31,7 @@ export const memorySamples = async (
   const samples = await runVariants(ctx, entries, server.count, runs, limit);
   return {
     samples,
-    commands: entries.map((e) => shownCommand(e.variant, server.origin)),
+    commands: entries.map((e) => shownCommand(e.variant, server.origin, ctx.root)),
     unavailable: entries.find((e) => e.variant.id === "cli-c4")?.variant.unavailable,
   };
 };

@@ -6,11 +6,15 @@
  * @module
  */
 
-/** The absolute path of the npm package's main (ESM) entry, or why there is none. */
+/**
+ * The absolute path of the npm package's main (ESM) entry, or why there is
+ * none. The package is apps/npm/dist, or the directory in `BENCH_NPM_DIST`
+ * (for example an installed copy: `node_modules/mode-discovery`).
+ */
 export const npmEntry = async (
   root: string,
 ): Promise<{ readonly entry: string } | { readonly unavailable: string }> => {
-  const dist = `${root}/apps/npm/dist`;
+  const dist = Deno.env.get("BENCH_NPM_DIST") ?? `${root}/apps/npm/dist`;
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(await Deno.readTextFile(`${dist}/package.json`));

@@ -34,6 +34,9 @@ export interface Section {
   readonly raw: unknown;
 }
 
+/** `1 run`, `3 runs`. */
+export const runsText = (n: number): string => `${n} run${n === 1 ? "" : "s"}`;
+
 /** A number with `digits` decimals, or "n/a". */
 export const num = (x: number, digits = 1): string =>
   Number.isFinite(x) ? x.toFixed(digits) : "n/a";

@@ -43,6 +43,11 @@ export interface Server {
   readonly count: number;
   /** Milliseconds from spawn to ready (for the edge: seeding included). */
   readonly readyMs: number;
+  /**
+   * For an edge restarted after seeding (`restart`): milliseconds from the
+   * second spawn to ready, on the KV file the first one seeded.
+   */
+  readonly restartMs?: number | undefined;
   /** How it was started, secrets shown as variables. */
   readonly command: string;
   readonly child: Child;
@@ -128,10 +133,33 @@ export interface EdgeOptions {
   readonly readySec: number;
   /** Hard limit on the server's life, in seconds. */
   readonly lifeSec: number;
+  /**
+   * Stop the server once seeded and start it again on the same KV file, so
+   * that it serves from a cold cache and without the seeding's heap (needs
+   * `kvPath`).
+   */
+  readonly restart?: boolean | undefined;
 }
 
-/** Starts apps/edge seeded with one workspace and dev credentials of it. */
+/**
+ * Starts apps/edge seeded with one workspace and dev credentials of it,
+ * restarted once after seeding when `restart` is set.
+ */
 export const startEdge = async (
+  procs: Processes,
+  o: EdgeOptions,
+): Promise<Server | Unavailable> => {
+  const first = await startEdgeOnce(procs, o);
+  if ("unavailable" in first || o.restart !== true || o.kvPath === undefined) return first;
+  await stopServer(procs, first);
+  const second = await startEdgeOnce(procs, o);
+  if ("unavailable" in second) {
+    return { unavailable: `restarting after seeding: ${second.unavailable}` };
+  }
+  return { ...second, readyMs: first.readyMs, restartMs: second.readyMs };
+};
+
+const startEdgeOnce = async (
   procs: Processes,
   o: EdgeOptions,
 ): Promise<Server | Unavailable> => {

@@ -1,9 +1,10 @@
 /**
  * Benchmark 5: start-up. `mode-discovery --help` and a one-page listing
  * against an empty `deno run`; a Node import of the npm package against
- * `node -e 0`. Timed with hyperfine (no shell, warm-up runs first), one
- * hyperfine invocation per command so that one failing command does not
- * hide the others.
+ * `node -e 0`. Timed by the runner in interleaved rounds after warm-up
+ * rounds (hyperfine runs each command's runs back to back, which on a
+ * shared machine lets a burst of load land on one command only); the
+ * report gives the equivalent hyperfine command lines.
  *
  * @internal
  * @module
@@ -19,40 +20,54 @@ interface Command {
   readonly id: string;
   readonly label: string;
   readonly command: string;
+  /** The equivalent hyperfine command line for the report. */
   readonly shown: string;
   readonly baseline?: string;
   readonly unavailable?: string | undefined;
 }
 
-const hyperfine = async (
+/** Splits a command line on spaces, keeping double-quoted parts together (no escapes). */
+const split = (command: string): Array<string> =>
+  (command.match(/"[^"]*"|[^ ]+/g) ?? []).map((part) =>
+    part.startsWith('"') ? part.slice(1, -1) : part
+  );
+
+/**
+ * Times every command `warmup + runs` times in interleaved rounds (each round
+ * runs each command once, in a rotated order), so that load from other work
+ * on the machine falls on all commands alike. Warm-up rounds are not counted.
+ */
+const timeInterleaved = async (
   ctx: Context,
-  c: Command,
+  commands: ReadonlyArray<Command>,
   env: Record<string, string>,
-): Promise<{ times: Array<number> } | { failure: string }> => {
-  const file = `${ctx.tmp}/hyperfine-${c.id}.json`;
-  const runs = ctx.plan.quick ? 3 : 10;
-  const done = await ctx.procs.run(`hyperfine ${c.id}`, [
-    "hyperfine",
-    "-N",
-    "--style",
-    "none",
-    "--warmup",
-    ctx.plan.quick ? "1" : "2",
-    "--runs",
-    String(runs),
-    "--export-json",
-    file,
-    c.command,
-  ], { cwd: ctx.root, env: childEnv(env), limitSec: 120, stdout: "text" });
-  if (done.code !== 0) {
-    return {
-      failure: `hyperfine exit ${done.code}: ${
-        (done.stdoutText + done.stderrText).trim().slice(-400)
-      }`,
-    };
+  warmup: number,
+  runs: number,
+): Promise<Map<string, { times: Array<number> } | { failure: string }>> => {
+  const out = new Map<string, { times: Array<number> } | { failure: string }>();
+  for (const c of commands) out.set(c.id, { times: [] });
+  for (let round = 0; round < warmup + runs; round++) {
+    const live = commands.filter((c) => "times" in out.get(c.id)!);
+    for (let i = 0; i < live.length; i++) {
+      const c = live[(i + round) % live.length];
+      const done = await ctx.procs.run(c.id, split(c.command), {
+        cwd: ctx.root,
+        env: childEnv(env),
+        limitSec: 60,
+        stdout: "count",
+      });
+      if (done.code !== 0) {
+        out.set(c.id, {
+          failure: `exit ${done.code}: ${
+            done.stderrText.trim().split("\n").slice(-2).join(" / ").slice(0, 300)
+          }`,
+        });
+        continue;
+      }
+      if (round >= warmup) (out.get(c.id) as { times: Array<number> }).times.push(done.wallMs);
+    }
   }
-  const report = JSON.parse(await Deno.readTextFile(file));
-  return { times: (report.results[0].times as Array<number>).map((s) => s * 1000) };
+  return out;
 };
 
 /** Benchmark 5. `small`: a server with a one-page workspace for the one-page listing. */
@@ -80,13 +95,13 @@ export const startupBenchmark = async (
       id: "deno-empty",
       label: "empty `deno run`",
       command: "deno run -A bench/empty.ts",
-      shown: "deno run -A bench/empty.ts",
+      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A bench/empty.ts"`,
     },
     {
       id: "cli-help",
       label: "`mode-discovery --help`",
       command: "deno run -A apps/cli/main.ts --help",
-      shown: "deno run -A apps/cli/main.ts --help",
+      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A apps/cli/main.ts --help"`,
       baseline: "deno-empty",
       unavailable: cliMissing,
     },
@@ -96,7 +111,7 @@ export const startupBenchmark = async (
       command:
         `deno run -A apps/cli/main.ts collections list --workspace ${ws} --format ndjson --quiet`,
       shown:
-        `${envShown} deno run -A apps/cli/main.ts collections list --workspace ${ws} --format ndjson --quiet`,
+        `${envShown} hyperfine -N --warmup 2 --runs 10 "deno run -A apps/cli/main.ts collections list --workspace ${ws} --format ndjson --quiet"`,
       baseline: "deno-empty",
       unavailable: cliMissing ?? smallMissing,
     },
@@ -105,26 +120,37 @@ export const startupBenchmark = async (
       label: "raw loop, one page (Deno)",
       command: `deno run -A bench/baseline_list.ts --base-url ${origin} --workspace ${ws} --ndjson`,
       shown:
-        `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... deno run -A bench/baseline_list.ts --base-url http://127.0.0.1:<port> --workspace ${ws} --ndjson`,
+        `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... hyperfine -N --warmup 2 --runs 10 "deno run -A bench/baseline_list.ts --base-url http://127.0.0.1:<port> --workspace ${ws} --ndjson"`,
       baseline: "deno-empty",
       unavailable: smallMissing,
     },
-    { id: "node-empty", label: "`node -e 0`", command: "node -e 0", shown: "node -e 0" },
+    {
+      id: "node-empty",
+      label: "`node -e 0`",
+      command: "node -e 0",
+      shown: `hyperfine -N --warmup 2 --runs 10 "node -e 0"`,
+    },
     {
       id: "npm-import",
       label: "Node import of the npm package",
       command: `node --input-type=module -e "await import('${entryUrl}')"`,
-      shown: `node --input-type=module -e "await import('<repo>/apps/npm/dist/...')"`,
+      shown: `hyperfine -N --warmup 2 --runs 10 "node --input-type=module -e \\"await import('${
+        entryUrl.replace(`file://${ctx.root}/`, "./")
+      }')\\""`,
       baseline: "node-empty",
       unavailable: "unavailable" in npm ? npm.unavailable : undefined,
     },
   ];
-  const results = new Map<string, { times: Array<number> } | { failure: string }>();
-  for (const c of commands) {
-    if (c.unavailable !== undefined) continue;
-    ctx.log(`  ${c.label}`);
-    results.set(c.id, await hyperfine(ctx, c, env));
-  }
+  const warmup = ctx.plan.quick ? 1 : 2;
+  const runs = ctx.plan.quick ? 3 : 10;
+  ctx.log(`  ${warmup} warm-up and ${runs} timed rounds of ${commands.length} commands`);
+  const results = await timeInterleaved(
+    ctx,
+    commands.filter((c) => c.unavailable === undefined),
+    env,
+    warmup,
+    runs,
+  );
   const summaryOf = (id: string): Summary => {
     const r = results.get(id);
     return summarize(r !== undefined && "times" in r ? r.times : []);
@@ -164,9 +190,10 @@ export const startupBenchmark = async (
   return {
     key: "startup",
     title: "Start-up",
-    intro: `hyperfine without a shell (\`-N\`), ${ctx.plan.quick ? 1 : 2} warm-up runs then ${
-      ctx.plan.quick ? 3 : 10
-    } runs per command. \`mode-discovery\` is run as \`deno run -A apps/cli/main.ts\`, which is what the installed command (\`deno install -g -A -n mode-discovery apps/cli/main.ts\`) runs. The one-page listing reads a 1,000-collection workspace from apps/edge (in-memory KV). The npm package is imported from apps/npm/dist by file URL.`,
+    intro:
+      `Wall time of each command from spawn to exit, measured by the runner without a shell: ${warmup} warm-up round${
+        warmup === 1 ? "" : "s"
+      }, then ${runs} rounds in which every command runs once, in a rotated order, so that load from elsewhere on the machine falls on all of them alike (the hyperfine lines below reproduce one command alone). \`mode-discovery\` is run as \`deno run -A apps/cli/main.ts\`, which is what the installed command (\`deno install -g -A -n mode-discovery apps/cli/main.ts\`) runs. The one-page listing reads a 1,000-collection workspace from apps/edge (in-memory KV). The npm package is imported from apps/npm/dist by file URL.`,
     goals,
     tables: [{
       header: [
@@ -179,7 +206,7 @@ export const startupBenchmark = async (
     }],
     commands: [
       ...("unavailable" in small ? [] : [`# server: ${small.command}`]),
-      ...commands.map((c) => `hyperfine -N --warmup 2 --runs 10 ${JSON.stringify(c.shown)}`),
+      ...commands.map((c) => c.shown),
     ],
     notes: [],
     raw: Object.fromEntries(results),

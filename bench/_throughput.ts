@@ -8,7 +8,7 @@
  * @module
  */
 import type { Context } from "./_context.ts";
-import { cell, type Goal, num, type Section, times } from "./_report.ts";
+import { cell, type Goal, num, runsText, type Section, times } from "./_report.ts";
 import { bearer, type Server, type Unavailable } from "./_servers.ts";
 import { runWrk, wrkArgv, wrkEnvShown, type WrkOptions, type WrkResult } from "./_wrk.ts";
 import { ratio, summarize } from "./stats.ts";
@@ -178,11 +178,13 @@ export const throughputBenchmark = async (
     key: "server",
     title: "Server throughput and latency",
     intro:
-      `wrk with ${ctx.plan.wrkConnections} connections and 1 thread on loopback, ${ctx.plan.wrkSeconds} s per run, ${ctx.plan.wrkRuns} runs per configuration interleaved${
+      `wrk with ${ctx.plan.wrkConnections} connections and 1 thread on loopback, ${ctx.plan.wrkSeconds} s per run, ${
+        runsText(ctx.plan.wrkRuns)
+      } per configuration, interleaved${
         ctx.plan.wrkWarmupSeconds > 0 ? ` after a ${ctx.plan.wrkWarmupSeconds} s warm-up` : ""
       }. Each request carries the bearer token; requests cycle through every page of a ${
         count.toLocaleString("en-US")
-      }-collection workspace. Any socket error or non-2xx answer fails the run. Both servers serve the same collections (the baseline's data is dumped from apps/edge), so bytes per response (headers included) match. The load generator shares the machine's ${navigator.hardwareConcurrency} cores with the server.`,
+      }-collection workspace. Any socket error or non-2xx answer fails the run. apps/edge serves from a KV file it seeded, after a restart (so nothing from seeding is in its memory). Both servers serve the same collections (the baseline's data is dumped from apps/edge), so bytes per response (headers included) match. The load generator shares the machine's ${navigator.hardwareConcurrency} cores with the server.`,
     goals,
     tables: [{
       header: [

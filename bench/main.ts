@@ -99,8 +99,19 @@ const TITLES: Record<Key, string> = {
   startup: "Start-up",
 };
 
+/** How long an edge server took to seed and start, and to restart on its seeded KV file. */
+const seedingFact = (s: Server): string =>
+  `seeded and ready in ${(s.readyMs / 1000).toFixed(1)} s` +
+  (s.restartMs === undefined
+    ? ""
+    : `, restarted on the seeded KV file and ready in ${(s.restartMs / 1000).toFixed(1)} s`);
+
 /** Runs the selected benchmarks; always stops every server it started. */
-const runAll = async (ctx: Context, wanted: (k: Key) => boolean): Promise<Array<Section>> => {
+const runAll = async (
+  ctx: Context,
+  wanted: (k: Key) => boolean,
+  facts: Array<[string, string]>,
+): Promise<Array<Section>> => {
   const sections = new Map<Key, Section>();
   const plan = ctx.plan;
   const life = plan.quick ? 300 : 900;
@@ -132,15 +143,13 @@ const runAll = async (ctx: Context, wanted: (k: Key) => boolean): Promise<Array<
         kvPath: `${ctx.tmp}/edge-list.kv`,
         readySec: plan.seedSec,
         lifeSec: life,
+        restart: true,
       });
       let baseline: Server | Unavailable;
       try {
         if (isServer(edge)) {
-          ctx.log(
-            `edge ready in ${
-              (edge.readyMs / 1000).toFixed(1)
-            } s; dumping its data for the baseline`,
-          );
+          ctx.log(`edge ${seedingFact(edge)}; dumping its data for the baseline`);
+          facts.push([`apps/edge start-up with MODE_SEED=bench:${edge.count}`, seedingFact(edge)]);
           const data = `${ctx.tmp}/data.json`;
           await dumpCollections(edge, ctx.creds, data);
           baseline = await startBaseline(ctx.procs, {
@@ -206,11 +215,13 @@ const runAll = async (ctx: Context, wanted: (k: Key) => boolean): Promise<Array<
         kvPath: `${ctx.tmp}/edge-big.kv`,
         readySec: plan.seedSec,
         lifeSec: life,
+        restart: true,
       });
       let fallback: Server | Unavailable | undefined;
       try {
         if (isServer(big)) {
-          ctx.log(`big edge ready in ${(big.readyMs / 1000).toFixed(1)} s`);
+          ctx.log(`big edge ${seedingFact(big)}`);
+          facts.push([`apps/edge start-up with MODE_SEED=bench:${big.count}`, seedingFact(big)]);
         }
         if (wanted("deep")) sections.set("deep", await deepBenchmark(ctx, big));
         if (wanted("memory")) {
@@ -277,6 +288,7 @@ const render = (
   plan: Plan,
   totalSec: number,
   partial: boolean,
+  facts: ReadonlyArray<[string, string]>,
 ): string => {
   const mode = plan.quick
     ? "quick (smoke run, small data: not comparable)"
@@ -311,6 +323,7 @@ const render = (
         ["wrk", machine.wrk],
         ["hyperfine", machine.hyperfine],
         ["load average (1, 5, 15 min) before / after", `${machine.loadBefore} / ${loadAfter}`],
+        ...facts,
       ],
     }),
     "## Goals",
@@ -349,8 +362,9 @@ if (import.meta.main) {
   const machine = await describeMachine();
   log(`${plan.quick ? "quick" : "full"} run on ${machine.nproc} cores, load ${machine.loadBefore}`);
   let sections: Array<Section>;
+  const facts: Array<[string, string]> = [];
   try {
-    sections = await runAll(ctx, (k) => only === undefined || only.has(k));
+    sections = await runAll(ctx, (k) => only === undefined || only.has(k), facts);
   } catch (error) {
     if (cleaning) await new Promise(() => {}); // the signal handler exits once all is stopped
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
@@ -362,12 +376,13 @@ if (import.meta.main) {
   const totalSec = (performance.now() - started) / 1000;
   const loadAfter = await loadAverage();
   const partial = only !== undefined;
-  const markdown = render(sections, machine, loadAfter, plan, totalSec, partial);
+  const markdown = render(sections, machine, loadAfter, plan, totalSec, partial, facts);
   const json = JSON.stringify(
     {
       mode: plan.quick ? "quick" : partial ? "partial" : "full",
       plan,
       machine: { ...machine, loadAfter },
+      facts: Object.fromEntries(facts),
       durationSec: totalSec,
       sections: Object.fromEntries(
         sections.map((s) => [s.key, { title: s.title, goals: s.goals, raw: s.raw }]),

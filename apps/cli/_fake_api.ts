@@ -29,6 +29,8 @@ export interface FakeApiOptions {
     readonly accessKey: string;
     readonly accessSecret: string;
   };
+  /** Collections added to the workspace once page 1 has been served (totals drift). */
+  readonly addedAfterPage1?: ReadonlyArray<Collection> | undefined;
   /** Pages up to this one are served normally; later ones fail with `failure`. */
   readonly failAfterPage?: number | undefined;
   readonly failure?: FailureMode | undefined;
@@ -52,6 +54,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export const startFakeApi = (options: FakeApiOptions): FakeApi => {
   const requests: Array<string> = [];
   const release = new AbortController();
+  let collections = options.collections;
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     requests.push(url.pathname + url.search);
@@ -92,11 +95,15 @@ export const startFakeApi = (options: FakeApiOptions): FakeApi => {
           return json(503, { id: "server_error", message: "Stopped." });
       }
     }
-    const total = options.collections.length;
+    const total = collections.length;
     const { start, end } = pageSlice(page, perPage, total);
+    const spaces = collections.slice(start, end);
+    if (page === 1 && options.addedAfterPage1 !== undefined) {
+      collections = [...collections, ...options.addedAfterPage1];
+    }
     return json(200, {
       pagination: paginationInfo({ page, perPage, totalCount: total }),
-      spaces: options.collections.slice(start, end),
+      spaces,
       _links: pageLinks({
         workspace: options.workspace,
         page,

@@ -24,6 +24,16 @@ export interface RunResult {
 
 const decoder = new TextDecoder();
 
+/**
+ * Deno itself may print this while another Deno process (another test, or
+ * another project tool) holds the node_modules lock; it is not the command's
+ * output, so the tests drop it.
+ */
+const DENO_LOCK_NOTICE = /^Blocking waiting for file lock on [^\n]*\n/gm;
+
+/** stderr without Deno's own lock notices. */
+export const commandStderr = (text: string): string => text.replace(DENO_LOCK_NOTICE, "");
+
 /** The environment for a subprocess: this one without any MODE_*, NO_COLOR or PORT. */
 export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => {
   const env: Record<string, string> = {};
@@ -57,7 +67,7 @@ export const runCli = async (
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr: commandStderr(decoder.decode(output.stderr)),
   };
 };
 
@@ -210,7 +220,32 @@ export const startCli = (
     finish: async () => {
       const status = await child.status;
       await reading;
-      return { code: status.code, stdout: out.text, stderr: err.text };
+      return { code: status.code, stdout: out.text, stderr: commandStderr(err.text) };
+    },
+  };
+};
+
+/**
+ * A TCP server on 127.0.0.1 that closes every connection at once: a network
+ * failure on a port no other process can take meanwhile.
+ */
+export const startHangUpServer = (): {
+  readonly url: string;
+  readonly close: () => Promise<void>;
+} => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) conn.close();
+    } catch {
+      // the listener was closed
+    }
+  })();
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    close: async () => {
+      listener.close();
+      await accepting;
     },
   };
 };

@@ -2,7 +2,7 @@
  * `deno task demo` end to end, as a new user runs it.
  */
 import assert from "node:assert/strict";
-import { cleanEnv, ROOT } from "./_testing.ts";
+import { cleanEnv, commandStderr, ROOT } from "./_testing.ts";
 
 Deno.test("deno task demo serves the example workspace and lists it", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -15,7 +15,7 @@ Deno.test("deno task demo serves the example workspace and lists it", async () =
     stderr: "piped",
   }).output();
   const stdout = new TextDecoder().decode(output.stdout);
-  const stderr = new TextDecoder().decode(output.stderr);
+  const stderr = commandStderr(new TextDecoder().decode(output.stderr));
   assert.equal(output.code, 0, stderr);
   assert.match(
     stdout,

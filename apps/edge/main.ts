@@ -43,4 +43,5 @@ const fetch = async (request: Request): Promise<Response> => {
     : edge.fetch(request);
 };
 
+/** The handler `deno serve` and Deno Deploy call for every request. */
 export default { fetch } satisfies Deno.ServeDefaultExport;

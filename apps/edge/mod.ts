@@ -20,6 +20,7 @@ export * from "./src/CollectionStore.ts";
 export * from "./src/KvCollectionStore.ts";
 export * from "./src/EdgeSettings.ts";
 export * from "./src/Seed.ts";
+export * from "./src/CredentialCache.ts";
 export * from "./src/EdgeAuth.ts";
 export * from "./src/BatchHandlers.ts";
 export * from "./src/EdgeHandler.ts";

@@ -127,6 +127,7 @@ const list = Command.make("list", {
     const { listCollections } = yield* Effect.promise(() => import("./ListCommand.ts"));
     yield* listCollections(flags, shared);
   })).pipe(
+    Command.withShortDescription("List every collection of a workspace."),
     Command.withDescription(
       "List every collection of a workspace. Rows stream out as pages arrive; " +
         "progress and a summary go to stderr.",
@@ -162,6 +163,7 @@ const page = Command.make("page", {
     const { showPage } = yield* Effect.promise(() => import("./PageCommand.ts"));
     yield* showPage(flags, shared);
   })).pipe(
+    Command.withShortDescription("Print one raw page as JSON."),
     Command.withDescription(
       "Print one page (pagination, collections and links) as JSON, for debugging.",
     ),
@@ -197,6 +199,7 @@ const create = Command.make("create", {
     const { createToken } = yield* Effect.promise(() => import("./TokensCommand.ts"));
     yield* createToken(flags, shared);
   })).pipe(
+    Command.withShortDescription("Create a signature token (prints its JSON)."),
     Command.withDescription(
       "Create a read-only signature token with a workspace admin's API key and secret " +
         "($MODE_API_KEY, $MODE_API_SECRET). Prints the token JSON, which " +
@@ -233,6 +236,7 @@ const serve = Command.make("serve", {
     const { serveApi } = yield* Effect.promise(() => import("./ServeCommand.ts"));
     yield* serveApi(flags, shared);
   })).pipe(
+    Command.withShortDescription("Serve the Discovery API locally (until Ctrl-C)."),
     Command.withDescription(
       "Serve the Discovery API locally (apps/edge), with the same settings as " +
         "'deno task serve': MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS, MODE_DEV_ADMIN, " +

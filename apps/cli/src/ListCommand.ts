@@ -15,7 +15,7 @@ import type { ListFlags, SharedFlags } from "./Flags.ts";
 import { defaultFormat } from "./OutputFormat.ts";
 import { Redactor } from "./Redactor.ts";
 import { makeRowWriter } from "./RowWriter.ts";
-import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { driftWarning, summaryLine } from "./Summary.ts";
 import { makeClient } from "./_client.ts";
 
@@ -53,6 +53,7 @@ export const listCollections = (
     const run = Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
+      const perPage = yield* checkPageFlag("--per-page", flags.perPage);
       const { credentials, source } = yield* loadSignatureCredentials(
         shared.credentialsFile,
         io.env,
@@ -81,7 +82,7 @@ export const listCollections = (
       let summary: ListSummary | undefined;
       let stream: Stream.Stream<Collection, unknown> = client.collections.list({
         workspace,
-        perPage: Option.getOrUndefined(flags.perPage),
+        perPage,
         concurrency: Option.getOrUndefined(flags.concurrency),
         onProgress: (progress) => diagnostics.progress(progress),
         onSummary: (s) => {

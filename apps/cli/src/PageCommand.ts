@@ -12,7 +12,7 @@ import { Diagnostics } from "./Diagnostics.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { PageFlags, SharedFlags } from "./Flags.ts";
 import { Redactor } from "./Redactor.ts";
-import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { makeClient } from "./_client.ts";
 
 const encodePage = Schema.encodeSync(CollectionsPage);
@@ -41,6 +41,8 @@ export const showPage = (
     yield* Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
+      const perPage = yield* checkPageFlag("--per-page", flags.perPage);
+      const pageNumber = yield* checkPageFlag("--page", flags.page);
       const { credentials, source } = yield* loadSignatureCredentials(
         shared.credentialsFile,
         io.env,
@@ -57,8 +59,8 @@ export const showPage = (
       });
       const page = yield* client.collections.page({
         workspace,
-        page: Option.getOrUndefined(flags.page),
-        perPage: Option.getOrUndefined(flags.perPage),
+        page: pageNumber,
+        perPage,
       });
       yield* writeStdout(`${JSON.stringify(encodePage(page), null, 2)}\n`);
     }).pipe(

@@ -5,7 +5,7 @@
  * @module
  */
 import { Effect, Option } from "effect";
-import { DEFAULT_BASE_URL, WorkspaceName } from "@mode-discovery/core";
+import { DEFAULT_BASE_URL, PageNumber, PerPage, WorkspaceName } from "@mode-discovery/core";
 import { UsageError } from "./CliFailure.ts";
 import { schemaProblem } from "./_schema.ts";
 
@@ -104,4 +104,27 @@ export const resolveWorkspace = (
     );
   }
   return Effect.succeed(value);
+};
+
+/**
+ * Checks an optional numeric flag against one of core's schemas: `--per-page`
+ * against `PerPage`, `--page` against `PageNumber`. Unset stays unset (the
+ * client's default applies).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect";
+ * import { checkPageFlag } from "@mode-discovery/cli";
+ * Effect.runSync(checkPageFlag("--per-page", Option.some(100))); // => 100
+ * ```
+ */
+export const checkPageFlag = (
+  flag: "--per-page" | "--page",
+  value: Option.Option<number>,
+): Effect.Effect<number | undefined, UsageError> => {
+  if (Option.isNone(value)) return Effect.succeed(undefined);
+  const problem = schemaProblem(flag === "--page" ? PageNumber : PerPage, value.value);
+  return problem === undefined
+    ? Effect.succeed(value.value)
+    : Effect.fail(new UsageError({ message: `${flag} ${value.value}: ${problem}.` }));
 };

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Effect, Exit, Option } from "effect";
 import { DEFAULT_BASE_URL } from "@mode-discovery/core";
 import { environmentVariables } from "./Environment.ts";
-import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -85,4 +85,14 @@ Deno.test("the workspace: --workspace, else MODE_WORKSPACE, checked against core
 Deno.test("the documented environment names the default base URL", () => {
   const baseUrl = environmentVariables.find(([name]) => name === "MODE_BASE_URL");
   assert.ok(baseUrl?.[1].includes(DEFAULT_BASE_URL));
+});
+
+Deno.test("--per-page and --page are checked against core's rules, naming the flag", () => {
+  assert.equal(Effect.runSync(checkPageFlag("--per-page", Option.some(1000))), 1000);
+  assert.equal(Effect.runSync(checkPageFlag("--page", Option.none())), undefined);
+  assert.equal(
+    message(checkPageFlag("--per-page", Option.some(1001))),
+    "--per-page 1001: per_page must be an integer from 1 to 1000.",
+  );
+  assert.ok(message(checkPageFlag("--page", Option.some(0))).startsWith("--page 0: page must be"));
 });

@@ -25,10 +25,20 @@ interface Column {
   readonly alignRight?: boolean;
   /** Identifiers are never cut: a longer one overflows its column instead. */
   readonly whole?: boolean;
+  /** Extra width kept for values longer than the first batch's (ids grow). */
+  readonly headroom?: number;
 }
 
 const COLUMNS: ReadonlyArray<Column> = [
-  { header: "ID", cell: (c) => String(c.id), max: 20, min: 2, alignRight: true, whole: true },
+  {
+    header: "ID",
+    cell: (c) => String(c.id),
+    max: 20,
+    min: 2,
+    alignRight: true,
+    whole: true,
+    headroom: 2,
+  },
   { header: "TOKEN", cell: (c) => c.token, max: 40, min: 5, whole: true },
   { header: "TYPE", cell: (c) => c.space_type, max: 16, min: 4 },
   { header: "NAME", cell: (c) => c.name ?? "", max: 40, min: 8 },
@@ -133,7 +143,7 @@ const fitWidths = (natural: ReadonlyArray<number>, total: number | undefined): A
  * Column widths come from the first batch of rows (a page), capped per
  * column and shrunk to fit `width`; later rows are cut to those widths, so
  * nothing needs to be buffered beyond one batch. ID and TOKEN are never cut
- * (a longer one overflows). Columns: ID, TOKEN, TYPE, NAME, DESCRIPTION
+ * (a longer one overflows; ID keeps room for two more digits, as ids grow). Columns: ID, TOKEN, TYPE, NAME, DESCRIPTION
  * (`null` shows as empty). An empty listing prints `No collections.`.
  *
  * @example
@@ -166,7 +176,7 @@ export const make = (options: TableOptions = {}): RowWriter => {
         const natural = COLUMNS.map((col, i) =>
           Math.min(
             col.max,
-            Math.max(
+            (col.headroom ?? 0) + Math.max(
               textWidth(col.header),
               ...cells.map((row) => textWidth(row[i])),
             ),

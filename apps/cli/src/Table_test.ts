@@ -34,10 +34,10 @@ Deno.test("the table aligns columns from the first batch and cuts later text (ne
     w.end();
   assert.equal(
     text,
-    "ID  TOKEN  TYPE    NAME   DESCRIPTION\n" +
-      " 7  tok7   custom  Short  First\n" +
-      "12  tok12  custom  売上\n" +
-      "130  tok130  custom  A mu…  x\n",
+    "  ID  TOKEN  TYPE    NAME   DESCRIPTION\n" +
+      "   7  tok7   custom  Short  First\n" +
+      "  12  tok12  custom  売上\n" +
+      " 130  tok130  custom  A mu…  x\n",
   );
 });
 
@@ -52,6 +52,6 @@ Deno.test("an empty table says so; colour only bolds the header", () => {
   const empty = make();
   assert.equal(empty.start() + empty.rows([]) + empty.end(), "No collections.\n");
   const colored = make({ color: true }).rows([row(1, "n")]);
-  assert.ok(colored.startsWith("\x1b[1mID"));
+  assert.ok(colored.startsWith("\x1b[1m  ID"));
   assert.equal(colored.split("\x1b").length, 3, "only the header is styled");
 });

@@ -4,14 +4,17 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import { Effect, type Layer } from "effect";
 import { HttpServerResponse } from "effect/http";
-import { HttpApiBuilder } from "effect/http-api";
+import { HttpApiBuilder, type HttpApiGroup } from "effect/http-api";
 import {
+  type AdminAuth,
   AdminPrincipal,
   BadRequest,
   DiscoveryApi,
   type LastPageNext,
+  type RequestValidation,
+  type SignatureAuth,
   SignaturePrincipal,
 } from "@mode-discovery/core";
 import { CollectionStore } from "./CollectionStore.ts";
@@ -40,7 +43,11 @@ export interface BatchHandlersOptions {
  */
 export const batchHandlers = (
   options: BatchHandlersOptions,
-) =>
+): Layer.Layer<
+  HttpApiGroup.Service<"mode-discovery", "batch">,
+  never,
+  CollectionStore | SignatureAuth | AdminAuth | RequestValidation
+> =>
   HttpApiBuilder.group(DiscoveryApi, "batch", (handlers) =>
     Effect.gen(function* () {
       const store = yield* CollectionStore;
@@ -57,7 +64,7 @@ export const batchHandlers = (
             );
             if (read._tag === "Failure") return storeFailureResponse(read.failure);
             if (read.success === undefined) return yield* workspaceNotFound(params.workspace);
-            return HttpServerResponse.uint8Array(
+            return HttpServerResponse.text(
               renderPage(read.success, query.page, query.per_page, options.lastPageNext),
               { contentType: JSON_CONTENT_TYPE },
             );

@@ -51,20 +51,23 @@ export interface WorkspaceInfo {
  *
  * **Details**
  *
- * `spaces` holds UTF-8 JSON fragments: each is one or more collections
- * (encoded with core's `Collection` schema) separated by commas. Joined with
- * commas and put in brackets they are the page's `spaces` array (see
- * {@link pageSliceJson}). `totalCount` is the count of the same version, so
- * the pagination block and the rows always agree.
+ * `spaces` holds JSON fragments: each is one or more collections (encoded
+ * with core's `Collection` schema, non-ASCII characters as `\uXXXX`
+ * escapes) separated by commas. Joined with commas and put in brackets they
+ * are the page's `spaces` array (see {@link pageSliceJson}). `totalCount` is
+ * the count of the same version, so the pagination block and the rows
+ * always agree.
  */
 export interface PageSlice {
+  /** The workspace the page belongs to. */
   readonly workspace: string;
+  /** The version of the listing the rows come from. */
   readonly version: string;
+  /** How many collections that version holds. */
   readonly totalCount: number;
-  readonly spaces: ReadonlyArray<Uint8Array>;
+  /** JSON fragments of the page's collections, to join with commas. */
+  readonly spaces: ReadonlyArray<string>;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * The `spaces` array of a {@link PageSlice} as JSON text.
@@ -81,8 +84,7 @@ const decoder = new TextDecoder();
  * kv.close();
  * ```
  */
-export const pageSliceJson = (slice: PageSlice): string =>
-  `[${slice.spaces.map((fragment) => decoder.decode(fragment)).join(",")}]`;
+export const pageSliceJson = (slice: PageSlice): string => `[${slice.spaces.join(",")}]`;
 
 /** Options of {@link CollectionStore.replaceWorkspace}. */
 export interface ReplaceOptions {
@@ -111,10 +113,15 @@ export type AdminVerification =
 
 /** A signature token to store with known parts (development credentials). */
 export interface SignatureTokenInput {
+  /** The token (the first part of the bearer value). */
   readonly token: string;
+  /** The access key (the second part). */
   readonly accessKey: string;
+  /** The access secret (the third part); only its salted hash is stored. */
   readonly accessSecret: Redacted.Redacted<string>;
+  /** The token's name. */
   readonly name: string;
+  /** The id of the admin user who created it. */
   readonly creatorId: number;
   /** Expiry, or `null` for a token that never expires. */
   readonly expiresAt: Date | null;
@@ -122,15 +129,21 @@ export interface SignatureTokenInput {
 
 /** The parts of a new signature token chosen by the caller; the rest is generated. */
 export interface NewSignatureToken {
+  /** The token's name (4 to 64 characters). */
   readonly name: string;
+  /** The id of the admin user creating it. */
   readonly creatorId: number;
+  /** When it expires. */
   readonly expiresAt: Date;
 }
 
 /** An admin API key to store. */
 export interface AdminKeyInput {
+  /** The API key (the Basic user name). */
   readonly apiKey: string;
+  /** The API secret (the Basic password); only its salted hash is stored. */
   readonly apiSecret: Redacted.Redacted<string>;
+  /** The id of the admin user the key belongs to. */
   readonly userId: number;
 }
 

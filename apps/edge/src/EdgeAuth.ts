@@ -17,7 +17,7 @@ import {
 } from "@mode-discovery/core";
 import { CollectionStore } from "./CollectionStore.ts";
 import { basicRejectionMessage, parseBasic } from "./_basicAuth.ts";
-import type { CredentialCache } from "./_credentialCache.ts";
+import { CredentialCache } from "./CredentialCache.ts";
 import { storeFailureResponse } from "./_responses.ts";
 
 const unauthorized = (message: string) => new Unauthorized({ id: "unauthorized", message });
@@ -47,7 +47,7 @@ export const WRONG_ADMIN_MESSAGE =
  * are remembered in `cache` for a few seconds.
  */
 export const signatureAuthLayer = (
-  cache: CredentialCache,
+  cache: CredentialCache = new CredentialCache(),
 ): Layer.Layer<SignatureAuth, never, CollectionStore> =>
   Layer.effect(
     SignatureAuth,

@@ -15,7 +15,7 @@ import { adminAuthLayer, signatureAuthLayer } from "./EdgeAuth.ts";
 import { EdgeSettings, type KvLocation } from "./EdgeSettings.ts";
 import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
 import { SEED_VERSION, seedCollections } from "./Seed.ts";
-import { CredentialCache } from "./_credentialCache.ts";
+import { CredentialCache } from "./CredentialCache.ts";
 import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
 import { makeFastPath } from "./_fastPath.ts";
 import { Lru } from "./_lru.ts";
@@ -23,6 +23,9 @@ import { errorResponse } from "./_render.ts";
 
 /** The user id of the development admin (`MODE_DEV_ADMIN`), and creator of the dev token. */
 export const DEV_ADMIN_USER_ID = 1;
+
+/** Largest request body accepted, in bytes (a signature token request is tiny). */
+export const MAX_BODY_BYTES = 65_536;
 
 /** A fetch handler: `Request` in, `Response` out. Wrap one to add middleware. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -38,11 +41,15 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * opened it.
  */
 export interface EdgeHandler {
+  /** Answers one request; never rejects. */
   readonly fetch: FetchHandler;
+  /** The live store behind the handler. */
   readonly store: KvCollectionStoreService;
+  /** The settings it was built with. */
   readonly settings: EdgeSettings;
   /** Requests answered so far, and how many of them by the fast path. */
   readonly stats: () => { readonly requests: number; readonly fastPath: number };
+  /** Releases the handler and closes the KV if it opened it. */
   readonly dispose: () => Promise<void>;
 }
 
@@ -211,7 +218,7 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
       store,
       credentials,
       lastPageNext: settings.lastPageNext,
-      pages: new Lru(32 * 1024 * 1024),
+      pages: new Lru(32_000_000),
     });
     let disposed = false;
     let requests = 0;
@@ -223,6 +230,14 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
         if (answer !== undefined) {
           fastAnswers++;
           return answer;
+        }
+        if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+          await request.body?.cancel();
+          return errorResponse(
+            400,
+            "bad_request",
+            `The request body is larger than ${MAX_BODY_BYTES} bytes; a signature token request is a small JSON object.`,
+          );
         }
         return await ensureJson(await web.handler(request));
       } catch (error) {

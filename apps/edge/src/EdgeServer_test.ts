@@ -99,6 +99,13 @@ Deno.test("server: over a real socket, errors are JSON with the right status", a
     assert.equal(wrongMethod.status, 405);
     assert.equal(wrongMethod.headers.get("allow"), "GET, HEAD");
     assert.equal((await wrongMethod.json()).id, "method_not_allowed");
+    const huge = await fetch(`${server.url}/batch/acme/signature_tokens`, {
+      method: "POST",
+      headers: { authorization: ADMIN_AUTH, "content-type": "application/json" },
+      body: JSON.stringify({ signature_token: { name: "x".repeat(100_000) } }),
+    });
+    assert.equal(huge.status, 400);
+    assert.match((await huge.json()).message, /^The request body is larger than 65536 bytes/);
     const token = await createToken(server);
     const withToken = await getJson(
       server,

@@ -39,7 +39,9 @@ export const KvLocation = {
 
 /** One workspace to seed: its name and how many collections. */
 export interface SeedWorkspace {
+  /** The workspace username. */
   readonly workspace: string;
+  /** How many collections to generate. */
   readonly count: number;
 }
 
@@ -59,12 +61,15 @@ export const MAX_SEED_COUNT = 1_000_000;
  * | `lastPageNext` | `MODE_LAST_PAGE_NEXT` | `past-end` |
  */
 export interface EdgeSettings {
+  /** Where the KV store lives. */
   readonly kv: KvLocation;
+  /** Workspaces to seed, in order; the first owns the development credentials. */
   readonly seed: ReadonlyArray<SeedWorkspace>;
   /** A non-expiring signature token of the first seeded workspace. */
   readonly devCredentials: SignatureCredentials | undefined;
   /** An admin API key of the first seeded workspace. */
   readonly devAdmin: AdminCredentials | undefined;
+  /** What the last page's `next_page` does. */
   readonly lastPageNext: LastPageNext;
 }
 

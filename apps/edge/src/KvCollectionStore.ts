@@ -32,6 +32,7 @@ import {
 } from "./CollectionStore.ts";
 import {
   adminKey,
+  asciiJson,
   type Chunk,
   CHUNK_SIZE,
   chunkKey,
@@ -65,8 +66,8 @@ export interface KvCollectionStoreOptions {
    * the record on every request.
    */
   readonly metaTtlMs?: number | undefined;
-  /** Bytes of decoded chunks kept in memory. Default 64 MiB. */
-  readonly cacheBudgetBytes?: number | undefined;
+  /** Characters of decoded chunks kept in memory. Default 64 million. */
+  readonly cacheBudgetChars?: number | undefined;
   /** Clock in epoch milliseconds (token expiry). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
@@ -78,7 +79,7 @@ const sliceOf = (
   size: number,
   start: number,
   end: number,
-): Uint8Array =>
+): string =>
   chunkRows(
     chunk,
     Math.max(start - index * size, 0),
@@ -139,13 +140,17 @@ class KvStore {
   readonly #metaTtlMs: number;
   readonly #now: () => number;
   readonly #metas = new Map<string, CachedMeta>();
+  /** Workspaces whose record is being read from KV right now (count of reads). */
+  readonly #refreshing = new Map<string, number>();
+  /** How many times this store has written each workspace's record. */
+  readonly #writes = new Map<string, number>();
   readonly #chunks: Lru<string, Chunk>;
 
   constructor(kv: Deno.Kv, options: KvCollectionStoreOptions | undefined) {
     this.#kv = kv;
     this.#metaTtlMs = options?.metaTtlMs ?? 1000;
     this.#now = options?.now ?? Date.now;
-    this.#chunks = new Lru(options?.cacheBudgetBytes ?? 64 * 1024 * 1024);
+    this.#chunks = new Lru(options?.cacheBudgetChars ?? 64_000_000);
   }
 
   // ---------------------------------------------------------------- workspaces
@@ -156,12 +161,31 @@ class KvStore {
     if (!fresh && cached !== undefined && now - cached.readAt < this.#metaTtlMs) {
       return cached.meta;
     }
-    const entry = await this.#kv.get<StoredMeta>(metaKey(workspace));
-    const meta = entry.value ?? undefined;
-    this.#rememberMeta(workspace, meta);
-    return meta;
+    const writesBefore = this.#writes.get(workspace) ?? 0;
+    this.#refreshing.set(workspace, (this.#refreshing.get(workspace) ?? 0) + 1);
+    try {
+      const entry = await this.#kv.get<StoredMeta>(metaKey(workspace));
+      if ((this.#writes.get(workspace) ?? 0) !== writesBefore) {
+        // This store changed the workspace while the read was in flight: the
+        // record it cached then is newer than what this read saw.
+        return this.#metas.get(workspace)?.meta;
+      }
+      this.#rememberMeta(workspace, entry.value ?? undefined);
+      return entry.value ?? undefined;
+    } finally {
+      const left = (this.#refreshing.get(workspace) ?? 1) - 1;
+      if (left === 0) this.#refreshing.delete(workspace);
+      else this.#refreshing.set(workspace, left);
+    }
   }
 
+  /** Caches a record this store just wrote (write-through). */
+  #wrote(workspace: string, meta: StoredMeta | undefined): void {
+    this.#writes.set(workspace, (this.#writes.get(workspace) ?? 0) + 1);
+    this.#rememberMeta(workspace, meta);
+  }
+
+  /** Caches a workspace record, dropping cached chunks of a version no longer current. */
   #rememberMeta(workspace: string, meta: StoredMeta | undefined): void {
     const previous = this.#metas.get(workspace)?.meta;
     if (previous !== undefined && previous.version !== meta?.version) {
@@ -226,7 +250,7 @@ class KvStore {
         message: `workspace ${workspace} kept changing while it was replaced; try again`,
       });
     }
-    this.#rememberMeta(workspace, meta);
+    this.#wrote(workspace, meta);
     await this.collectGarbage(workspace);
     return toInfo(workspace, meta);
   }
@@ -250,7 +274,7 @@ class KvStore {
     for (let i = 1; i < list.length; i++) {
       if (list[i].id === list[i - 1].id) throw invalid(`duplicate collection id ${list[i].id}`);
     }
-    return list.map((c) => JSON.stringify(encodeCollection(c)));
+    return list.map((c) => asciiJson(JSON.stringify(encodeCollection(c))));
   }
 
   async #writeChunks(
@@ -328,7 +352,7 @@ class KvStore {
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.#kv.get<StoredMeta>(metaKey(workspace));
       if (current.value === null) {
-        this.#rememberMeta(workspace, undefined);
+        this.#wrote(workspace, undefined);
         return false;
       }
       const result = await this.#kv.atomic().check(current).delete(metaKey(workspace)).set(
@@ -336,7 +360,7 @@ class KvStore {
         { state: "garbage", since: this.#now() } satisfies StoredPending,
       ).commit();
       if (result.ok) {
-        this.#rememberMeta(workspace, undefined);
+        this.#wrote(workspace, undefined);
         await this.collectGarbage(workspace);
         return true;
       }
@@ -357,18 +381,25 @@ class KvStore {
 
   // --------------------------------------------------------------------- pages
 
+  /**
+   * The cached record while fresh. Once it expires, the first request reads
+   * it again from KV; while that read is in flight (and for at most one more
+   * TTL) the expired record still answers, so a busy server does not send
+   * every request to KV at once.
+   */
   cachedMeta(workspace: string): StoredMeta | undefined {
     const cached = this.#metas.get(workspace);
-    return cached === undefined || performance.now() - cached.readAt >= this.#metaTtlMs
-      ? undefined
-      : cached.meta;
+    if (cached === undefined) return undefined;
+    const age = performance.now() - cached.readAt;
+    if (age < this.#metaTtlMs) return cached.meta;
+    return this.#refreshing.has(workspace) && age < 2 * this.#metaTtlMs ? cached.meta : undefined;
   }
 
   cachedPage(workspace: string, page: number, perPage: number): PageSlice | undefined {
     const meta = this.cachedMeta(workspace);
     if (meta === undefined) return undefined;
     const { start, end } = pageSlice(page, perPage, meta.count);
-    const spaces: Array<Uint8Array> = [];
+    const spaces: Array<string> = [];
     const size = meta.chunkSize;
     for (let index = Math.floor(start / size); index * size < end; index++) {
       const chunk = this.#chunks.get(`${workspace}\n${meta.version}\n${index}`);
@@ -398,7 +429,7 @@ class KvStore {
     meta: StoredMeta,
     page: number,
     perPage: number,
-  ): Promise<ReadonlyArray<Uint8Array> | VersionGone> {
+  ): Promise<ReadonlyArray<string> | VersionGone> {
     const { start, end } = pageSlice(page, perPage, meta.count);
     if (start === end) return [];
     const size = meta.chunkSize;
@@ -421,7 +452,7 @@ class KvStore {
       if (loaded instanceof VersionGone) return loaded;
       for (const [index, chunk] of loaded) chunks.set(index, chunk);
     }
-    const spaces: Array<Uint8Array> = [];
+    const spaces: Array<string> = [];
     for (let index = first; index <= last; index++) {
       const chunk = chunks.get(index);
       if (chunk === undefined) return new VersionGone();
@@ -462,7 +493,7 @@ class KvStore {
       const chunk = decodeChunk(list, expectedRows);
       if (chunk === undefined) return new VersionGone();
       out.set(index, chunk);
-      this.#chunks.set(`${workspace}\n${meta.version}\n${index}`, chunk, chunk.bytes.length);
+      this.#chunks.set(`${workspace}\n${meta.version}\n${index}`, chunk, chunk.text.length);
     }
     return out;
   }

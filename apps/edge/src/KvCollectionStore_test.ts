@@ -218,6 +218,37 @@ Deno.test("store: another process's swap is seen once the workspace record expir
   });
 });
 
+Deno.test("store: a record read that raced this store's own write never replaces the newer one", async () => {
+  await withKv(async (kv) => {
+    await run(KvCollectionStore.make(kv).replaceWorkspace("acme", seedCollections("acme", 30)));
+    // The next get returns what KV held, but only once `release` is called.
+    let release!: () => void;
+    const latch = new Promise<void>((resolve) => (release = resolve));
+    let armed = true;
+    const slow = new Proxy(kv, {
+      get(target, property) {
+        if (property === "get" && armed) {
+          armed = false;
+          return async (key: Deno.KvKey) => {
+            const entry = await target.get(key);
+            await latch;
+            return entry;
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as Deno.Kv;
+    const store = KvCollectionStore.make(slow, { metaTtlMs: 60_000 });
+    const reading = run(store.workspace("acme")); // reads the 30-row record, held
+    await run(store.replaceWorkspace("acme", seedCollections("acme", 12))); // writes through
+    release();
+    assert.equal((await reading)?.count, 12);
+    assert.equal(store.cachedVersion("acme")?.count, 12);
+    assert.equal((await rowsOf(store, "acme", 1, 100)).length, 12);
+  });
+});
+
 Deno.test("store: bad data is refused with a message naming the problem", async () => {
   await withKv(async (kv) => {
     const store = KvCollectionStore.make(kv);

@@ -11,7 +11,7 @@
  */
 import { type LastPageNext, MAX_PER_PAGE } from "@mode-discovery/core";
 import type { CollectionStoreService } from "./CollectionStore.ts";
-import type { CredentialCache } from "./_credentialCache.ts";
+import type { CredentialCache } from "./CredentialCache.ts";
 import type { Lru } from "./_lru.ts";
 import { JSON_CONTENT_TYPE, renderPage } from "./_render.ts";
 
@@ -60,7 +60,7 @@ export const makeFastPath = (deps: {
   readonly credentials: CredentialCache;
   readonly lastPageNext: LastPageNext;
   /** Rendered pages by workspace, version, page and per_page (immutable, so safe to reuse). */
-  readonly pages: Lru<string, Uint8Array<ArrayBuffer>>;
+  readonly pages: Lru<string, string>;
 }) =>
 (request: Request): Response | undefined => {
   if (request.method !== "GET") return undefined;
@@ -80,9 +80,7 @@ export const makeFastPath = (deps: {
   if (body === undefined) {
     const slice = deps.store.cachedPage(workspace, query.page, query.perPage);
     if (slice === undefined || slice.version !== current.version) return undefined;
-    body = renderPage(slice, query.page, query.perPage, deps.lastPageNext) as Uint8Array<
-      ArrayBuffer
-    >;
+    body = renderPage(slice, query.page, query.perPage, deps.lastPageNext);
     deps.pages.set(key, body, body.length);
   }
   return new Response(body, { status: 200, headers: { "content-type": JSON_CONTENT_TYPE } });

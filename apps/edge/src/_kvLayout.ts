@@ -106,10 +106,28 @@ export interface StoredAdminKey {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Non-ASCII UTF-16 code units, each written as a JSON `\uXXXX` escape. */
+const NON_ASCII = /[\u0080-\uffff]/g;
+const escapeCodeUnit = (ch: string): string =>
+  `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * JSON text with every non-ASCII character written as a `\uXXXX` escape:
+ * the same JSON value, in pure ASCII. ASCII bodies are sent by the runtime
+ * without re-encoding, about twice as cheap per response as UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * asciiJson(JSON.stringify({ name: "é" })); // => '{"name":"\\u00e9"}'
+ * ```
+ */
+export const asciiJson = (json: string): string => json.replace(NON_ASCII, escapeCodeUnit);
 
 /**
  * Encodes one chunk (the JSON of each collection) as parts of at most
- * {@link PART_BYTES}. Rows are joined by `\n`, a byte JSON text never
+ * {@link PART_BYTES}. Rows are joined by `\n`, a character JSON text never
  * contains raw, so the split back is exact.
  */
 export const encodeChunk = (rows: ReadonlyArray<string>): ReadonlyArray<Uint8Array> => {
@@ -123,16 +141,13 @@ export const encodeChunk = (rows: ReadonlyArray<string>): ReadonlyArray<Uint8Arr
 
 /**
  * A decoded chunk, ready to serve: its rows' JSON joined by commas, and
- * where each row starts. `offsets[rows]` is `bytes.length + 1`, so rows
- * `[from, to)` are `bytes.subarray(offsets[from], offsets[to] - 1)`.
+ * where each row starts. `offsets[rows]` is `text.length + 1`, so rows
+ * `[from, to)` are `text.slice(offsets[from], offsets[to] - 1)`.
  */
 export interface Chunk {
-  readonly bytes: Uint8Array;
+  readonly text: string;
   readonly offsets: Uint32Array;
 }
-
-const NEWLINE = 0x0a;
-const COMMA = 0x2c;
 
 /**
  * Decodes a chunk from its parts, in order; `undefined` when it does not hold
@@ -144,29 +159,33 @@ export const decodeChunk = (
 ): Chunk | undefined => {
   let total = 0;
   for (const part of parts) total += part.length;
+  if (total === 0) return undefined;
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const part of parts) {
     bytes.set(part, offset);
     offset += part.length;
   }
+  let joined: string;
+  try {
+    joined = decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
   const offsets = new Uint32Array(expectedRows + 1);
   let row = 1;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === NEWLINE) {
-      if (row >= expectedRows) return undefined;
-      bytes[i] = COMMA;
-      offsets[row++] = i + 1;
-    }
+  for (let at = joined.indexOf("\n"); at >= 0; at = joined.indexOf("\n", at + 1)) {
+    if (row >= expectedRows) return undefined;
+    offsets[row++] = at + 1;
   }
-  if (row !== expectedRows || total === 0) return undefined;
-  offsets[expectedRows] = bytes.length + 1;
-  return { bytes, offsets };
+  if (row !== expectedRows) return undefined;
+  offsets[expectedRows] = joined.length + 1;
+  return { text: joined.replaceAll("\n", ","), offsets };
 };
 
-/** Rows `[from, to)` of a chunk as one UTF-8 fragment (no copy). */
-export const chunkRows = (chunk: Chunk, from: number, to: number): Uint8Array =>
-  chunk.bytes.subarray(chunk.offsets[from], chunk.offsets[to] - 1);
+/** Rows `[from, to)` of a chunk as one JSON fragment (rows separated by commas). */
+export const chunkRows = (chunk: Chunk, from: number, to: number): string =>
+  chunk.text.slice(chunk.offsets[from], chunk.offsets[to] - 1);
 
 /** Rough size of a key and value in bytes, for batching writes under KV's limits. */
 export const entrySize = (key: Deno.KvKey, value: Uint8Array | undefined): number => {

@@ -52,19 +52,32 @@ export const DEFAULT_BASE_URL: string = PRODUCTION_BASE_URL;
 export interface ClientOptions {
   /** Base URL of the API. Default {@link DEFAULT_BASE_URL}. */
   readonly baseUrl?: string | undefined;
-  /** Retries of one request after a retryable failure. Default 5. */
+  /**
+   * Retries of one request after a retryable failure. Default 5. Retried for
+   * GET: 408, 429, 500, 502, 503, 504, transport failures, timeouts and a 2xx
+   * body cut short; for POST (not safe to repeat): 408 and 429 only.
+   */
   readonly maxRetries?: number | undefined;
   /** Timeout of one request attempt, in milliseconds. Default 30000. */
   readonly timeoutMs?: number | undefined;
-  /** Optional client-side budget of requests per second (unset: no limit). */
+  /**
+   * Optional client-side budget of requests per second (unset: no limit).
+   * Requests, retries included, are spaced `1000 / requestsPerSecond` ms apart.
+   */
   readonly requestsPerSecond?: number | undefined;
   /** First backoff delay in milliseconds (doubles per retry, full jitter). Default 250. */
   readonly backoffBaseMs?: number | undefined;
   /** Largest backoff delay in milliseconds. Default 10000. */
   readonly backoffMaxMs?: number | undefined;
-  /** Largest `Retry-After` honoured, in seconds; longer waits are capped. Default 60. */
+  /**
+   * Largest `Retry-After` honoured, in seconds; a longer wait asked by the
+   * server is cut to this before retrying. Default 60.
+   */
   readonly maxRetryAfterSeconds?: number | undefined;
-  /** Called once per request sent (method, URL, status or error), secrets never included. */
+  /**
+   * Called once per HTTP request sent (every attempt and every redirect hop):
+   * method, URL, status or error. Never holds a secret.
+   */
   readonly onRequest?: ((event: RequestEvent) => void) | undefined;
 }
 
@@ -93,7 +106,10 @@ export interface ListOptions {
   readonly workspace: string;
   /** Collections per page, 1 to 1000. Default 1000. */
   readonly perPage?: number | undefined;
-  /** Pages in flight at once with the `totals` strategy. Default 4. */
+  /**
+   * Pages in flight at once with the `totals` strategy, 1 to 64. Default 4.
+   * At most this many pages are fetched ahead of the consumer.
+   */
   readonly concurrency?: number | undefined;
   /**
    * `totals` (default): after page 1 tells `total_pages`, fetch pages
@@ -101,7 +117,10 @@ export interface ListOptions {
    * follow `_links.next_page` one page at a time (servers that give no totals).
    */
   readonly strategy?: ListStrategy | undefined;
-  /** Hard cap on pages fetched. Default 100000. */
+  /**
+   * Hard cap on pages fetched. Default 100000. A walk that reaches it with
+   * the server still reporting more fails with `PaginationError` `page-cap`.
+   */
   readonly maxPages?: number | undefined;
   /** Called after each page is fetched and decoded (for progress displays). */
   readonly onProgress?: ((progress: ListProgress) => void) | undefined;
@@ -127,7 +146,10 @@ export interface ListProgress {
 
 /** What a listing did, available to the caller when the walk ends. */
 export interface ListSummary {
-  /** Pages fetched (each counted once, whatever its retries). */
+  /**
+   * Pages read and emitted in order, each counted once whatever its retries
+   * (pages fetched ahead and dropped when the walk stopped are not counted).
+   */
   readonly pagesFetched: number;
   /** Collections emitted (after deduplication). */
   readonly collectionsEmitted: number;
@@ -141,7 +163,16 @@ export interface ListSummary {
   readonly finalTotalCount: number | undefined;
   /** Retries made over the whole walk. */
   readonly retries: number;
-  /** Why the walk stopped. */
+  /**
+   * Why the walk stopped:
+   * - `last-page`: a page was the last by its own `total_pages`;
+   * - `empty-page`: a page before the reported end had no collections;
+   * - `repeated-link` (`links`): `next_page` pointed at a page already read;
+   * - `no-next-link` (`links`): a page before the end had no `next_page`;
+   * - `limit`: `maxPages` was reached (the stream fails with `page-cap`);
+   * - `failed`: the stream failed with an error;
+   * - `interrupted`: the stream was interrupted, or its consumer stopped early.
+   */
   readonly stoppedBecause:
     | "last-page"
     | "empty-page"
@@ -286,26 +317,26 @@ const makeShape = (
 
   const list = (opts: ListOptions): Stream.Stream<Collection, DiscoveryError> =>
     Stream.suspend(() => {
-      const workspace = checkWorkspace(opts.workspace);
-      const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
-      const concurrency = checkConcurrency(opts.concurrency);
-      const maxPages = checkMaxPages(opts.maxPages);
-      const strategy = checkStrategy(opts.strategy);
-      const invalid = [workspace, perPage, concurrency, maxPages, strategy].find((
-        value,
-      ): value is BadRequest => value instanceof BadRequest);
-      const refused = invalid ?? (authorization === undefined ? missingCredentials() : undefined);
-      if (refused !== undefined || authorization === undefined) {
+      const refuse = (error: DiscoveryError) => {
         opts.onSummary?.(emptySummary("failed"));
-        return Stream.fail(refused ?? missingCredentials());
-      }
-      const ws = workspace as string;
-      const size = perPage as number;
+        return Stream.fail(error);
+      };
+      const workspace = checkWorkspace(opts.workspace);
+      if (workspace instanceof BadRequest) return refuse(workspace);
+      const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
+      if (perPage instanceof BadRequest) return refuse(perPage);
+      const concurrency = checkConcurrency(opts.concurrency);
+      if (concurrency instanceof BadRequest) return refuse(concurrency);
+      const maxPages = checkMaxPages(opts.maxPages);
+      if (maxPages instanceof BadRequest) return refuse(maxPages);
+      const strategy = checkStrategy(opts.strategy);
+      if (strategy instanceof BadRequest) return refuse(strategy);
+      if (authorization === undefined) return refuse(missingCredentials());
       return walk({
-        strategy: strategy as ListStrategy,
-        concurrency: concurrency as number,
-        maxPages: maxPages as number,
-        pageUrl: (n) => apiUrl(settings, pageHref(ws, n, size)),
+        strategy,
+        concurrency,
+        maxPages,
+        pageUrl: (n) => apiUrl(settings, pageHref(workspace, n, perPage)),
         resolveNext: (href) => resolveLink(href, settings.baseUrl),
         fetchPage: (target, onRetry) =>
           requester.send({
@@ -313,7 +344,7 @@ const makeShape = (
             url: target.url,
             authorization,
             kind: "page",
-            workspace: ws,
+            workspace,
             page: target.page,
             decode: decodePage,
             onRetry,

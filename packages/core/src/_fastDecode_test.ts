@@ -7,6 +7,7 @@ import { hasFastPath, makeDecoder } from "./_fastDecode.ts";
 
 const slow = SchemaParser.decodeUnknownResult(CollectionsPage);
 const fast = makeDecoder(CollectionsPage);
+const closures = makeDecoder(CollectionsPage, { codegen: false });
 
 /** Mostly a valid value, sometimes anything at all. */
 const mostly = <A>(valid: fc.Arbitrary<A>) =>
@@ -52,21 +53,25 @@ const page = tampered(fc.record({
   _links: mostly(tampered(fc.record({ next_page: link, prev_page: link }))),
 }));
 
-Deno.test("makeDecoder: the same result as the Schema decoder, for any input", () => {
-  let fastSuccesses = 0;
-  fc.assert(
-    fc.property(page, (input) => {
-      const a = fast(input);
-      const b = slow(input);
-      assert.equal(a._tag, b._tag, JSON.stringify(input));
-      if (Result.isSuccess(a) && Result.isSuccess(b)) {
-        assert.deepStrictEqual(a.success, b.success);
-        fastSuccesses++;
-      }
-    }),
-    { numRuns: 3000 },
-  );
-  assert.ok(fastSuccesses > 100, `only ${fastSuccesses} inputs decoded`);
+Deno.test("makeDecoder: the same result as the Schema decoder, for any input", async (t) => {
+  for (const [name, decode] of [["generated", fast], ["closures", closures]] as const) {
+    await t.step(name, () => {
+      let successes = 0;
+      fc.assert(
+        fc.property(page, (input) => {
+          const a = decode(input);
+          const b = slow(input);
+          assert.equal(a._tag, b._tag, JSON.stringify(input));
+          if (Result.isSuccess(a) && Result.isSuccess(b)) {
+            assert.deepStrictEqual(a.success, b.success);
+            successes++;
+          }
+        }),
+        { numRuns: 3000 },
+      );
+      assert.ok(successes > 100, `only ${successes} inputs decoded`);
+    });
+  }
 });
 
 Deno.test("makeDecoder: takes the fast path for a well-formed page, the Schema path otherwise", () => {
@@ -81,12 +86,14 @@ Deno.test("makeDecoder: takes the fast path for a well-formed page, the Schema p
     ],
     _links: pageLinks({ workspace: "acme", page: 1, perPage: 2, totalPages: 2 }),
   };
+  for (const decode of [fast, closures]) {
+    const whole = decode({ ...body, spaces: [body.spaces[0]] });
+    assert.ok(Result.isSuccess(whole));
+    assert.equal(whole.success.spaces[0], body.spaces[0], "the fast path passes a valid object on");
+  }
   const decoded = fast(body);
   assert.ok(Result.isSuccess(decoded));
   // The second collection lacks `description`: the Schema path fills in its default.
   assert.equal(decoded.success.spaces[1].description, null);
-  const whole = fast({ ...body, spaces: [body.spaces[0]] });
-  assert.ok(Result.isSuccess(whole));
-  assert.equal(whole.success.spaces[0], body.spaces[0], "the fast path passes a valid object on");
   assert.deepEqual(fast({ ...body, _links: undefined }), slow({ ...body, _links: undefined }));
 });

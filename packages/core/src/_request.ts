@@ -29,6 +29,7 @@ import {
   looksTruncated,
   notJsonError,
   type RequestContext,
+  retriedNote,
 } from "./_responseError.ts";
 import type { Settings } from "./_settings.ts";
 
@@ -176,11 +177,13 @@ export const makeRequester = (
           return fail(
             new TransportError({
               url: url.href,
-              message: `${where} failed before a complete answer arrived${
-                retries === 0 ? "" : ` (still failing after ${retries} retries)`
-              }: ${
+              message: `${where} failed before a complete answer arrived${retriedNote(retries)}: ${
                 causeText(error)
-              }. Check the base URL (MODE_BASE_URL) and your network, then try again.`,
+              }. Check the base URL (MODE_BASE_URL) and your network${
+                method === "GET"
+                  ? ", then try again"
+                  : "; the request may still have been carried out"
+              }.`,
             }),
             transient && method === "GET",
           );
@@ -193,8 +196,10 @@ export const makeRequester = (
                 url: url.href,
                 timeoutMs: settings.timeoutMs,
                 message: `${where} did not answer within ${settings.timeoutMs} ms${
-                  retries === 0 ? "" : ` (still timing out after ${retries} retries)`
-                }. The server may be overloaded; try again later or raise the timeout.`,
+                  retriedNote(retries, "timing out")
+                }. The server may be overloaded; try again later or raise the timeout${
+                  method === "GET" ? "" : " (the request may still have been carried out)"
+                }.`,
               }),
               method === "GET",
             ),

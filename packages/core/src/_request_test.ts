@@ -248,7 +248,7 @@ Deno.test("timeouts: each attempt is timed out and retried, then a TimeoutError"
     const error = failureOf(await onePage(server, 1, 10, { maxRetries: 1, timeoutMs: 30 }));
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.timeoutMs, 30);
-    assert.match(error.message, /did not answer within 30 ms \(still timing out after 1 retries\)/);
+    assert.match(error.message, /did not answer within 30 ms \(still timing out after 1 retry\)/);
     assert.equal(server.requests.length, 2);
     await Promise.all(aborted);
   } finally {

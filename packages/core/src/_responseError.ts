@@ -46,8 +46,9 @@ const what = (ctx: RequestContext): string =>
     }`
     : "the signature token request";
 
-const retriedNote = (retries: number): string =>
-  retries === 0 ? "" : ` (still failing after ${retries} ${retries === 1 ? "retry" : "retries"})`;
+/** ` (still failing after 2 retries)`, or nothing before any retry. */
+export const retriedNote = (retries: number, verb = "failing"): string =>
+  retries === 0 ? "" : ` (still ${verb} after ${retries} ${retries === 1 ? "retry" : "retries"})`;
 
 /** The `{id, message}` of an error body, when it is one. */
 const errorBody = (text: string): { readonly id?: string; readonly message?: string } => {
@@ -85,11 +86,14 @@ export const apiErrorFromResponse = (options: {
 }): ApiError => {
   const { status, context: ctx } = options;
   const body = errorBody(options.bodyText);
+  const text = options.bodyText.trim();
   const said = body.message !== undefined
-    ? `the server said: ${body.message}`
-    : options.bodyText.trim() === ""
+    ? `the server said: ${body.message.replace(/[.\s]+$/, "")}`
+    : text === ""
     ? "the body was empty"
-    : `the body was not a JSON error: ${JSON.stringify(excerpt(options.bodyText))}`;
+    : text.startsWith("<")
+    ? `the body was an HTML page: ${JSON.stringify(excerpt(text.replace(/<[^>]*>/g, " ")))}`
+    : `the body was not a JSON error: ${JSON.stringify(excerpt(text))}`;
   const head = `${ctx.method} ${ctx.url} answered ${status} for ${what(ctx)}${
     retriedNote(options.retries)
   }; ${said}.`;

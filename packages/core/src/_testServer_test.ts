@@ -21,9 +21,9 @@ import {
 import {
   type LastPageNext,
   pageLinks,
+  PageRequestFromQuery,
   pageSlice,
   paginationInfo,
-  PageRequestFromQuery,
 } from "./Pagination.ts";
 
 /** The credentials the test server accepts. */

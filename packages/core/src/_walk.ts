@@ -62,7 +62,7 @@ class WalkState {
   };
 
   /** Counts a page, notes drift, drops duplicates: the page's new collections. */
-  take(page: CollectionsPage): Array<Collection> {
+  take(page: CollectionsPage): ReadonlyArray<Collection> {
     this.pagesFetched++;
     const { total_count, total_pages } = page.pagination;
     if (this.initialTotalCount === undefined) {
@@ -73,13 +73,21 @@ class WalkState {
     }
     this.lastTotalCount = total_count;
     this.lastTotalPages = total_pages;
-    const fresh: Array<Collection> = [];
-    for (const collection of page.spaces) {
-      if (this.seen.add(collection.id)) fresh.push(collection);
-      else this.duplicates++;
+    const spaces = page.spaces;
+    // Copied only once a duplicate shows up (rare): until then the page is emitted as is.
+    let fresh: Array<Collection> | undefined;
+    for (let i = 0; i < spaces.length; i++) {
+      const collection = spaces[i];
+      if (this.seen.add(collection.id)) {
+        fresh?.push(collection);
+      } else {
+        this.duplicates++;
+        fresh ??= spaces.slice(0, i);
+      }
     }
-    this.emitted += fresh.length;
-    return fresh;
+    const result = fresh ?? spaces;
+    this.emitted += result.length;
+    return result;
   }
 
   progress(): ListProgress {
@@ -131,8 +139,8 @@ type PagePull = Effect.Effect<
   DiscoveryError | Cause.Done
 >;
 
-const nonEmpty = (items: Array<Collection>) =>
-  items as Array<Collection> & [Collection, ...Array<Collection>];
+const nonEmpty = (items: ReadonlyArray<Collection>) =>
+  items as ReadonlyArray<Collection> & readonly [Collection, ...Array<Collection>];
 
 const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): PagePull => {
   const inflight: Array<{
@@ -207,9 +215,11 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
   let ending: After | undefined;
 
   const afterPage = (read: CollectionsPage): After => {
-    if (read.pagination.page >= read.pagination.total_pages) {
-      return { _tag: "stop", reason: "last-page" };
-    }
+    const { page, total_pages } = read.pagination;
+    // A server with no real totals (total_pages 0 next to collections) is
+    // walked by its links alone.
+    const noTotals = total_pages === 0 && read.spaces.length > 0;
+    if (page >= total_pages && !noTotals) return { _tag: "stop", reason: "last-page" };
     if (read.spaces.length === 0) return { _tag: "stop", reason: "empty-page" };
     const href = read._links.next_page?.href;
     if (href === undefined) return { _tag: "stop", reason: "no-next-link" };
@@ -262,7 +272,9 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
  *   page that is the last by its own count or is empty.
  * - `links`: follows `_links.next_page`, resolved against the base URL and
  *   refused if it leaves the origin; stops on the last page, an empty page,
- *   a missing link, or a link to a page already read.
+ *   a missing link, or a link to a page already read. A page that reports
+ *   `total_pages` 0 yet has collections (a server with no real totals) is
+ *   not taken as the last: its links decide.
  * - Both: at most `maxPages` pages (then `PaginationError` `page-cap`);
  *   collections whose id was already emitted are dropped and counted;
  *   interrupting the stream interrupts the requests in flight; `onSummary`

@@ -299,3 +299,24 @@ Deno.test("totals: a failed page fails the stream and interrupts the other pages
   assert.ok(error instanceof PaginationError);
   assert.equal(interrupted, 3);
 });
+
+Deno.test("links: a server with no real totals (all zeros) is walked by its links", async () => {
+  const collections = seedCollections(23);
+  const server = await startTestServer({
+    collections,
+    hook: ({ normal }) => {
+      const body = normal();
+      body.pagination = { page: 0, per_page: 0, count: 0, total_pages: 0, total_count: 0 };
+      return Response.json(body);
+    },
+  });
+  try {
+    const { exit, summary } = await listAll(server, { perPage: 5, strategy: "links" });
+    assert.deepEqual(ids(valueOf(exit)), ids(collections));
+    // past-end by default: the page after the last is empty, and says it is the last.
+    assert.equal(summary?.stoppedBecause, "last-page");
+    assert.equal(server.requests.length, 6);
+  } finally {
+    await server.close();
+  }
+});

@@ -2,14 +2,15 @@
  * A short-lived memory of signature credentials already verified, so a
  * client paging through a workspace is not re-hashed on every request.
  *
- * @internal
  * @module
  */
 import { createHmac } from "node:crypto";
 
 /** Who verified credentials speak for. */
 export interface CachedPrincipal {
+  /** The workspace the token belongs to. */
   readonly workspace: string;
+  /** The token's public identifier. */
   readonly token: string;
   /** Token expiry (epoch ms) or `null` for never. */
   readonly expiresAtMs: number | null;
@@ -24,11 +25,30 @@ interface Entry extends CachedPrincipal {
  * under a random per-process key: the cache never holds a secret, and an
  * entry only matches the exact header that was verified (a wrong secret
  * never hits it). Entries live `ttlMs` and never past the token's expiry.
+ *
+ * **When to use**
+ *
+ * Share one between `signatureAuthLayer` and anything else answering
+ * signature-authenticated requests; `ttlMs` 0 turns caching off.
+ *
+ * @example
+ * ```ts
+ * import { CredentialCache } from "@mode-discovery/edge";
+ * const cache = new CredentialCache(10_000);
+ * cache.set("Bearer abc", { workspace: "acme", token: "t", expiresAtMs: null });
+ * cache.get("Bearer abc")?.workspace; // => "acme"
+ * ```
  */
 export class CredentialCache {
   readonly #key = crypto.getRandomValues(new Uint8Array(32));
   readonly #entries = new Map<string, Entry>();
 
+  /**
+   * Creates an empty cache.
+   *
+   * @param ttlMs how long a verified header is remembered (0: never).
+   * @param maxEntries most headers remembered; the oldest go first.
+   */
   constructor(readonly ttlMs = 10_000, readonly maxEntries = 10_000) {}
 
   #keyOf(header: string): string {
