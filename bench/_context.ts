@@ -36,8 +36,8 @@ export interface Plan {
 export const FULL: Plan = {
   quick: false,
   runs: 5,
-  wrkRuns: 3,
-  wrkSeconds: 6,
+  wrkRuns: 5,
+  wrkSeconds: 4,
   wrkWarmupSeconds: 2,
   wrkConnections: 16,
   listCount: 100_000,

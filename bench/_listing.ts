@@ -163,6 +163,16 @@ export const listingVariants = async (
     },
     {
       variant: v(
+        "node-raw-seq",
+        "raw loop, sequential (Node)",
+        ["node", "bench/node/raw_list.mjs", ...base, "--concurrency", "1"],
+        "in-process",
+        false,
+      ),
+      baseline: "node-raw-c4",
+    },
+    {
+      variant: v(
         "node-raw-c4",
         `raw loop, ${CONCURRENCY} in flight (Node)`,
         ["node", "bench/node/raw_list.mjs", ...base, "--concurrency", String(CONCURRENCY)],
@@ -179,7 +189,7 @@ export const listingVariants = async (
         false,
         npmMissing,
       ),
-      baseline: "node-raw-c4",
+      baseline: "node-raw-seq",
     },
     {
       variant: v(

@@ -42,10 +42,29 @@ const isBrokenPipe = (error: unknown): boolean =>
   error instanceof Deno.errors.BrokenPipe ||
   (error instanceof Error && /broken pipe|EPIPE/i.test(error.message));
 
+// One reusable buffer for stdout writes: encoding each batch into a fresh
+// ArrayBuffer leaves the collector megabytes of external memory per page.
+let scratch = new Uint8Array(1 << 20);
+let scratchBusy = false;
+
 const writeAll = async (stream: typeof Deno.stdout, text: string): Promise<void> => {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += await stream.write(bytes.subarray(offset));
+  // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+  const worstCase = text.length * 3;
+  if (scratchBusy || worstCase > 64 << 20) {
+    const bytes = encoder.encode(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += await stream.write(bytes.subarray(offset));
+    return;
+  }
+  if (scratch.length < worstCase) scratch = new Uint8Array(worstCase);
+  scratchBusy = true;
+  try {
+    const { written } = encoder.encodeInto(text, scratch);
+    let offset = 0;
+    while (offset < written) offset += await stream.write(scratch.subarray(offset, written));
+  } finally {
+    scratchBusy = false;
+  }
 };
 
 const writeAllSync = (stream: typeof Deno.stderr, text: string): void => {
