@@ -511,6 +511,9 @@ Deno.test("serve runs the edge server until Ctrl-C", async () => {
   const result = await live.finish();
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, "SIGINT: shutting down.\n");
+  const logged = result.stdout.split("\n").filter((line) => line.startsWith("{"));
+  assert.equal(logged.length, 1, `one access log line: ${result.stdout}`);
+  assert.equal(JSON.parse(logged[0]).path, "/batch/demo/spaces");
   for (const secret of Object.values(dev)) {
     assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret));
   }

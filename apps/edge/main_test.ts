@@ -8,10 +8,15 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 
 /** Runs `deno serve main.ts` with `env`, calls `f` with its URL, then stops it. */
-const withDenoServe = async (env: Record<string, string>, f: (url: string) => Promise<void>) => {
+const withDenoServe = async (
+  env: Record<string, string>,
+  f: (url: string) => Promise<void>,
+  flags: ReadonlyArray<string> = [],
+) => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",
+      ...flags,
       "--host",
       "127.0.0.1",
       "--port",
@@ -29,6 +34,9 @@ const withDenoServe = async (env: Record<string, string>, f: (url: string) => Pr
       MODE_DEV_CREDENTIALS: "",
       MODE_DEV_ADMIN: "",
       MODE_LAST_PAGE_NEXT: "",
+      MODE_MIRROR_FROM: "",
+      MODE_MIRROR_WORKSPACE: "",
+      MODE_ACCESS_LOG: "",
       NO_COLOR: "1",
       ...env,
     },
@@ -97,4 +105,30 @@ Deno.test("main: bad settings answer 503 and log the one-line reason", async () 
   const reasons = log.split("\n").filter((line) => line.includes("MODE_LAST_PAGE_NEXT"));
   assert.equal(reasons.length, 1, log);
   assert.match(reasons[0], /^Invalid MODE_LAST_PAGE_NEXT: got "sometimes"/);
+});
+
+Deno.test("main: a configured mirror is scheduled with Deno.cron, and only when Deno.cron exists", async () => {
+  const env = {
+    MODE_SEED: "acme:3",
+    MODE_DEV_CREDENTIALS: "tok:key:secret",
+    MODE_MIRROR_FROM: "http://127.0.0.1:9",
+    MODE_MIRROR_WORKSPACE: "acme",
+    MODE_TOKEN: "up-token",
+    MODE_ACCESS_KEY: "up-key",
+    MODE_ACCESS_SECRET: "up-secret-value",
+  };
+  const check = async (url: string) => {
+    const response = await fetch(`${url}/healthz`);
+    assert.equal((await response.json()).status, "ok");
+  };
+  const scheduled = await withDenoServe(env, check, ["--unstable-cron"]);
+  assert.match(
+    scheduled,
+    /edge: mirror of acme from http:\/\/127\.0\.0\.1:9 scheduled \(\*\/15 \* \* \* \*, UTC\)/,
+  );
+  const unavailable = await withDenoServe(env, check);
+  assert.match(unavailable, /MODE_MIRROR_FROM is set but Deno\.cron is not available/);
+  for (const log of [scheduled, unavailable]) assert.ok(!log.includes("up-secret-value"));
+  const none = await withDenoServe({ MODE_SEED: "acme:3" }, check, ["--unstable-cron"]);
+  assert.ok(!none.includes("mirror"), none);
 });

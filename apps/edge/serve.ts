@@ -8,6 +8,7 @@
 import { Effect } from "effect";
 import { describeSettings, EdgeSettings } from "./src/EdgeSettings.ts";
 import { startEdgeServer } from "./src/EdgeServer.ts";
+import { type CronRegister, registerMirrorCron } from "./src/MirrorCron.ts";
 
 const fail = (error: unknown): never => {
   console.error(
@@ -18,11 +19,29 @@ const fail = (error: unknown): never => {
 
 const settings = await Effect.runPromise(EdgeSettings.fromConfig).catch(fail);
 const port = await Effect.runPromise(EdgeSettings.portFromConfig).catch(fail);
-const server = await startEdgeServer({ hostname: "127.0.0.1", port, settings }).catch(fail);
+const server = await startEdgeServer({
+  hostname: "127.0.0.1",
+  port,
+  settings: { ...settings, accessLog: settings.accessLog ?? true },
+}).catch(fail);
 
 console.log(`mode-discovery edge listening on ${server.url} (${describeSettings(settings)})`);
 if (settings.seed.length > 0) {
   console.log(`  try: ${server.url}/batch/${settings.seed[0].workspace}/spaces?per_page=100`);
+}
+
+if (settings.mirror !== undefined) {
+  const mirror = settings.mirror;
+  const cron = (Deno as { cron?: CronRegister }).cron;
+  const registered = registerMirrorCron(
+    typeof cron === "function" ? cron.bind(Deno) : undefined,
+    { settings: mirror, store: () => Promise.resolve(server.handler.store) },
+  );
+  console.error(
+    registered
+      ? `mode-discovery edge: mirror of ${mirror.workspace} from ${mirror.from} scheduled (${mirror.schedule}, UTC)`
+      : "mode-discovery edge: MODE_MIRROR_FROM is set but Deno.cron is not available (run with --unstable-cron, or use `mode-discovery mirror`): the mirror is not refreshed",
+  );
 }
 
 let stopping = false;

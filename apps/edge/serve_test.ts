@@ -14,6 +14,16 @@ const CLEAN_ENV = {
   MODE_DEV_CREDENTIALS: "",
   MODE_DEV_ADMIN: "",
   MODE_LAST_PAGE_NEXT: "",
+  MODE_RATE_LIMIT: "",
+  MODE_FAULTS: "",
+  MODE_CORS_ORIGINS: "",
+  MODE_ACCESS_LOG: "",
+  MODE_MIRROR_FROM: "",
+  MODE_MIRROR_WORKSPACE: "",
+  MODE_MIRROR_SCHEDULE: "",
+  MODE_TOKEN: "",
+  MODE_ACCESS_KEY: "",
+  MODE_ACCESS_SECRET: "",
   PORT: "0",
   NO_COLOR: "1",
 };
@@ -52,6 +62,28 @@ Deno.test("serve: a bad MODE_SEED stops start-up with one line naming it", async
   await startupFailure(
     { MODE_SEED: "acme:lots" },
     /^mode-discovery edge: Invalid MODE_SEED: the count of acme is "lots"/,
+  );
+});
+
+Deno.test("serve: a malformed MODE_FAULTS stops start-up with one line saying what is wrong", async () => {
+  await startupFailure(
+    { MODE_FAULTS: "503:0.1,explode:0.2" },
+    /^mode-discovery edge: Invalid MODE_FAULTS: "explode" is not a fault \(use a status such as 503 or 429, reset, truncate or delay=<duration>\)/,
+  );
+  await startupFailure(
+    { MODE_FAULTS: "503:0.7,429:0.5" },
+    /^mode-discovery edge: Invalid MODE_FAULTS: the probabilities of the failing faults add up to 1\.2/,
+  );
+});
+
+Deno.test("serve: a bad MODE_RATE_LIMIT or MODE_CORS_ORIGINS stops start-up naming it", async () => {
+  await startupFailure(
+    { MODE_RATE_LIMIT: "40 per 10s" },
+    /^mode-discovery edge: Invalid MODE_RATE_LIMIT: /,
+  );
+  await startupFailure(
+    { MODE_CORS_ORIGINS: "https://a.test/app" },
+    /^mode-discovery edge: Invalid MODE_CORS_ORIGINS: "https:\/\/a\.test\/app" is not an origin/,
   );
 });
 
@@ -124,14 +156,26 @@ Deno.test("serve: starts on 127.0.0.1, logs its URL, serves the seed, stops clea
   assert.match(result.stdout, /in-memory KV, seed acme:4146, last page next_page: past-end/);
   assert.match(result.stdout, /SIGTERM, shutting down/);
   assert.ok(!result.stdout.includes("devsecret") && !result.stderr.includes("devsecret"));
+  // The access log is on when serving: one JSON line for the request, no credentials.
+  const logged = result.stdout.split("\n").filter((line) => line.startsWith("{"));
+  assert.equal(logged.length, 1, result.stdout);
+  const event = JSON.parse(logged[0]);
+  assert.deepEqual([event.method, event.path, event.status, event.workspace], [
+    "GET",
+    "/batch/acme/spaces",
+    200,
+    "acme",
+  ]);
+  assert.ok(!logged[0].includes(btoa("devtok:devkey:devsecret")));
 });
 
-Deno.test("serve: stops cleanly on SIGINT", async () => {
-  const result = await withServe({}, "SIGINT", async (url) => {
+Deno.test("serve: stops cleanly on SIGINT; MODE_ACCESS_LOG=off silences the access log", async () => {
+  const result = await withServe({ MODE_ACCESS_LOG: "off" }, "SIGINT", async (url) => {
     const response = await fetch(`${url}/nope`);
     assert.equal(response.status, 404);
     await response.body?.cancel();
   });
   assert.equal(result.status.code, 0, result.stderr);
   assert.match(result.stdout, /SIGINT, shutting down/);
+  assert.ok(!result.stdout.includes('"path"'), result.stdout);
 });

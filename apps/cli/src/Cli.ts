@@ -13,6 +13,7 @@
  */
 import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect";
 import {
+  Argument,
   CliConfig,
   CliError,
   CliOutput,
@@ -82,7 +83,8 @@ const root = Command.make(CLI_NAME).pipe(
   }),
   Command.withDescription(
     "List the collections of a Mode workspace through the Discovery API, " +
-      "create signature tokens, or serve the API locally.",
+      "create signature tokens, serve the API locally, or fill its store by mirroring " +
+      "a workspace or importing NDJSON.",
   ),
 );
 
@@ -240,12 +242,77 @@ const serve = Command.make("serve", {
     Command.withDescription(
       "Serve the Discovery API locally (apps/edge), with the same settings as " +
         "'deno task serve': MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS, MODE_DEV_ADMIN, " +
-        "MODE_LAST_PAGE_NEXT, PORT.",
+        "MODE_LAST_PAGE_NEXT, MODE_RATE_LIMIT, MODE_FAULTS, MODE_CORS_ORIGINS, " +
+        "MODE_ACCESS_LOG (default on: one JSON line per request on stdout), PORT.",
     ),
   );
 
+const mirror = Command.make("mirror", {
+  from: Flag.String("from").pipe(
+    Flag.withMetavar("URL"),
+    Flag.withDescription("Base URL of the API to copy from, such as https://app.mode.com"),
+  ),
+  workspace: workspaceFlag,
+  perPage: positiveInt("per-page").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Collections per request, 1 to 1000 (default 1000)"),
+    Flag.optional,
+  ),
+  concurrency: positiveInt("concurrency").pipe(
+    Flag.withMetavar("N"),
+    Flag.withDescription("Pages fetched at once (default 4)"),
+    Flag.optional,
+  ),
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { mirrorCommand } = yield* Effect.promise(() => import("./MirrorCommand.ts"));
+    yield* mirrorCommand(flags, shared);
+  })).pipe(
+    Command.withShortDescription("Copy a workspace from an API into the local store."),
+    Command.withDescription(
+      "List a workspace through the Discovery API at --from (with the signature token of " +
+        "$MODE_TOKEN, $MODE_ACCESS_KEY, $MODE_ACCESS_SECRET or --credentials-file) and store " +
+        "it in the Deno KV file of $MODE_KV_PATH (the one 'serve' reads), replacing the " +
+        "previous copy in one atomic swap. Nothing is written unless the whole listing worked.",
+    ),
+    Command.withExamples([
+      {
+        command:
+          `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} mirror --from https://app.mode.com --workspace acme`,
+        description: "Copy acme from Mode into ./data/edge.kv",
+      },
+    ]),
+  );
+
+const importCommand = Command.make("import", {
+  file: Argument.String("file").pipe(
+    Argument.withDescription("NDJSON file, one collection per line ('-' for standard input)"),
+  ),
+  workspace: workspaceFlag,
+}, (flags) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const { importCommand } = yield* Effect.promise(() => import("./ImportCommand.ts"));
+    yield* importCommand(flags, shared);
+  })).pipe(
+    Command.withShortDescription("Store an NDJSON file as a workspace in the local store."),
+    Command.withDescription(
+      "Store the collections of an NDJSON file (as 'collections list --format ndjson' writes " +
+        "it) as the workspace --workspace in the Deno KV file of $MODE_KV_PATH, replacing it in " +
+        "one atomic swap. Every line is checked first: one bad line refuses the whole import, " +
+        "naming the line, and the stored workspace stays as it was.",
+    ),
+    Command.withExamples([
+      {
+        command: `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} import acme.ndjson --workspace acme`,
+      },
+    ]),
+  );
+
 /**
- * The whole command tree: `collections list|page`, `tokens create`, `serve`.
+ * The whole command tree: `collections list|page`, `tokens create`,
+ * `serve`, `mirror`, `import`.
  *
  * @example
  * ```ts
@@ -260,7 +327,7 @@ export const command: Command.Command<
   SharedFlags,
   CommandFailed,
   CliIO | StopSignal
-> = root.pipe(Command.withSubcommands([collections, tokens, serve]));
+> = root.pipe(Command.withSubcommands([collections, tokens, serve, mirror, importCommand]));
 
 const section = (title: string, rows: ReadonlyArray<readonly [string, string]>): string => {
   const width = Math.max(...rows.map(([left]) => left.length)) + 4;

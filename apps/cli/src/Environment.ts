@@ -22,5 +22,6 @@ export const environmentVariables: ReadonlyArray<readonly [string, string]> = [
   ["MODE_ACCESS_SECRET", "signature token: access_secret"],
   ["MODE_API_KEY", "a workspace admin's API key (tokens create)"],
   ["MODE_API_SECRET", "a workspace admin's API secret (tokens create)"],
+  ["MODE_KV_PATH", "the Deno KV file serve reads and mirror and import write"],
   ["NO_COLOR", "set (non-empty) to turn colours off"],
 ];

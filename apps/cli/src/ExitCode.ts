@@ -61,14 +61,17 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode];
 export const exitCodeTable: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Ok, "success"],
   [ExitCode.Internal, "unexpected internal error (a bug: rerun with --verbose and report it)"],
-  [ExitCode.Usage, "usage: unknown or invalid flag or value, or a missing setting"],
+  [
+    ExitCode.Usage,
+    "usage: unknown or invalid flag or value, a missing setting, or a bad import line",
+  ],
   [ExitCode.Auth, "auth: credentials missing or malformed, refused (401) or not allowed (403)"],
   [ExitCode.NotFound, "not found (404): no such workspace, or the token is for another one"],
   [ExitCode.RateLimited, "rate limited (429) after every retry"],
   [ExitCode.Network, "network: server unreachable, connection lost or timed out"],
   [ExitCode.Server, "server error (5xx) after every retry"],
   [ExitCode.BadResponse, "bad response: the answer is not a valid Discovery API response"],
-  [ExitCode.File, "file: cannot read --credentials-file or write --output"],
+  [ExitCode.File, "file: cannot read or write a file (--credentials-file, --output, import, KV)"],
   [ExitCode.Interrupted, "interrupted (Ctrl-C); no partial output file is left"],
   [ExitCode.Terminated, "terminated (SIGTERM); no partial output file is left"],
 ];

@@ -67,3 +67,23 @@ export interface ServeFlags {
   /** `--port PORT`. */
   readonly port: Option.Option<number>;
 }
+
+/** Flags of `mirror`. */
+export interface MirrorFlags {
+  /** `--from URL`: the base URL of the API to copy from. */
+  readonly from: string;
+  /** `--workspace NAME`. */
+  readonly workspace: Option.Option<string>;
+  /** `--per-page N`. */
+  readonly perPage: Option.Option<number>;
+  /** `--concurrency N`. */
+  readonly concurrency: Option.Option<number>;
+}
+
+/** Flags and argument of `import`. */
+export interface ImportFlags {
+  /** `FILE`: the NDJSON file, `-` for standard input. */
+  readonly file: string;
+  /** `--workspace NAME`: the workspace to store the collections as. */
+  readonly workspace: Option.Option<string>;
+}

@@ -1,7 +1,8 @@
 /**
  * `mode-discovery serve`: the apps/edge server, configured like
  * `deno task serve` (MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS,
- * MODE_DEV_ADMIN, MODE_LAST_PAGE_NEXT, PORT), until Ctrl-C.
+ * MODE_DEV_ADMIN, MODE_LAST_PAGE_NEXT, MODE_RATE_LIMIT, MODE_FAULTS,
+ * MODE_CORS_ORIGINS, MODE_ACCESS_LOG, PORT), until Ctrl-C.
  *
  * @module
  */
@@ -22,6 +23,16 @@ const EDGE_VARIABLES = [
   "MODE_DEV_CREDENTIALS",
   "MODE_DEV_ADMIN",
   "MODE_LAST_PAGE_NEXT",
+  "MODE_RATE_LIMIT",
+  "MODE_FAULTS",
+  "MODE_CORS_ORIGINS",
+  "MODE_ACCESS_LOG",
+  "MODE_MIRROR_FROM",
+  "MODE_MIRROR_WORKSPACE",
+  "MODE_MIRROR_SCHEDULE",
+  "MODE_TOKEN",
+  "MODE_ACCESS_KEY",
+  "MODE_ACCESS_SECRET",
   "DENO_DEPLOYMENT_ID",
   "PORT",
 ] as const;
@@ -34,8 +45,11 @@ const EDGE_VARIABLES = [
  *
  * Settings come from the same environment variables as `deno task serve`;
  * `--hostname` (default 127.0.0.1) and `--port` (default `PORT`, else 8787)
- * choose where to listen. A bad setting exits 2 naming the variable; a port
- * in use exits 6.
+ * choose where to listen. The access log (one JSON line per request) goes
+ * to stdout unless `MODE_ACCESS_LOG=off`. A bad setting exits 2 naming the
+ * variable; a port in use exits 6. `MODE_MIRROR_FROM` is only acted on by
+ * Deno Deploy's cron (apps/edge/main.ts): here it is reported and ignored;
+ * run `mirror` instead.
  *
  * @example
  * ```ts
@@ -74,7 +88,16 @@ export const serveApi = (
         redactor = redactor.addSignature(settings.devCredentials);
       }
       if (settings.devAdmin !== undefined) redactor = redactor.addAdmin(settings.devAdmin);
+      if (settings.mirror !== undefined) {
+        redactor = redactor.addSignature(settings.mirror.credentials);
+      }
       diagnostics.redact(redactor);
+      if (settings.mirror !== undefined) {
+        diagnostics.warn(
+          "MODE_MIRROR_FROM is set, but 'serve' does not refresh mirrors (Deno Deploy's cron " +
+            "does): run 'mode-discovery mirror' to update the store.",
+        );
+      }
       const port = Option.isSome(flags.port)
         ? flags.port.value
         : yield* fromEnv(EdgeSettings.portFromConfig);
@@ -86,8 +109,9 @@ export const serveApi = (
             startEdgeServer({
               hostname,
               port,
-              settings,
+              settings: { ...settings, accessLog: settings.accessLog ?? true },
               log: (line) => diagnostics.warn(line),
+              accessLog: (line) => io.stdout.writeSync(`${line}\n`),
             }),
           catch: (error) =>
             new ServeError({ message: error instanceof Error ? error.message : String(error) }),

@@ -20,12 +20,15 @@ import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
 import { makeFastPath } from "./_fastPath.ts";
 import { Lru } from "./_lru.ts";
 import { errorResponse } from "./_render.ts";
+import type { RequestEvent } from "./AccessLog.ts";
+import { makeEdgePolicies, MAX_BODY_BYTES, type PolicyStats } from "./EdgePolicies.ts";
+import { KvRateLimitStore } from "./KvRateLimitStore.ts";
+import type { RateLimitStore } from "./RateLimit.ts";
 
 /** The user id of the development admin (`MODE_DEV_ADMIN`), and creator of the dev token. */
 export const DEV_ADMIN_USER_ID = 1;
 
-/** Largest request body accepted, in bytes (a signature token request is tiny). */
-export const MAX_BODY_BYTES = 65_536;
+export { MAX_BODY_BYTES } from "./EdgePolicies.ts";
 
 /** A fetch handler: `Request` in, `Response` out. Wrap one to add middleware. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -47,10 +50,21 @@ export interface EdgeHandler {
   readonly store: KvCollectionStoreService;
   /** The settings it was built with. */
   readonly settings: EdgeSettings;
-  /** Requests answered so far, and how many of them by the fast path. */
-  readonly stats: () => { readonly requests: number; readonly fastPath: number };
+  /**
+   * Requests that reached the API handler and how many of them the fast
+   * path answered; requests refused by the rate limit; faults injected.
+   */
+  readonly stats: () => EdgeStats;
   /** Releases the handler and closes the KV if it opened it. */
   readonly dispose: () => Promise<void>;
+}
+
+/** The counts of {@link EdgeHandler.stats}. */
+export interface EdgeStats extends PolicyStats {
+  /** Requests that reached the API handler (not the built-in routes, 429s or injected statuses). */
+  readonly requests: number;
+  /** How many of those the fast path answered. */
+  readonly fastPath: number;
 }
 
 /** Options of {@link makeEdgeHandler}. */
@@ -71,6 +85,24 @@ export interface EdgeHandlerOptions {
   readonly metaTtlMs?: number | undefined;
   /** Where warnings and unexpected failures are reported. Default `console.error`. */
   readonly log?: ((line: string) => void) | undefined;
+  /**
+   * Where access log lines go when `settings.accessLog` is on. Default
+   * `console.log` (standard output).
+   */
+  readonly accessLog?: ((line: string) => void) | undefined;
+  /**
+   * Called after each request is answered and before its answer is
+   * returned (awaited): the test hook to change data between page requests,
+   * for example with `removeCollections(edge.store, ...)` once page 2 was
+   * answered.
+   */
+  readonly onResponse?: ((event: RequestEvent) => void | Promise<void>) | undefined;
+  /** Where rate-limit counts live. Default: the handler's KV (shared by instances). */
+  readonly rateLimitStore?: RateLimitStore | undefined;
+  /** Clock of the rate limit, epoch ms. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+  /** How fault delays wait. Default `setTimeout`. */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /**
@@ -81,7 +113,11 @@ export class EdgeStartupError extends Schema.TaggedError<EdgeStartupError>()("Ed
   message: Schema.String,
 }) {}
 
-const openKv = (location: KvLocation): Effect.Effect<Deno.Kv, EdgeStartupError> =>
+/**
+ * Opens the Deno KV at `location`; fails with an {@link EdgeStartupError}
+ * naming `MODE_KV_PATH` when it cannot (or when KV is not enabled).
+ */
+export const openKv = (location: KvLocation): Effect.Effect<Deno.Kv, EdgeStartupError> =>
   Effect.tryPromise({
     try: () => {
       if (typeof Deno.openKv !== "function") {
@@ -223,7 +259,7 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
     let disposed = false;
     let requests = 0;
     let fastAnswers = 0;
-    const fetch: FetchHandler = async (request) => {
+    const answer: FetchHandler = async (request) => {
       requests++;
       try {
         const answer = fast?.(request);
@@ -253,11 +289,22 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
         );
       }
     };
+    const policies = makeEdgePolicies({
+      settings,
+      rateLimitStore: options.rateLimitStore ?? KvRateLimitStore.make(kv),
+      probe: () => kv.get(["mode-discovery", "health"]),
+      log,
+      accessLog: options.accessLog,
+      onResponse: options.onResponse,
+      now: options.now,
+      sleep: options.sleep,
+    });
+    const fetch = policies.wrap(answer);
     return {
       fetch,
       store,
       settings,
-      stats: () => ({ requests, fastPath: fastAnswers }),
+      stats: () => ({ requests, fastPath: fastAnswers, ...policies.stats() }),
       dispose: async () => {
         if (disposed) return;
         disposed = true;

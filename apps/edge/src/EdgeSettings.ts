@@ -12,6 +12,11 @@ import {
   SignatureCredentials,
   WorkspaceName,
 } from "@mode-discovery/core";
+import { EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
+import { type CorsOrigins, describeCorsOrigins, parseCorsOrigins } from "./Cors.ts";
+import { describeFaults, type FaultSpec, parseFaults } from "./Faults.ts";
+import { type MirrorSettings, readMirrorSettings } from "./MirrorSettings.ts";
+import { describeRateLimit, parseRateLimit, type RateLimitSpec } from "./RateLimit.ts";
 
 /** Where the KV store lives. */
 export type KvLocation =
@@ -59,6 +64,11 @@ export const MAX_SEED_COUNT = 1_000_000;
  * | `devCredentials` | `MODE_DEV_CREDENTIALS` | none |
  * | `devAdmin` | `MODE_DEV_ADMIN` | none |
  * | `lastPageNext` | `MODE_LAST_PAGE_NEXT` | `past-end` |
+ * | `rateLimit` | `MODE_RATE_LIMIT` | off |
+ * | `faults` | `MODE_FAULTS` | off |
+ * | `corsOrigins` | `MODE_CORS_ORIGINS` | off (no CORS headers) |
+ * | `accessLog` | `MODE_ACCESS_LOG` | unset: on when serving (`deno task serve`, `main.ts`, the CLI's `serve`), off in code |
+ * | `mirror` | `MODE_MIRROR_FROM`, `MODE_MIRROR_WORKSPACE`, `MODE_MIRROR_SCHEDULE`, `MODE_TOKEN`... | off |
  */
 export interface EdgeSettings {
   /** Where the KV store lives. */
@@ -71,28 +81,24 @@ export interface EdgeSettings {
   readonly devAdmin: AdminCredentials | undefined;
   /** What the last page's `next_page` does. */
   readonly lastPageNext: LastPageNext;
+  /** Requests allowed per signature token and window; `undefined`: no limit. */
+  readonly rateLimit?: RateLimitSpec | undefined;
+  /** Faults to inject; `undefined`: none (and the `X-Mode-Fault` header is ignored). */
+  readonly faults?: FaultSpec | undefined;
+  /** Origins allowed to call the API from a browser; `undefined`: no CORS headers. */
+  readonly corsOrigins?: CorsOrigins | undefined;
+  /** One JSON line per request; `undefined` lets the entry point decide (on when serving). */
+  readonly accessLog?: boolean | undefined;
+  /** A mirror to keep fresh with `Deno.cron` (main.ts on Deno Deploy). */
+  readonly mirror?: MirrorSettings | undefined;
 }
 
-/**
- * A setting with a bad value. `variable` names it; the message says what it
- * takes and never repeats a secret.
- *
- * @example
- * ```ts
- * import { EdgeSettingsError } from "@mode-discovery/edge";
- * const e = new EdgeSettingsError({ variable: "PORT", message: "Invalid PORT: ..." });
- * ```
- */
-export class EdgeSettingsError extends Schema.TaggedError<EdgeSettingsError>()(
-  "EdgeSettingsError",
-  { variable: Schema.String, message: Schema.String },
-) {}
+export { EdgeSettingsError } from "./EdgeSettingsError.ts";
 
-const fail = (variable: string, detail: string) =>
-  new EdgeSettingsError({ variable, message: `Invalid ${variable}: ${detail}` });
+const fail = settingsError;
 
 const isWorkspaceName = Schema.is(WorkspaceName);
-const quote = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
+const quote = quoteSetting;
 
 /**
  * Parses `MODE_SEED`: `workspace:count` pairs separated by commas, such as
@@ -244,12 +250,32 @@ const make = (partial: Partial<EdgeSettings> = {}): EdgeSettings => ({
   devCredentials: partial.devCredentials,
   devAdmin: partial.devAdmin,
   lastPageNext: partial.lastPageNext ?? "past-end",
+  rateLimit: partial.rateLimit,
+  faults: partial.faults,
+  corsOrigins: partial.corsOrigins,
+  accessLog: partial.accessLog,
+  mirror: partial.mirror,
 });
+
+/** Parses `MODE_ACCESS_LOG`: `on` or `off` (also true/false, 1/0, yes/no). */
+export const parseAccessLog = (
+  text: string,
+  variable = "MODE_ACCESS_LOG",
+): boolean | EdgeSettingsError => {
+  const value = text.trim().toLowerCase();
+  if (["on", "true", "1", "yes"].includes(value)) return true;
+  if (["off", "false", "0", "no"].includes(value)) return false;
+  return settingsError(variable, `got ${quoteSetting(text.trim())}; it must be on or off.`);
+};
 
 /**
  * Reads the settings from `MODE_KV_PATH`, `MODE_SEED`,
- * `MODE_DEV_CREDENTIALS`, `MODE_DEV_ADMIN` and `MODE_LAST_PAGE_NEXT`
- * through Effect `Config` (the environment by default).
+ * `MODE_DEV_CREDENTIALS`, `MODE_DEV_ADMIN`, `MODE_LAST_PAGE_NEXT`,
+ * `MODE_RATE_LIMIT`, `MODE_FAULTS`, `MODE_CORS_ORIGINS`, `MODE_ACCESS_LOG`
+ * and the mirror's `MODE_MIRROR_FROM`, `MODE_MIRROR_WORKSPACE`,
+ * `MODE_MIRROR_SCHEDULE` (with `MODE_TOKEN`, `MODE_ACCESS_KEY`,
+ * `MODE_ACCESS_SECRET`) through Effect `Config` (the environment by
+ * default).
  *
  * **Details**
  *
@@ -277,6 +303,23 @@ const fromConfig: Effect.Effect<EdgeSettings, EdgeSettingsError> = Effect.gen(fu
   const credentialsText = yield* optionalText("MODE_DEV_CREDENTIALS");
   const adminText = yield* optionalText("MODE_DEV_ADMIN");
   const lastText = yield* optionalText("MODE_LAST_PAGE_NEXT");
+  const rateText = yield* optionalText("MODE_RATE_LIMIT");
+  const faultsText = yield* optionalText("MODE_FAULTS");
+  const corsText = yield* optionalText("MODE_CORS_ORIGINS");
+  const accessText = yield* optionalText("MODE_ACCESS_LOG");
+  const mirrorEnv: Record<string, string | undefined> = {};
+  for (
+    const name of [
+      "MODE_MIRROR_FROM",
+      "MODE_MIRROR_WORKSPACE",
+      "MODE_MIRROR_SCHEDULE",
+      "MODE_TOKEN",
+      "MODE_ACCESS_KEY",
+      "MODE_ACCESS_SECRET",
+    ]
+  ) {
+    mirrorEnv[name] = yield* optionalText(name);
+  }
   const seed = seedText === undefined ? [] : yield* check(parseSeed(seedText));
   const devCredentials = credentialsText === undefined
     ? undefined
@@ -304,6 +347,11 @@ const fromConfig: Effect.Effect<EdgeSettings, EdgeSettingsError> = Effect.gen(fu
     devCredentials,
     devAdmin,
     lastPageNext: lastText === undefined ? "past-end" : yield* check(parseLastPageNext(lastText)),
+    rateLimit: rateText === undefined ? undefined : yield* check(parseRateLimit(rateText)),
+    faults: faultsText === undefined ? undefined : yield* check(parseFaults(faultsText)),
+    corsOrigins: corsText === undefined ? undefined : yield* check(parseCorsOrigins(corsText)),
+    accessLog: accessText === undefined ? undefined : yield* check(parseAccessLog(accessText)),
+    mirror: yield* check(readMirrorSettings((name) => mirrorEnv[name])),
   });
 });
 
@@ -329,5 +377,17 @@ export const describeSettings = (settings: EdgeSettings): string => {
   const seed = settings.seed.length === 0
     ? "no seed"
     : `seed ${settings.seed.map((s) => `${s.workspace}:${s.count}`).join(",")}`;
-  return `${kv}, ${seed}, last page next_page: ${settings.lastPageNext}`;
+  const extras = [
+    settings.rateLimit === undefined
+      ? undefined
+      : `rate limit ${describeRateLimit(settings.rateLimit)} per token`,
+    settings.faults === undefined ? undefined : describeFaults(settings.faults),
+    settings.corsOrigins === undefined ? undefined : describeCorsOrigins(settings.corsOrigins),
+    settings.mirror === undefined
+      ? undefined
+      : `mirror of ${settings.mirror.workspace} from ${settings.mirror.from} on ${settings.mirror.schedule}`,
+  ].filter((x) => x !== undefined);
+  return `${kv}, ${seed}, last page next_page: ${settings.lastPageNext}${
+    extras.length === 0 ? "" : `, ${extras.join(", ")}`
+  }`;
 };

@@ -135,3 +135,85 @@ Deno.test("settings: a bad PORT stops start-up naming it", () => {
     );
   }
 });
+
+Deno.test("settings: rate limit, faults, CORS, access log and mirror are read", () => {
+  const s = settings({
+    MODE_RATE_LIMIT: "40/10s",
+    MODE_FAULTS: "503:0.1,seed=42",
+    MODE_CORS_ORIGINS: "http://localhost:5173",
+    MODE_ACCESS_LOG: "off",
+    MODE_MIRROR_FROM: "https://app.mode.com/",
+    MODE_MIRROR_WORKSPACE: "acme",
+    MODE_TOKEN: "tok",
+    MODE_ACCESS_KEY: "key",
+    MODE_ACCESS_SECRET: "secret",
+  });
+  assert.deepEqual(s.rateLimit, { limit: 40, windowMs: 10_000 });
+  assert.deepEqual(s.faults, {
+    outcomes: [{ outcome: { _tag: "Status", status: 503 }, probability: 0.1 }],
+    delays: [],
+    seed: 42,
+  });
+  assert.deepEqual(s.corsOrigins, { _tag: "List", origins: new Set(["http://localhost:5173"]) });
+  assert.equal(s.accessLog, false);
+  assert.equal(s.mirror?.from, "https://app.mode.com");
+  assert.equal(s.mirror?.workspace, "acme");
+  assert.equal(s.mirror?.schedule, "*/15 * * * *");
+  assert.equal(Redacted.value(s.mirror!.credentials.accessSecret), "secret");
+  assert.equal(settings({ MODE_ACCESS_LOG: "on" }).accessLog, true);
+  assert.equal(settings({ MODE_TOKEN: "t" }).mirror, undefined, "credentials alone mirror nothing");
+  assert.equal(settings({ MODE_RATE_LIMIT: "off" }).rateLimit, undefined);
+});
+
+Deno.test("settings: malformed policy settings stop start-up naming the variable", () => {
+  assert.match(settingsError({ MODE_RATE_LIMIT: "lots" }, "MODE_RATE_LIMIT"), /has no "\/"/);
+  assert.match(settingsError({ MODE_FAULTS: "503:lots" }, "MODE_FAULTS"), /probability of "503"/);
+  assert.match(settingsError({ MODE_FAULTS: "boom:0.1" }, "MODE_FAULTS"), /"boom" is not a fault/);
+  assert.match(
+    settingsError({ MODE_CORS_ORIGINS: "localhost" }, "MODE_CORS_ORIGINS"),
+    /not an http\(s\) origin/,
+  );
+  assert.match(settingsError({ MODE_ACCESS_LOG: "loud" }, "MODE_ACCESS_LOG"), /on or off/);
+});
+
+Deno.test("settings: an incomplete mirror stops start-up naming what is missing, no secret", () => {
+  const full = {
+    MODE_MIRROR_FROM: "https://app.mode.com",
+    MODE_MIRROR_WORKSPACE: "acme",
+    MODE_TOKEN: "tok",
+    MODE_ACCESS_KEY: "key",
+    MODE_ACCESS_SECRET: "hidden-secret",
+  };
+  assert.match(
+    settingsError({ MODE_MIRROR_WORKSPACE: "acme" }, "MODE_MIRROR_WORKSPACE"),
+    /needs MODE_MIRROR_FROM/,
+  );
+  assert.match(
+    settingsError({ ...full, MODE_MIRROR_FROM: "app.mode.com" }, "MODE_MIRROR_FROM"),
+    /not an absolute URL/,
+  );
+  assert.match(
+    settingsError({ ...full, MODE_MIRROR_FROM: "https://u:p@app.mode.com" }, "MODE_MIRROR_FROM"),
+    /user name or password/,
+  );
+  assert.match(
+    settingsError({ ...full, MODE_MIRROR_WORKSPACE: "" }, "MODE_MIRROR_WORKSPACE"),
+    /not set/,
+  );
+  assert.match(
+    settingsError({ ...full, MODE_MIRROR_WORKSPACE: "a b" }, "MODE_MIRROR_WORKSPACE"),
+    /not a workspace username/,
+  );
+  const noSecret = settingsError({ ...full, MODE_ACCESS_SECRET: "" }, "MODE_ACCESS_SECRET");
+  assert.match(noSecret, /MODE_ACCESS_SECRET is not set/);
+  assert.match(
+    settingsError({ ...full, MODE_MIRROR_SCHEDULE: "hourly" }, "MODE_MIRROR_SCHEDULE"),
+    /five fields/,
+  );
+  for (
+    const env of [{ ...full, MODE_MIRROR_SCHEDULE: "x" }, { ...full, MODE_MIRROR_FROM: "ftp://x" }]
+  ) {
+    const result = read(EdgeSettings.fromConfig, env);
+    assert.ok(result._tag === "Failure" && !result.failure.message.includes("hidden-secret"));
+  }
+});

@@ -133,7 +133,8 @@ export const fallbackMiddleware = (
         return internalErrorResponse();
       })), { global: true });
 
-const idForStatus = (status: number): string =>
+/** The `id` of an error body for an HTTP status (`rate_limited` for 429, `server_error` for 5xx). */
+export const idForStatus = (status: number): string =>
   status === 400 || status === 413 || status === 415
     ? "bad_request"
     : status === 401

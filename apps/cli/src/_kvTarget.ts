@@ -1,0 +1,57 @@
+/**
+ * The store `mirror` and `import` write into: the Deno KV file named by
+ * `MODE_KV_PATH`, the same one `serve` reads.
+ *
+ * @internal
+ * @module
+ */
+import { Effect, type Scope } from "effect";
+import { type KvCollectionStoreService, KvLocation, openKvStore } from "@mode-discovery/edge";
+import { FileError, UsageError } from "./CliFailure.ts";
+
+/** An open target store and where it is. */
+export interface KvTarget {
+  /** The store on the KV. */
+  readonly store: KvCollectionStoreService;
+  /** `MODE_KV_PATH`, for messages. */
+  readonly path: string;
+}
+
+/**
+ * Opens the KV of `MODE_KV_PATH` for the length of the scope. Refuses an
+ * unset or in-memory path: the data would vanish when the command exits.
+ */
+export const openKvTarget = (
+  command: string,
+  env: (name: string) => string | undefined,
+): Effect.Effect<KvTarget, UsageError | FileError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const path = env("MODE_KV_PATH")?.trim() ?? "";
+    if (path === "" || path === ":memory:") {
+      return yield* new UsageError({
+        message: `${command} writes into the Deno KV file that 'serve' reads, and MODE_KV_PATH ${
+          path === "" ? "is not set" : "is :memory: (gone when the command exits)"
+        }: set MODE_KV_PATH to that file, such as MODE_KV_PATH=./data/edge.kv, for both.`,
+      });
+    }
+    const opened = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => openKvStore(KvLocation.path(path)),
+        catch: (error) =>
+          new FileError({
+            path,
+            message: error instanceof Error ? `${error.message.split("\n")[0]}.` : String(error),
+          }),
+      }),
+      (opened) => Effect.sync(() => opened.close()),
+    );
+    return { store: opened.store, path };
+  });
+
+/** A store failure as the command reports it: the KV file could not be written (exit 9). */
+export const storeFailure = (path: string) => (error: { readonly message: string }): FileError =>
+  new FileError({
+    path,
+    message: `cannot write the KV store MODE_KV_PATH=${path}: ${error.message}. ` +
+      "The data it held before is unchanged.",
+  });

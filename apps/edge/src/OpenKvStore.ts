@@ -1,0 +1,51 @@
+/**
+ * Opening the KV store the server reads, from outside the server: the CLI's
+ * `mirror` and `import` write into the same `MODE_KV_PATH` file that
+ * `serve` reads.
+ *
+ * @module
+ */
+import { Cause, Effect, Exit } from "effect";
+import { EdgeStartupError, openKv } from "./EdgeHandler.ts";
+import type { KvLocation } from "./EdgeSettings.ts";
+import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
+
+/** A store on a KV opened by {@link openKvStore}. */
+export interface OpenedKvStore {
+  /** The store. */
+  readonly store: KvCollectionStoreService;
+  /** Closes the KV. */
+  readonly close: () => void;
+}
+
+/**
+ * Opens the KV at `location` and the {@link KvCollectionStore} on it.
+ * Rejects with an {@link EdgeStartupError} naming `MODE_KV_PATH` when the KV
+ * cannot be opened.
+ *
+ * @example
+ * ```ts
+ * import { KvLocation, openKvStore } from "@mode-discovery/edge";
+ * const { store, close } = await openKvStore(KvLocation.memory);
+ * close();
+ * ```
+ */
+export const openKvStore = async (location: KvLocation): Promise<OpenedKvStore> => {
+  const exit = await Effect.runPromiseExit(openKv(location));
+  if (Exit.isFailure(exit)) {
+    const failure = Cause.findErrorOption(exit.cause);
+    throw failure._tag === "Some"
+      ? failure.value
+      : new EdgeStartupError({ message: "The KV store could not be opened." });
+  }
+  const kv = exit.value;
+  let closed = false;
+  return {
+    store: KvCollectionStore.make(kv),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      kv.close();
+    },
+  };
+};

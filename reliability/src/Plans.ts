@@ -1,0 +1,108 @@
+/**
+ * The sizes of every reliability run: `SHORT` for the tests that run with
+ * `deno task test` (seconds), `FULL` for `deno task reliability` (minutes),
+ * which writes RELIABILITY.md.
+ *
+ * @module
+ */
+import type { ChaosPlan } from "./Chaos.ts";
+import type { ClientFuzzPlan } from "./ClientFuzz.ts";
+import type { DriftPlan } from "./Drift.ts";
+import type { DurabilityPlan } from "./Durability.ts";
+import type { LoadPlan } from "./Load.ts";
+import type { ServerFuzzPlan } from "./ServerFuzz.ts";
+
+/** Every plan of a run. */
+export interface Plans {
+  readonly chaos: ChaosPlan;
+  readonly drift: DriftPlan;
+  readonly clientFuzz: ClientFuzzPlan;
+  readonly serverFuzz: ServerFuzzPlan;
+  readonly load: LoadPlan;
+  readonly durability: DurabilityPlan;
+}
+
+/**
+ * The short version, run by `deno task test` (each `*_test.ts` under
+ * reliability/src uses its part).
+ */
+export const SHORT: Plans = {
+  chaos: {
+    collections: 2_000,
+    perPage: 50,
+    concurrency: 4,
+    seeds: [1],
+    maxRetries: 8,
+    allFaultsMaxRetries: 1,
+  },
+  drift: {
+    collections: 1_000,
+    perPage: 50,
+    concurrency: 4,
+    added: 30,
+    addAfterPage: 2,
+    removed: 40,
+    removeAfterPage: 8,
+  },
+  clientFuzz: { inMemoryRuns: 400, httpRuns: 120, rawTcpRuns: 60, heavy: true, seed: 9 },
+  serverFuzz: { inProcessRuns: 600, fetchRuns: 250, rawRuns: 250, seed: 17 },
+  load: {
+    collections: 5_000,
+    perPage: 100,
+    connections: 64,
+    threads: 2,
+    durationSec: 2,
+    rateLimit: "40/10s",
+    rateDurationSec: 2,
+    otherTokens: 2,
+    otherIntervalMs: 300,
+  },
+  durability: {
+    oldCount: 2_000,
+    newCount: 20_000,
+    killAt: [0.5],
+    writers: ["import", "mirror"],
+    restartCheck: ["import"],
+  },
+};
+
+/** The full version, run by `deno task reliability`. */
+export const FULL: Plans = {
+  chaos: {
+    collections: 20_000,
+    perPage: 100,
+    concurrency: 4,
+    seeds: [1, 2, 3, 4, 5],
+    maxRetries: 8,
+    allFaultsMaxRetries: 3,
+  },
+  drift: {
+    collections: 20_000,
+    perPage: 250,
+    concurrency: 4,
+    added: 300,
+    addAfterPage: 3,
+    removed: 400,
+    removeAfterPage: 30,
+  },
+  clientFuzz: { inMemoryRuns: 10_000, httpRuns: 2_000, rawTcpRuns: 1_000, heavy: true, seed: 2026 },
+  serverFuzz: { inProcessRuns: 10_000, fetchRuns: 3_000, rawRuns: 3_000, seed: 2026 },
+  load: {
+    collections: 20_000,
+    perPage: 100,
+    connections: 64,
+    threads: 2,
+    durationSec: 20,
+    rateLimit: "40/10s",
+    rateDurationSec: 12,
+    otherTokens: 2,
+    otherIntervalMs: 400,
+  },
+  durability: {
+    oldCount: 20_000,
+    newCount: 200_000,
+    killAt: [0.05, 0.25, 0.5, 0.75, 0.95],
+    writers: ["import", "mirror", "server seed"],
+    restartCheck: ["import", "mirror", "server seed"],
+  },
+};

@@ -1,0 +1,9 @@
+import assert from "node:assert/strict";
+import { runSecrets } from "./Secrets.ts";
+
+Deno.test("secrets: no CLI output, server log, answer, error or file holds a secret; the KV holds none in clear", async () => {
+  const result = await runSecrets();
+  assert.deepEqual(result.hits, []);
+  assert.ok(result.cliRuns >= 15);
+  assert.ok(result.kvFiles > 0 && result.kvBytes > 0, "the KV file was searched");
+});
