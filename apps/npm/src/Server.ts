@@ -291,6 +291,12 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
   ]);
   const hostname = options.hostname ?? "127.0.0.1";
   const port = options.port ?? 0;
+  if (typeof hostname !== "string" || hostname.trim() === "") {
+    await api.dispose();
+    throw new BadRequestError(
+      "Invalid option hostname: give the interface to bind as a string, such as 127.0.0.1 (the default).",
+    );
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     await api.dispose();
     throw new BadRequestError(

@@ -37,6 +37,7 @@ Deno.test("startServer refuses bad options with errors naming them", async () =>
     [{ seed: "acme:-1" }, /Invalid seed/],
     [{ seed: 12 }, /Invalid option seed/],
     [{ port: 70000 }, /Invalid option port/],
+    [{ hostname: 0 }, /Invalid option hostname/],
     [{ lastPageNext: "never" }, /lastPageNext/],
     [{ credentials: { token: "a:b", accessKey: "k", accessSecret: "s" } }, /token must not/],
     [{ credentials: { token: "t" } }, /accessKey must be a non-empty string/],
