@@ -1,7 +1,8 @@
 /**
  * Defects the reliability work found in packages/core, one test each,
- * reduced to the smallest input that shows it. Each fails until the code it
- * names is fixed (see RELIABILITY.md, "Findings").
+ * reduced to the smallest input that shows it; fixed in
+ * packages/core/src/_responseError.ts, kept as regression tests (see
+ * RELIABILITY.md, "Findings").
  */
 import assert from "node:assert/strict";
 import { Cause, Effect, Exit, Option } from "effect";

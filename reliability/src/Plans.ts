@@ -29,7 +29,7 @@ export interface Plans {
 export const SHORT: Plans = {
   chaos: {
     collections: 2_000,
-    perPage: 50,
+    perPage: 100,
     concurrency: 4,
     seeds: [1],
     maxRetries: 8,
@@ -44,7 +44,7 @@ export const SHORT: Plans = {
     removed: 40,
     removeAfterPage: 8,
   },
-  clientFuzz: { inMemoryRuns: 400, httpRuns: 120, rawTcpRuns: 60, heavy: true, seed: 9 },
+  clientFuzz: { inMemoryRuns: 300, httpRuns: 120, rawTcpRuns: 60, heavy: true, seed: 9 },
   serverFuzz: { inProcessRuns: 600, fetchRuns: 250, rawRuns: 250, seed: 17 },
   load: {
     collections: 5_000,
@@ -59,10 +59,11 @@ export const SHORT: Plans = {
   },
   durability: {
     oldCount: 2_000,
-    newCount: 20_000,
+    newCount: 12_000,
     killAt: [0.5],
     writers: ["import", "mirror"],
     restartCheck: ["import"],
+    rewrite: false,
   },
 };
 
@@ -104,5 +105,6 @@ export const FULL: Plans = {
     killAt: [0.05, 0.25, 0.5, 0.75, 0.95],
     writers: ["import", "mirror", "server seed"],
     restartCheck: ["import", "mirror", "server seed"],
+    rewrite: true,
   },
 };

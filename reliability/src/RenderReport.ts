@@ -16,14 +16,14 @@ export interface Finding {
 
 /**
  * Defects found so far. Each has a failing test in
- * `reliability/src/Findings_test.ts` until it is fixed.
+ * `reliability/src/Findings_test.ts`, fixed since and kept as regression tests.
  */
 export const FINDINGS: ReadonlyArray<Finding> = [
   {
     title: "A `ResponseDecodeError` message quotes the whole offending value",
     where: "packages/core/src/_responseError.ts (`decodeError`)",
     detail:
-      "The Schema issue's text (`Expected string, got <value>`) is used as it is, so a 2xx page with a megabyte value in a wrongly typed field gives a 1,000,306-character message (a 100,000-key object: 1.5 million). The CLI cuts its error line at 600 characters; library callers who log `error.message` get the megabyte. Fix: bound the quoted value (as `excerpt` does for error bodies).",
+      "The Schema issue's text (`Expected string, got <value>`) is used as it is, so a 2xx page with a megabyte value in a wrongly typed field gives a 1,000,306-character message (a 100,000-key object: 1.5 million). The CLI cuts its error line at 600 characters; library callers who log `error.message` get the megabyte. Fixed: the detail is cut to 200 characters.",
     test: '"finding: a ResponseDecodeError quotes the whole offending value"',
   },
   {
@@ -31,7 +31,7 @@ export const FINDINGS: ReadonlyArray<Finding> = [
       "A non-2xx answer to `signature_tokens` holding the new token has its `access_secret` quoted",
     where: "packages/core/src/_responseError.ts (`apiErrorFromResponse`)",
     detail:
-      "A body that is JSON but not `{id, message}` is quoted (120 characters) in the error. For `POST .../signature_tokens` that body may be the created token (a gateway that rewrites the status, a 502 after the token was made): its `access_secret` then lands in the error message and in `tokens create`'s error line (the CLI scrubs only the secrets it was given). Fix: do not quote bodies of the signature-token call, or scrub `access_secret` values.",
+      "A body that is JSON but not `{id, message}` is quoted (120 characters) in the error. For `POST .../signature_tokens` that body may be the created token (a gateway that rewrites the status, a 502 after the token was made): its `access_secret` then lands in the error message and in `tokens create`'s error line (the CLI scrubs only the secrets it was given). Fixed: bodies of the signature-token call are never quoted.",
     test:
       '"finding: a non-2xx answer to signature_tokens that holds a token has its access_secret quoted"',
   },
@@ -124,7 +124,7 @@ export const renderReport = async (
     ]),
     "## Findings",
     "",
-    "Defects found by this work in code outside reliability/, each shown by a failing test in `reliability/src/Findings_test.ts` (run it with `deno test -A reliability/src/Findings_test.ts`) until it is fixed:",
+    "Defects found by this work in code outside reliability/, each fixed since and kept as a regression test in `reliability/src/Findings_test.ts` (`deno test -A reliability/src/Findings_test.ts`):",
     "",
     ...FINDINGS.map((f, i) => `${i + 1}. **${f.title}.** ${f.where}. ${f.detail} Test: ${f.test}.`),
     "",

@@ -218,7 +218,7 @@ export const loadBody = (r: LoadResult, plan: Plans["load"]): string =>
 /** The secrets run. */
 export const secretsBody = (r: SecretsResult): string =>
   [
-    "Known values for everything secret (the development token's token, access key and access secret, the admin API key and secret, a wrong secret, and the secrets of three tokens created on the way: two by `tokens create`, one by `POST .../signature_tokens`). Every CLI command runs with `--verbose` (list in each format, to stdout and to files, with filters; page; tokens create to stdout and to a file; list with `--credentials-file`; `serve` with the access log on, asked for a page and refused; `--help`), also failing in every way (wrong secret, wrong admin secret, other workspace, unreachable server, bad flag, unwritable output, malformed credentials file). Every server route is called with the access log on: pages, HEAD, wrong and malformed credentials (the secret as a raw bearer, Basic for Bearer), secrets in the query string, injected 429 and 503, token creation (right and wrong), 405, 404, `/healthz`, `/openapi.json`, `/docs`. Then every captured byte and every file written is searched for each value in clear, percent-encoded and base64 at each of the 3 alignments (so inside a Bearer or Basic header too), as UTF-8 and UTF-16LE in files. A created token's secret is allowed only where it is shown by design: the stdout of the `tokens create` that made it, its `--output` file (mode 0600), and the API's answer to the POST.",
+    "Known values for everything secret (the development token's token, access key and access secret, the admin API key and secret, a wrong secret, and the secrets of three tokens created on the way: two by `tokens create`, one by `POST .../signature_tokens`). Every CLI command runs with `--verbose` (list in each format, to stdout and to files, with filters; page; tokens create to stdout and to a file; list with `--credentials-file`; `mirror` (also with a wrong secret and with `--credentials-file`) and `import`, each into a KV file of its own; `serve` with the access log on, asked for a page and refused; `--help`), also failing in every way (wrong secret, wrong admin secret, other workspace, unreachable server, bad flag, unwritable output, malformed credentials file). Every server route is called with the access log on: pages, HEAD, wrong and malformed credentials (the secret as a raw bearer, Basic for Bearer), secrets in the query string, injected 429 and 503, token creation (right and wrong), 405, 404, `/healthz`, `/openapi.json`, `/docs`. Then every captured byte and every file written is searched for each value in clear, percent-encoded and base64 at each of the 3 alignments (so inside a Bearer or Basic header too), as UTF-8 and UTF-16LE in files. A created token's secret is allowed only where it is shown by design: the stdout of the `tokens create` that made it, its `--output` file (mode 0600), and the API's answer to the POST.",
     "",
     table(["what", "figure"], [
       ["CLI runs", `${n(r.cliRuns)} (exit codes: ${describeCounts(r.exitCodes)})`],
@@ -276,7 +276,13 @@ export const durabilityBody = (r: DurabilityResult): string => {
         w.restartServed === "not checked"
           ? "no restart check"
           : `the restarted server served the ${w.restartServed} copy`
-      }; writing again gave the new copy ${w.recovered ? "exactly" : "**wrongly**"}.`
+      }; ${
+        w.recovered === undefined
+          ? "not written again"
+          : w.recovered
+          ? "writing again gave the new copy exactly"
+          : "writing again gave **a wrong copy**"
+      }.`
     ).join("\n"),
   ].join("\n");
 };

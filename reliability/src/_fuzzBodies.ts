@@ -127,6 +127,13 @@ const slots = (value: Json, into: Array<[Json[] | Record<string, Json>, string |
   return into;
 };
 
+/**
+ * A copy of a generated value: fast-check hands out the same constant
+ * objects again, and a later mutation must not change them (or make a cycle).
+ */
+const fresh = (value: Json): Json =>
+  value === undefined ? value : JSON.parse(JSON.stringify(value));
+
 /** Applies mutations to a deep copy of `value`. */
 export const mutate = (value: Json, mutations: ReadonlyArray<Mutation>): Json => {
   const copy = JSON.parse(JSON.stringify(value)) as Json;
@@ -141,7 +148,7 @@ export const mutate = (value: Json, mutations: ReadonlyArray<Mutation>): Json =>
         else delete target[key];
         break;
       case "replace":
-        target[key] = m.value;
+        target[key] = fresh(m.value);
         break;
       case "wrap":
         target[key] = [target[key]];
@@ -150,7 +157,7 @@ export const mutate = (value: Json, mutations: ReadonlyArray<Mutation>): Json =>
         const inner = target[key];
         if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
           Object.defineProperty(inner, m.key, {
-            value: m.value,
+            value: fresh(m.value),
             enumerable: true,
             writable: true,
             configurable: true,

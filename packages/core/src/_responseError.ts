@@ -93,6 +93,9 @@ export const apiErrorFromResponse = (options: {
     ? "the body was empty"
     : text.startsWith("<")
     ? `the body was an HTML page: ${JSON.stringify(excerpt(text.replace(/<[^>]*>/g, " ")))}`
+    : ctx.kind === "signature-token"
+    // The body of a token request may be the token itself: never quote it.
+    ? "the body was not a JSON error"
     : `the body was not a JSON error: ${JSON.stringify(excerpt(text))}`;
   const head = `${ctx.method} ${ctx.url} answered ${status} for ${what(ctx)}${
     retriedNote(options.retries)
@@ -182,7 +185,8 @@ export const decodeError = (options: {
 }): ResponseDecodeError => {
   const first = formatter(options.issue).issues[0];
   const path = pathOf(first?.path ?? []);
-  const detail = first?.message ?? "the body does not match";
+  // Schema quotes the offending value; a huge value must not make a huge message.
+  const detail = excerpt(first?.message ?? "the body does not match", 200);
   const ctx = options.context;
   return new ResponseDecodeError({
     url: ctx.url,
