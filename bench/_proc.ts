@@ -221,5 +221,6 @@ export const childEnv = (extra: Record<string, string> = {}): Record<string, str
   for (const [key, value] of Object.entries(Deno.env.toObject())) {
     if (!key.startsWith("MODE_")) env[key] = value;
   }
-  return { ...env, NO_COLOR: "1", ...extra };
+  // The access log is on by default when serving; benchmarks measure the API, not the log.
+  return { ...env, NO_COLOR: "1", MODE_ACCESS_LOG: "off", ...extra };
 };

@@ -7,6 +7,8 @@
  */
 import { Effect } from "effect";
 import { describeSettings, EdgeSettings } from "./src/EdgeSettings.ts";
+import { lineBuffer } from "./src/AccessLog.ts";
+import { writeStdoutSync } from "./src/_stdout.ts";
 import { startEdgeServer } from "./src/EdgeServer.ts";
 import { type CronRegister, registerMirrorCron } from "./src/MirrorCron.ts";
 
@@ -19,10 +21,12 @@ const fail = (error: unknown): never => {
 
 const settings = await Effect.runPromise(EdgeSettings.fromConfig).catch(fail);
 const port = await Effect.runPromise(EdgeSettings.portFromConfig).catch(fail);
+const accessLog = lineBuffer(writeStdoutSync);
 const server = await startEdgeServer({
   hostname: "127.0.0.1",
   port,
   settings: { ...settings, accessLog: settings.accessLog ?? true },
+  accessLog: accessLog.line,
 }).catch(fail);
 
 console.log(`mode-discovery edge listening on ${server.url} (${describeSettings(settings)})`);
@@ -48,8 +52,12 @@ let stopping = false;
 const stop = (signal: Deno.Signal) => {
   if (stopping) return;
   stopping = true;
+  accessLog.flush();
   console.log(`mode-discovery edge: ${signal}, shutting down`);
-  server.close().then(() => Deno.exit(0), fail);
+  server.close().then(() => {
+    accessLog.flush();
+    Deno.exit(0);
+  }, fail);
 };
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   try {

@@ -7,7 +7,7 @@
  * @module
  */
 import { ConfigProvider, Effect, Option } from "effect";
-import { describeSettings, EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
+import { describeSettings, EdgeSettings, lineBuffer, startEdgeServer } from "@mode-discovery/edge";
 import { ServeError, UsageError } from "./CliFailure.ts";
 import { CliIO, writeStdout } from "./CliIO.ts";
 import { Diagnostics } from "./Diagnostics.ts";
@@ -102,6 +102,8 @@ export const serveApi = (
         ? flags.port.value
         : yield* fromEnv(EdgeSettings.portFromConfig);
       const hostname = Option.getOrElse(flags.hostname, () => "127.0.0.1");
+      const accessLog = lineBuffer((text) => io.stdout.writeSync(text));
+      yield* Effect.addFinalizer(() => Effect.sync(() => accessLog.flush()));
       stop.takeOver();
       const server = yield* Effect.acquireRelease(
         Effect.tryPromise({
@@ -111,7 +113,7 @@ export const serveApi = (
               port,
               settings: { ...settings, accessLog: settings.accessLog ?? true },
               log: (line) => diagnostics.warn(line),
-              accessLog: (line) => io.stdout.writeSync(`${line}\n`),
+              accessLog: accessLog.line,
             }),
           catch: (error) =>
             new ServeError({ message: error instanceof Error ? error.message : String(error) }),

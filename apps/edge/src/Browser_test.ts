@@ -157,7 +157,7 @@ Deno.test({
             outside.push(url.href);
             return route.abort();
           });
-          await page.goto(`${api.url}/docs`, { waitUntil: "networkidle" });
+          await page.goto(`${api.url}/docs`, { waitUntil: "load" });
           await page.getByText("List collections for a workspace").first().waitFor({
             state: "visible",
           });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { FetchHandler } from "./FetchHandler.ts";
 import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
 import { errorResponse } from "./_render.ts";
 
@@ -75,8 +76,6 @@ export const CORS_ALLOW_HEADERS = "Authorization, Content-Type, Accept, X-Mode-F
 /** Response headers a page's script may read besides the simple ones. */
 export const CORS_EXPOSE_HEADERS = "Retry-After, X-Mode-Fault, Allow";
 
-type Handler = (request: Request) => Promise<Response>;
-
 const allowed = (origins: CorsOrigins, origin: string): boolean =>
   origins._tag === "Any" || origins.origins.has(origin);
 
@@ -126,43 +125,44 @@ const decorate = (response: Response, headers: Record<string, string>): Response
  * }
  * ```
  */
-export const withCors = (next: Handler, origins: CorsOrigins): Handler => async (request) => {
-  const origin = request.headers.get("origin");
-  if (
-    request.method === "OPTIONS" && origin !== null &&
-    request.headers.has("access-control-request-method")
-  ) {
-    await request.body?.cancel();
-    if (!allowed(origins, origin)) {
-      return errorResponse(
-        403,
-        "forbidden",
-        `Origin ${
-          JSON.stringify(origin.slice(0, 200))
-        } may not call this API from a browser: the server allows ${
-          origins._tag === "Any" ? "any origin" : [...origins.origins].join(", ")
-        } (MODE_CORS_ORIGINS).`,
-        { vary: "Origin" },
-      );
+export const withCors =
+  (next: FetchHandler, origins: CorsOrigins): FetchHandler => async (request) => {
+    const origin = request.headers.get("origin");
+    if (
+      request.method === "OPTIONS" && origin !== null &&
+      request.headers.has("access-control-request-method")
+    ) {
+      await request.body?.cancel();
+      if (!allowed(origins, origin)) {
+        return errorResponse(
+          403,
+          "forbidden",
+          `Origin ${
+            JSON.stringify(origin.slice(0, 200))
+          } may not call this API from a browser: the server allows ${
+            origins._tag === "Any" ? "any origin" : [...origins.origins].join(", ")
+          } (MODE_CORS_ORIGINS).`,
+          { vary: "Origin" },
+        );
+      }
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": origin,
+          "access-control-allow-credentials": "true",
+          "access-control-allow-methods": CORS_METHODS,
+          "access-control-allow-headers": CORS_ALLOW_HEADERS,
+          "access-control-max-age": "600",
+          vary: "Origin",
+        },
+      });
     }
-    return new Response(null, {
-      status: 204,
-      headers: {
-        "access-control-allow-origin": origin,
-        "access-control-allow-credentials": "true",
-        "access-control-allow-methods": CORS_METHODS,
-        "access-control-allow-headers": CORS_ALLOW_HEADERS,
-        "access-control-max-age": "600",
-        vary: "Origin",
-      },
+    const response = await next(request);
+    if (origin === null || !allowed(origins, origin)) return decorate(response, { vary: "Origin" });
+    return decorate(response, {
+      "access-control-allow-origin": origin,
+      "access-control-allow-credentials": "true",
+      "access-control-expose-headers": CORS_EXPOSE_HEADERS,
+      vary: "Origin",
     });
-  }
-  const response = await next(request);
-  if (origin === null || !allowed(origins, origin)) return decorate(response, { vary: "Origin" });
-  return decorate(response, {
-    "access-control-allow-origin": origin,
-    "access-control-allow-credentials": "true",
-    "access-control-expose-headers": CORS_EXPOSE_HEADERS,
-    vary: "Origin",
-  });
-};
+  };

@@ -30,8 +30,8 @@ export const DEV_ADMIN_USER_ID = 1;
 
 export { MAX_BODY_BYTES } from "./EdgePolicies.ts";
 
-/** A fetch handler: `Request` in, `Response` out. Wrap one to add middleware. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type { FetchHandler } from "./FetchHandler.ts";
+import type { FetchHandler } from "./FetchHandler.ts";
 
 /**
  * A running edge handler.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseBearer } from "@mode-discovery/core";
+import type { FetchHandler } from "./FetchHandler.ts";
 import { accessLogLine, describeRequest, type RequestEvent } from "./AccessLog.ts";
 import { docsPage, openApiJson } from "./ApiDocs.ts";
 import { withCors } from "./Cors.ts";
@@ -19,6 +19,7 @@ import {
   RateLimiter,
   RateLimitStore,
 } from "./RateLimit.ts";
+import { bearerToken } from "./_bearerToken.ts";
 import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
 
 /** Largest total size of a request's headers (names and values), in bytes. */
@@ -61,8 +62,6 @@ const readAtMost = async (
   return out;
 };
 
-type Handler = (request: Request) => Promise<Response>;
-
 /** Counts kept by the policies. */
 export interface PolicyStats {
   /** Requests refused with 429 by the rate limit. */
@@ -97,7 +96,7 @@ export interface EdgePolicyOptions {
 /** The policies, ready to wrap a handler. */
 export interface EdgePolicies {
   /** Wraps the API handler with every configured policy. */
-  readonly wrap: (next: Handler) => Handler;
+  readonly wrap: (next: FetchHandler) => FetchHandler;
   /** Counts kept so far. */
   readonly stats: () => PolicyStats;
 }
@@ -206,27 +205,30 @@ export const makeEdgePolicies = (options: EdgePolicyOptions): EdgePolicies => {
     });
   };
 
-  const wrap = (next: Handler): Handler => {
-    let api: Handler = next;
+  const wrap = (next: FetchHandler): FetchHandler => {
+    let api: FetchHandler = next;
     if (faults !== undefined) api = faults.wrap(api);
     if (limiter !== undefined) {
       const inner = api;
       const spec = limiter.spec;
-      const answer = (request: Request, decision: RateDecision): Promise<Response> | Response => {
+      const answer = (request: Request, decision: RateDecision): Promise<Response> => {
         if (decision.allowed) return inner(request);
+        const refused = rateLimitedResponse(spec, decision.retryAfterSeconds);
         return request.body === null
-          ? rateLimitedResponse(spec, decision.retryAfterSeconds)
-          : request.body.cancel().then(() => rateLimitedResponse(spec, decision.retryAfterSeconds));
+          ? Promise.resolve(refused)
+          : request.body.cancel().then(() => refused);
       };
-      api = async (request) => {
-        const parsed = parseBearer(request.headers.get("authorization"));
-        if (parsed._tag !== "Parsed") return inner(request);
-        const decision = limiter.check(parsed.token);
-        return await answer(request, decision instanceof Promise ? await decision : decision);
+      api = (request) => {
+        const token = bearerToken(request.headers.get("authorization"));
+        if (token === undefined) return inner(request);
+        const decision = limiter.check(token);
+        return decision instanceof Promise
+          ? decision.then((d) => answer(request, d))
+          : answer(request, decision);
       };
     }
     const routed = api;
-    let handler: Handler = (request) => {
+    let handler: FetchHandler = (request) => {
       const path = pathOf(request.url);
       const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
       if (BUILT_IN.has(trimmed)) return builtIn(request, trimmed);
@@ -234,21 +236,24 @@ export const makeEdgePolicies = (options: EdgePolicyOptions): EdgePolicies => {
     };
     if (settings.corsOrigins !== undefined) handler = withCors(handler, settings.corsOrigins);
     const guarded = handler;
-    handler = async (request) => {
+    const refuseHeaders = async (request: Request, bytes: number) => {
+      await request.body?.cancel();
+      return errorResponse(
+        431,
+        "bad_request",
+        `The request headers are ${bytes} bytes, more than the ${MAX_HEADER_BYTES} allowed: send only the headers the API needs (Authorization, Accept, Content-Type).`,
+      );
+    };
+    const readBody = async (request: Request, body: ReadableStream<Uint8Array>) => {
+      // A body without a declared length (chunked) is read here, up to the limit.
+      const bytes = await readAtMost(body, MAX_BODY_BYTES);
+      return bytes === undefined ? bodyTooLarge() : guarded(new Request(request, { body: bytes }));
+    };
+    handler = (request) => {
       const bytes = headerBytes(request.headers);
-      if (bytes > MAX_HEADER_BYTES) {
-        await request.body?.cancel();
-        return errorResponse(
-          431,
-          "bad_request",
-          `The request headers are ${bytes} bytes, more than the ${MAX_HEADER_BYTES} allowed: send only the headers the API needs (Authorization, Accept, Content-Type).`,
-        );
-      }
+      if (bytes > MAX_HEADER_BYTES) return refuseHeaders(request, bytes);
       if (request.body !== null && !request.headers.has("content-length")) {
-        // A body without a declared length (chunked) is read here, up to the limit.
-        const body = await readAtMost(request.body, MAX_BODY_BYTES);
-        if (body === undefined) return bodyTooLarge();
-        return guarded(new Request(request, { body }));
+        return readBody(request, request.body);
       }
       return guarded(request);
     };

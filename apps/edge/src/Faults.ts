@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { FetchHandler } from "./FetchHandler.ts";
 import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
 import { seededRandom } from "./Seed.ts";
 import { idForStatus } from "./_fallback.ts";
@@ -231,9 +232,6 @@ export interface FaultStats {
   readonly seed: number;
 }
 
-/** A fetch handler. */
-type Handler = (request: Request) => Promise<Response>;
-
 /** Options of {@link FaultInjector}. */
 export interface FaultInjectorOptions {
   /** Waits `ms` milliseconds (default `setTimeout`). */
@@ -346,7 +344,7 @@ export class FaultInjector {
   }
 
   /** Wraps `next` so the API's requests get the faults. */
-  wrap(next: Handler): Handler {
+  wrap(next: FetchHandler): FetchHandler {
     return async (request) => {
       if (request.method !== "GET" && request.method !== "POST") return next(request);
       const pathStart = request.url.indexOf("/", request.url.indexOf("//") + 2);

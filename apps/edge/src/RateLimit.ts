@@ -150,7 +150,7 @@ export interface RateLimiterOptions {
   readonly now?: (() => number) | undefined;
   /**
    * Requests taken from the store at a time. Default: a tenth of the limit,
-   * from 1 to 100.
+   * from 1 to 1000.
    */
   readonly lease?: number | undefined;
   /** Told when the store fails (the request is then allowed). */
@@ -213,7 +213,7 @@ export class RateLimiter {
     this.#now = options.now ?? Date.now;
     this.#lease = Math.max(
       1,
-      Math.min(options.lease ?? Math.min(100, Math.ceil(spec.limit / 10)), spec.limit),
+      Math.min(options.lease ?? Math.min(1000, Math.ceil(spec.limit / 10)), spec.limit),
     );
     this.#onStoreError = options.onStoreError ?? (() => {});
   }
