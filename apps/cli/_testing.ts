@@ -29,9 +29,12 @@ const decoder = new TextDecoder();
  * another project tool) holds the node_modules lock; it is not the command's
  * output, so the tests drop it.
  */
-// deno-lint-ignore no-control-regex
-const DENO_LOCK_NOTICE =
-  /^(?:\x1b\[[0-9;]*m)*Blocking(?:\x1b\[[0-9;]*m)* waiting for file lock on [^\n]*\n/gm;
+const ESC = String.fromCharCode(27);
+const SGR = `(?:${ESC}\\[[0-9;]*m)*`;
+const DENO_LOCK_NOTICE = new RegExp(
+  `^${SGR}Blocking${SGR} waiting for file lock on [^\\n]*\\n`,
+  "gm",
+);
 
 /** stderr without Deno's own lock notices. */
 export const commandStderr = (text: string): string => text.replace(DENO_LOCK_NOTICE, "");
