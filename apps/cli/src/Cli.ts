@@ -50,6 +50,30 @@ const workspaceFlag = Flag.String("workspace").pipe(
   Flag.optional,
 );
 
+// An optional whole number of 1 or more.
+const countFlag = (name: string, metavar: string, description: string) =>
+  positiveInt(name).pipe(
+    Flag.withMetavar(metavar),
+    Flag.withDescription(description),
+    Flag.optional,
+  );
+
+const perPageFlag = countFlag(
+  "per-page",
+  "N",
+  "Collections per request, 1 to 1000 (default 1000)",
+);
+
+const concurrencyFlag = countFlag("concurrency", "N", "Pages fetched at once (default 4)");
+
+const outputFlag = (description: string) =>
+  Flag.String("output").pipe(
+    Flag.withAlias("o"),
+    Flag.withMetavar("FILE"),
+    Flag.withDescription(description),
+    Flag.optional,
+  );
+
 const root = Command.make(CLI_NAME).pipe(
   Command.withSharedFlags({
     baseUrl: Flag.String("base-url").pipe(
@@ -88,23 +112,26 @@ const root = Command.make(CLI_NAME).pipe(
   ),
 );
 
+/** A command's implementation: its parsed flags and the shared ones to the run. */
+type CommandRun<F> = (
+  flags: F,
+  shared: SharedFlags,
+) => Effect.Effect<void, CommandFailed, CliIO | StopSignal>;
+
+// The handler of a subcommand: loads its module only when it runs (so --help stays fast),
+// then runs it with the shared flags of the root command.
+const runCommand = <F>(load: () => Promise<CommandRun<F>>) => (flags: F) =>
+  Effect.gen(function* () {
+    const shared = yield* root;
+    const run = yield* Effect.promise(load);
+    yield* run(flags, shared);
+  });
+
 const list = Command.make("list", {
   workspace: workspaceFlag,
-  perPage: positiveInt("per-page").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Collections per request, 1 to 1000 (default 1000)"),
-    Flag.optional,
-  ),
-  concurrency: positiveInt("concurrency").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Pages fetched at once (default 4)"),
-    Flag.optional,
-  ),
-  limit: positiveInt("limit").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Stop after N collections (after --type)"),
-    Flag.optional,
-  ),
+  perPage: perPageFlag,
+  concurrency: concurrencyFlag,
+  limit: countFlag("limit", "N", "Stop after N collections (after --type)"),
   type: Flag.String("type").pipe(
     Flag.withMetavar("TYPE"),
     Flag.withDescription("Only collections with this space_type (for example custom)"),
@@ -117,62 +144,39 @@ const list = Command.make("list", {
     ),
     Flag.optional,
   ),
-  output: Flag.String("output").pipe(
-    Flag.withAlias("o"),
-    Flag.withMetavar("FILE"),
-    Flag.withDescription("Write to FILE, replaced only when the whole listing succeeded"),
-    Flag.optional,
+  output: outputFlag("Write to FILE, replaced only when the whole listing succeeded"),
+}, runCommand(() => import("./ListCommand.ts").then((m) => m.listCollections))).pipe(
+  Command.withShortDescription("List every collection of a workspace."),
+  Command.withDescription(
+    "List every collection of a workspace. Rows stream out as pages arrive; " +
+      "progress and a summary go to stderr.",
   ),
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { listCollections } = yield* Effect.promise(() => import("./ListCommand.ts"));
-    yield* listCollections(flags, shared);
-  })).pipe(
-    Command.withShortDescription("List every collection of a workspace."),
-    Command.withDescription(
-      "List every collection of a workspace. Rows stream out as pages arrive; " +
-        "progress and a summary go to stderr.",
-    ),
-    Command.withExamples([
-      { command: `${CLI_NAME} collections list --workspace acme`, description: "A table" },
-      {
-        command: `${CLI_NAME} collections list --workspace acme --output collections.csv`,
-        description: "Every collection as CSV, written whole or not at all",
-      },
-      {
-        command: `${CLI_NAME} collections list --type custom --limit 20 --format json`,
-        description: "The first 20 custom collections as JSON (workspace from $MODE_WORKSPACE)",
-      },
-    ]),
-  );
+  Command.withExamples([
+    { command: `${CLI_NAME} collections list --workspace acme`, description: "A table" },
+    {
+      command: `${CLI_NAME} collections list --workspace acme --output collections.csv`,
+      description: "Every collection as CSV, written whole or not at all",
+    },
+    {
+      command: `${CLI_NAME} collections list --type custom --limit 20 --format json`,
+      description: "The first 20 custom collections as JSON (workspace from $MODE_WORKSPACE)",
+    },
+  ]),
+);
 
 const page = Command.make("page", {
   workspace: workspaceFlag,
-  page: positiveInt("page").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Page number from 1 (default 1)"),
-    Flag.optional,
+  page: countFlag("page", "N", "Page number from 1 (default 1)"),
+  perPage: countFlag("per-page", "M", "Collections per page, 1 to 1000 (default 1000)"),
+}, runCommand(() => import("./PageCommand.ts").then((m) => m.showPage))).pipe(
+  Command.withShortDescription("Print one raw page as JSON."),
+  Command.withDescription(
+    "Print one page (pagination, collections and links) as JSON, for debugging.",
   ),
-  perPage: positiveInt("per-page").pipe(
-    Flag.withMetavar("M"),
-    Flag.withDescription("Collections per page, 1 to 1000 (default 1000)"),
-    Flag.optional,
-  ),
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { showPage } = yield* Effect.promise(() => import("./PageCommand.ts"));
-    yield* showPage(flags, shared);
-  })).pipe(
-    Command.withShortDescription("Print one raw page as JSON."),
-    Command.withDescription(
-      "Print one page (pagination, collections and links) as JSON, for debugging.",
-    ),
-    Command.withExamples([
-      { command: `${CLI_NAME} collections page --workspace acme --page 2 --per-page 100` },
-    ]),
-  );
+  Command.withExamples([
+    { command: `${CLI_NAME} collections page --workspace acme --page 2 --per-page 100` },
+  ]),
+);
 
 const collections = Command.make("collections").pipe(
   Command.withDescription("Collections of a workspace (called spaces by the API)."),
@@ -189,31 +193,21 @@ const create = Command.make("create", {
     Flag.withMetavar("ISO"),
     Flag.withDescription("Expiry, ISO 8601 (for example 2027-01-01T00:00:00Z)"),
   ),
-  output: Flag.String("output").pipe(
-    Flag.withAlias("o"),
-    Flag.withMetavar("FILE"),
-    Flag.withDescription("Write the token JSON to FILE (mode 0600) instead of stdout"),
-    Flag.optional,
+  output: outputFlag("Write the token JSON to FILE (mode 0600) instead of stdout"),
+}, runCommand(() => import("./TokensCommand.ts").then((m) => m.createToken))).pipe(
+  Command.withShortDescription("Create a signature token (prints its JSON)."),
+  Command.withDescription(
+    "Create a read-only signature token with a workspace admin's API key and secret " +
+      "($MODE_API_KEY, $MODE_API_SECRET). Prints the token JSON, which " +
+      "--credentials-file accepts.",
   ),
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { createToken } = yield* Effect.promise(() => import("./TokensCommand.ts"));
-    yield* createToken(flags, shared);
-  })).pipe(
-    Command.withShortDescription("Create a signature token (prints its JSON)."),
-    Command.withDescription(
-      "Create a read-only signature token with a workspace admin's API key and secret " +
-        "($MODE_API_KEY, $MODE_API_SECRET). Prints the token JSON, which " +
-        "--credentials-file accepts.",
-    ),
-    Command.withExamples([
-      {
-        command:
-          `${CLI_NAME} tokens create --workspace acme --name "nightly export" --expires-at 2027-01-01T00:00:00Z --output token.json`,
-      },
-    ]),
-  );
+  Command.withExamples([
+    {
+      command:
+        `${CLI_NAME} tokens create --workspace acme --name "nightly export" --expires-at 2027-01-01T00:00:00Z --output token.json`,
+    },
+  ]),
+);
 
 const tokens = Command.make("tokens").pipe(
   Command.withDescription("Signature tokens, the credentials of the Discovery API."),
@@ -232,20 +226,15 @@ const serve = Command.make("serve", {
     Flag.withDescription("Port (default: $PORT, else 8787; 0 picks a free one)"),
     Flag.optional,
   ),
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { serveApi } = yield* Effect.promise(() => import("./ServeCommand.ts"));
-    yield* serveApi(flags, shared);
-  })).pipe(
-    Command.withShortDescription("Serve the Discovery API locally (until Ctrl-C)."),
-    Command.withDescription(
-      "Serve the Discovery API locally (apps/edge), with the same settings as " +
-        "'deno task serve': MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS, MODE_DEV_ADMIN, " +
-        "MODE_LAST_PAGE_NEXT, MODE_RATE_LIMIT, MODE_FAULTS, MODE_CORS_ORIGINS, " +
-        "MODE_ACCESS_LOG (default on: one JSON line per request on stdout), PORT.",
-    ),
-  );
+}, runCommand(() => import("./ServeCommand.ts").then((m) => m.serveApi))).pipe(
+  Command.withShortDescription("Serve the Discovery API locally (until Ctrl-C)."),
+  Command.withDescription(
+    "Serve the Discovery API locally (apps/edge), with the same settings as " +
+      "'deno task serve': MODE_KV_PATH, MODE_SEED, MODE_DEV_CREDENTIALS, MODE_DEV_ADMIN, " +
+      "MODE_LAST_PAGE_NEXT, MODE_RATE_LIMIT, MODE_FAULTS, MODE_CORS_ORIGINS, " +
+      "MODE_ACCESS_LOG (default on: one JSON line per request on stdout), PORT.",
+  ),
+);
 
 const mirror = Command.make("mirror", {
   from: Flag.String("from").pipe(
@@ -253,62 +242,44 @@ const mirror = Command.make("mirror", {
     Flag.withDescription("Base URL of the API to copy from, such as https://app.mode.com"),
   ),
   workspace: workspaceFlag,
-  perPage: positiveInt("per-page").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Collections per request, 1 to 1000 (default 1000)"),
-    Flag.optional,
+  perPage: perPageFlag,
+  concurrency: concurrencyFlag,
+}, runCommand(() => import("./MirrorCommand.ts").then((m) => m.mirrorCommand))).pipe(
+  Command.withShortDescription("Copy a workspace from an API into the local store."),
+  Command.withDescription(
+    "List a workspace through the Discovery API at --from (with the signature token of " +
+      "$MODE_TOKEN, $MODE_ACCESS_KEY, $MODE_ACCESS_SECRET or --credentials-file) and store " +
+      "it in the Deno KV file of $MODE_KV_PATH (the one 'serve' reads), replacing the " +
+      "previous copy in one atomic swap. Nothing is written unless the whole listing worked.",
   ),
-  concurrency: positiveInt("concurrency").pipe(
-    Flag.withMetavar("N"),
-    Flag.withDescription("Pages fetched at once (default 4)"),
-    Flag.optional,
-  ),
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { mirrorCommand } = yield* Effect.promise(() => import("./MirrorCommand.ts"));
-    yield* mirrorCommand(flags, shared);
-  })).pipe(
-    Command.withShortDescription("Copy a workspace from an API into the local store."),
-    Command.withDescription(
-      "List a workspace through the Discovery API at --from (with the signature token of " +
-        "$MODE_TOKEN, $MODE_ACCESS_KEY, $MODE_ACCESS_SECRET or --credentials-file) and store " +
-        "it in the Deno KV file of $MODE_KV_PATH (the one 'serve' reads), replacing the " +
-        "previous copy in one atomic swap. Nothing is written unless the whole listing worked.",
-    ),
-    Command.withExamples([
-      {
-        command:
-          `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} mirror --from https://app.mode.com --workspace acme`,
-        description: "Copy acme from Mode into ./data/edge.kv",
-      },
-    ]),
-  );
+  Command.withExamples([
+    {
+      command:
+        `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} mirror --from https://app.mode.com --workspace acme`,
+      description: "Copy acme from Mode into ./data/edge.kv",
+    },
+  ]),
+);
 
 const importCommand = Command.make("import", {
   file: Argument.String("file").pipe(
     Argument.withDescription("NDJSON file, one collection per line ('-' for standard input)"),
   ),
   workspace: workspaceFlag,
-}, (flags) =>
-  Effect.gen(function* () {
-    const shared = yield* root;
-    const { importCommand } = yield* Effect.promise(() => import("./ImportCommand.ts"));
-    yield* importCommand(flags, shared);
-  })).pipe(
-    Command.withShortDescription("Store an NDJSON file as a workspace in the local store."),
-    Command.withDescription(
-      "Store the collections of an NDJSON file (as 'collections list --format ndjson' writes " +
-        "it) as the workspace --workspace in the Deno KV file of $MODE_KV_PATH, replacing it in " +
-        "one atomic swap. Every line is checked first: one bad line refuses the whole import, " +
-        "naming the line, and the stored workspace stays as it was.",
-    ),
-    Command.withExamples([
-      {
-        command: `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} import acme.ndjson --workspace acme`,
-      },
-    ]),
-  );
+}, runCommand(() => import("./ImportCommand.ts").then((m) => m.importCommand))).pipe(
+  Command.withShortDescription("Store an NDJSON file as a workspace in the local store."),
+  Command.withDescription(
+    "Store the collections of an NDJSON file (as 'collections list --format ndjson' writes " +
+      "it) as the workspace --workspace in the Deno KV file of $MODE_KV_PATH, replacing it in " +
+      "one atomic swap. Every line is checked first: one bad line refuses the whole import, " +
+      "naming the line, and the stored workspace stays as it was.",
+  ),
+  Command.withExamples([
+    {
+      command: `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} import acme.ndjson --workspace acme`,
+    },
+  ]),
+);
 
 /**
  * The whole command tree: `collections list|page`, `tokens create`,

@@ -9,6 +9,7 @@
 import { Effect, Option } from "effect";
 import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import { CredentialsError, FileError } from "./CliFailure.ts";
+import { readErrorReason } from "./_readError.ts";
 
 /** Signature credentials and where they came from (for `--verbose`). */
 export interface LoadedCredentials {
@@ -70,15 +71,7 @@ export const readCredentialsFile = (
         new FileError({
           path,
           message: `cannot read ${where}: ${
-            error instanceof Deno.errors.NotFound
-              ? "no such file"
-              : error instanceof Deno.errors.PermissionDenied
-              ? "permission denied"
-              : error instanceof Deno.errors.IsADirectory
-              ? "it is a directory"
-              : error instanceof Error
-              ? error.message
-              : String(error)
+            readErrorReason(error)
           }. Give the path of ${FILE_SHAPE}.`,
         }),
     });

@@ -8,12 +8,13 @@
 import { Effect } from "effect";
 import { importNdjson } from "@mode-discovery/edge";
 import { FileError, UsageError } from "./CliFailure.ts";
-import { CliIO } from "./CliIO.ts";
-import { Diagnostics } from "./Diagnostics.ts";
+import type { CliIO } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { ImportFlags, SharedFlags } from "./Flags.ts";
 import { resolveWorkspace } from "./Settings.ts";
+import { withDiagnostics } from "./_command.ts";
 import { openKvTarget, storeFailure } from "./_kvTarget.ts";
+import { readErrorReason } from "./_readError.ts";
 import { formatCount, plural } from "./_text.ts";
 
 const openInput = (file: string): Effect.Effect<ReadableStream<string>, FileError> =>
@@ -33,15 +34,7 @@ const openInput = (file: string): Effect.Effect<ReadableStream<string>, FileErro
         new FileError({
           path: file,
           message: `cannot read ${file}: ${
-            error instanceof Deno.errors.NotFound
-              ? "no such file"
-              : error instanceof Deno.errors.PermissionDenied
-              ? "permission denied"
-              : error instanceof Deno.errors.IsADirectory
-              ? "it is a directory"
-              : error instanceof Error
-              ? error.message
-              : String(error)
+            readErrorReason(error)
           }. Give an NDJSON file, one collection per line (as 'collections list --format ndjson' writes).`,
         }),
     });
@@ -71,10 +64,8 @@ export const importCommand = (
   flags: ImportFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
-  Effect.gen(function* () {
-    const io = yield* CliIO;
-    const diagnostics = Diagnostics.make(io, shared);
-    const run = Effect.gen(function* () {
+  withDiagnostics(shared, (io, diagnostics) =>
+    Effect.scoped(Effect.gen(function* () {
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       const target = yield* openKvTarget("import", io.env);
       const before = yield* target.store.workspace(workspace).pipe(
@@ -107,6 +98,4 @@ export const importCommand = (
             : `replacing ${formatCount(before.count)} from ${before.source}`
         }), ${Math.round(performance.now() - started)} ms.`,
       );
-    });
-    yield* Effect.scoped(run).pipe(withFailureContext({}));
-  });
+    })).pipe(withFailureContext({})));

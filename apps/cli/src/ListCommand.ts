@@ -7,17 +7,16 @@
 import { Effect, Option, Stream } from "effect";
 import type { Collection, ListSummary } from "@mode-discovery/core";
 import * as AtomicFile from "./AtomicFile.ts";
-import { CliIO, writeStdout } from "./CliIO.ts";
-import { loadSignatureCredentials } from "./CredentialsSource.ts";
-import { colorAllowed, Diagnostics } from "./Diagnostics.ts";
+import { type CliIO, writeStdout } from "./CliIO.ts";
+import { colorAllowed } from "./Diagnostics.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { ListFlags, SharedFlags } from "./Flags.ts";
 import { defaultFormat } from "./OutputFormat.ts";
-import { Redactor } from "./Redactor.ts";
 import { makeRowWriter } from "./RowWriter.ts";
 import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { driftWarning, summaryLine } from "./Summary.ts";
 import { makeClient } from "./_client.ts";
+import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 /**
  * Runs `collections list` with parsed flags.
@@ -47,18 +46,12 @@ export const listCollections = (
   flags: ListFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
-  Effect.gen(function* () {
-    const io = yield* CliIO;
-    const diagnostics = Diagnostics.make(io, shared);
-    const run = Effect.gen(function* () {
+  withDiagnostics(shared, (io, diagnostics) =>
+    Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       const perPage = yield* checkPageFlag("--per-page", flags.perPage);
-      const { credentials, source } = yield* loadSignatureCredentials(
-        shared.credentialsFile,
-        io.env,
-      );
-      diagnostics.redact(Redactor.empty.addSignature(credentials));
+      const { credentials, source } = yield* loadRedactedCredentials(shared, io, diagnostics);
       const output = Option.getOrUndefined(flags.output);
       const format = Option.getOrElse(
         flags.format,
@@ -119,9 +112,7 @@ export const listCollections = (
         const drift = driftWarning(summary);
         if (drift !== undefined) diagnostics.warn(drift);
       }
-    });
-    yield* run.pipe(
+    }).pipe(
       Effect.onExit(() => Effect.sync(() => diagnostics.clearProgress())),
       withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
-    );
-  });
+    ));

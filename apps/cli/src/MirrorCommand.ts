@@ -8,17 +8,15 @@
 import { Effect, Option } from "effect";
 import { mirrorUrlProblem, mirrorWorkspace } from "@mode-discovery/edge";
 import { UsageError } from "./CliFailure.ts";
-import { CliIO } from "./CliIO.ts";
-import { loadSignatureCredentials } from "./CredentialsSource.ts";
-import { Diagnostics } from "./Diagnostics.ts";
+import type { CliIO } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { MirrorFlags, SharedFlags } from "./Flags.ts";
-import { Redactor } from "./Redactor.ts";
 import { checkPageFlag, resolveWorkspace } from "./Settings.ts";
 import { driftWarning, summaryLine } from "./Summary.ts";
 import { makeClient } from "./_client.ts";
 import { openKvTarget, storeFailure } from "./_kvTarget.ts";
 import { formatCount } from "./_text.ts";
+import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
@@ -74,10 +72,8 @@ export const mirrorCommand = (
   flags: MirrorFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
-  Effect.gen(function* () {
-    const io = yield* CliIO;
-    const diagnostics = Diagnostics.make(io, shared);
-    const run = Effect.gen(function* () {
+  withDiagnostics(shared, (io, diagnostics) =>
+    Effect.scoped(Effect.gen(function* () {
       if (Option.isSome(shared.baseUrl)) {
         return yield* new UsageError({
           message: "mirror reads from --from URL; --base-url is not used by mirror: drop it.",
@@ -86,11 +82,7 @@ export const mirrorCommand = (
       const from = yield* resolveMirrorFrom(flags.from, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       const perPage = yield* checkPageFlag("--per-page", flags.perPage);
-      const { credentials, source } = yield* loadSignatureCredentials(
-        shared.credentialsFile,
-        io.env,
-      );
-      diagnostics.redact(Redactor.empty.addSignature(credentials));
+      const { credentials, source } = yield* loadRedactedCredentials(shared, io, diagnostics);
       const target = yield* openKvTarget("mirror", io.env);
       const before = yield* target.store.workspace(workspace).pipe(
         Effect.mapError(storeFailure(target.path)),
@@ -130,9 +122,7 @@ export const mirrorCommand = (
         const drift = driftWarning(result.summary);
         if (drift !== undefined) diagnostics.warn(drift);
       }
-    });
-    yield* Effect.scoped(run).pipe(
+    })).pipe(
       Effect.onExit(() => Effect.sync(() => diagnostics.clearProgress())),
       withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
-    );
-  });
+    ));

@@ -6,14 +6,12 @@
  */
 import { Effect, Option, Schema } from "effect";
 import { CollectionsPage } from "@mode-discovery/core";
-import { CliIO, writeStdout } from "./CliIO.ts";
-import { loadSignatureCredentials } from "./CredentialsSource.ts";
-import { Diagnostics } from "./Diagnostics.ts";
+import { type CliIO, writeStdout } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { PageFlags, SharedFlags } from "./Flags.ts";
-import { Redactor } from "./Redactor.ts";
 import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { makeClient } from "./_client.ts";
+import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 const encodePage = Schema.encodeSync(CollectionsPage);
 
@@ -35,19 +33,13 @@ export const showPage = (
   flags: PageFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
-  Effect.gen(function* () {
-    const io = yield* CliIO;
-    const diagnostics = Diagnostics.make(io, shared);
-    yield* Effect.gen(function* () {
+  withDiagnostics(shared, (io, diagnostics) =>
+    Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       const perPage = yield* checkPageFlag("--per-page", flags.perPage);
       const pageNumber = yield* checkPageFlag("--page", flags.page);
-      const { credentials, source } = yield* loadSignatureCredentials(
-        shared.credentialsFile,
-        io.env,
-      );
-      diagnostics.redact(Redactor.empty.addSignature(credentials));
+      const { credentials, source } = yield* loadRedactedCredentials(shared, io, diagnostics);
       diagnostics.verbose(
         `base URL ${baseUrl}; workspace ${workspace}; credentials from ${source}`,
       );
@@ -63,7 +55,4 @@ export const showPage = (
         perPage,
       });
       yield* writeStdout(`${JSON.stringify(encodePage(page), null, 2)}\n`);
-    }).pipe(
-      withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
-    );
-  });
+    }).pipe(withFailureContext(() => ({ redactor: diagnostics.currentRedactor }))));

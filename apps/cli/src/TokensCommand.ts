@@ -9,15 +9,15 @@ import { Effect, Option, Schema } from "effect";
 import { IsoTimestamp, SignatureToken, SignatureTokenRequest } from "@mode-discovery/core";
 import * as AtomicFile from "./AtomicFile.ts";
 import { UsageError } from "./CliFailure.ts";
-import { CliIO, writeStdout } from "./CliIO.ts";
+import { type CliIO, writeStdout } from "./CliIO.ts";
 import { loadAdminCredentials } from "./CredentialsSource.ts";
-import { Diagnostics } from "./Diagnostics.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { SharedFlags, TokensCreateFlags } from "./Flags.ts";
 import { Redactor } from "./Redactor.ts";
 import { resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { makeClient } from "./_client.ts";
 import { schemaProblem } from "./_schema.ts";
+import { withDiagnostics } from "./_command.ts";
 
 const encodeToken = Schema.encodeSync(SignatureToken);
 const TokenName = SignatureTokenRequest.fields.signature_token.fields.name;
@@ -76,10 +76,8 @@ export const createToken = (
   flags: TokensCreateFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
-  Effect.gen(function* () {
-    const io = yield* CliIO;
-    const diagnostics = Diagnostics.make(io, shared);
-    yield* Effect.gen(function* () {
+  withDiagnostics(shared, (io, diagnostics) =>
+    Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       yield* checkTokenFlags(flags.name, flags.expiresAt);
@@ -119,7 +117,4 @@ export const createToken = (
             "with --credentials-file FILE.",
         );
       }
-    }).pipe(
-      withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
-    );
-  });
+    }).pipe(withFailureContext(() => ({ redactor: diagnostics.currentRedactor }))));
