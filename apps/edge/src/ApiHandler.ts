@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted } from "effect";
+import { type Effect, Layer } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
 import { HttpApiBuilder } from "effect/http-api";
 import {
@@ -26,11 +26,11 @@ import {
 import { CredentialCache } from "./CredentialCache.ts";
 import { adminAuthLayer, signatureAuthLayer } from "./EdgeAuth.ts";
 import { MAX_BODY_BYTES } from "./EdgePolicies.ts";
-import { SEED_VERSION, seedCollections } from "./Seed.ts";
 import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
 import { makeFastPath } from "./_fastPath.ts";
 import { Lru } from "./_lru.ts";
 import { errorResponse } from "./_render.ts";
+import { seedWorkspaces } from "./_seeding.ts";
 
 /** The user id given to the development admin key and the token it stands for (as the edge server). */
 const DEV_USER_ID = 1;
@@ -47,6 +47,8 @@ export interface ApiHandlerOptions {
   readonly credentialCacheSeconds?: number | undefined;
   /** Where unexpected failures are reported (one line, no secrets). Default `console.error`. */
   readonly log?: ((line: string) => void) | undefined;
+  /** What starts each reported failure line (`<name>: unexpected failure on ...`). Default `api`. */
+  readonly name?: string | undefined;
 }
 
 /**
@@ -83,6 +85,7 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
   const { store } = options;
   const lastPageNext = options.lastPageNext ?? "past-end";
   const log = options.log ?? ((line: string) => console.error(line));
+  const name = options.name ?? "api";
   const credentials = new CredentialCache((options.credentialCacheSeconds ?? 10) * 1000);
   const api = HttpApiBuilder.layer(DiscoveryApi).pipe(
     Layer.provide(batchHandlers({ lastPageNext })),
@@ -122,7 +125,7 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
       return await ensureJson(await web.handler(request));
     } catch (error) {
       log(
-        `api: unexpected failure on ${request.method}: ${
+        `${name}: unexpected failure on ${request.method}: ${
           error instanceof Error ? error.message.split("\n")[0] : String(error)
         }`,
       );
@@ -169,37 +172,15 @@ export const seedStore = (
   store: CollectionStoreService,
   options: SeedStoreOptions,
 ): Effect.Effect<void, StoreError> =>
-  Effect.gen(function* () {
-    const log = options.log ?? ((line: string) => console.error(line));
-    for (const { workspace, count } of options.seed) {
-      const source = `seed:v${SEED_VERSION}:${workspace}:${count}`;
-      const info = yield* store.workspace(workspace);
-      if (info !== undefined && info.source === source) continue;
-      if (info !== undefined && !info.source.startsWith("seed:")) {
-        log(`seed: not seeding ${workspace}: the store already holds its data from ${info.source}`);
-        continue;
-      }
-      yield* store.replaceWorkspace(workspace, seedCollections(workspace, count), { source });
-    }
-    const first = options.seed[0]?.workspace;
-    if (first === undefined) return;
-    const creds = options.devCredentials;
-    if (creds !== undefined) {
-      yield* store.putSignatureToken(first, {
-        token: Redacted.value(creds.token),
-        accessKey: Redacted.value(creds.accessKey),
-        accessSecret: creds.accessSecret,
-        name: "development token",
-        creatorId: DEV_USER_ID,
-        expiresAt: null,
-      });
-    }
-    const admin = options.devAdmin;
-    if (admin !== undefined) {
-      yield* store.putAdminKey(first, {
-        apiKey: Redacted.value(admin.apiKey),
-        apiSecret: admin.apiSecret,
-        userId: DEV_USER_ID,
-      });
-    }
+  seedWorkspaces(store, {
+    seed: options.seed,
+    devCredentials: options.devCredentials,
+    devAdmin: options.devAdmin,
+    tokenName: "development token",
+    devUserId: DEV_USER_ID,
+    skipped: (workspace, source) =>
+      (options.log ?? ((line: string) => console.error(line)))(
+        `seed: not seeding ${workspace}: the store already holds its data from ${source}`,
+      ),
+    failure: () => (error) => error,
   });

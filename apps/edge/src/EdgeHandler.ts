@@ -5,23 +5,14 @@
  *
  * @module
  */
-import { Cause, Effect, Exit, Layer, Redacted, Schema, type Scope } from "effect";
-import { HttpRouter, HttpServer } from "effect/http";
-import { HttpApiBuilder } from "effect/http-api";
-import { DiscoveryApi, RequestValidationLayer } from "@mode-discovery/core";
-import { batchHandlers } from "./BatchHandlers.ts";
-import { CollectionStore, type StoreError } from "./CollectionStore.ts";
-import { adminAuthLayer, signatureAuthLayer } from "./EdgeAuth.ts";
+import { Cause, Effect, Exit, Schema, type Scope } from "effect";
+import type { StoreError } from "./CollectionStore.ts";
 import { EdgeSettings, type KvLocation } from "./EdgeSettings.ts";
 import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
-import { SEED_VERSION, seedCollections } from "./Seed.ts";
-import { CredentialCache } from "./CredentialCache.ts";
-import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
-import { makeFastPath } from "./_fastPath.ts";
-import { Lru } from "./_lru.ts";
-import { errorResponse } from "./_render.ts";
+import { makeApiHandler } from "./ApiHandler.ts";
+import { seedWorkspaces } from "./_seeding.ts";
 import type { RequestEvent } from "./AccessLog.ts";
-import { makeEdgePolicies, MAX_BODY_BYTES, type PolicyStats } from "./EdgePolicies.ts";
+import { makeEdgePolicies, type PolicyStats } from "./EdgePolicies.ts";
 import { KvRateLimitStore } from "./KvRateLimitStore.ts";
 import type { RateLimitStore } from "./RateLimit.ts";
 
@@ -159,42 +150,27 @@ export const applySettings = (
 ): Effect.Effect<void, EdgeStartupError> =>
   Effect.gen(function* () {
     yield* store.collectGarbage().pipe(Effect.mapError(startupFailure("Cleaning the KV store")));
-    for (const { workspace, count } of settings.seed) {
-      const source = `seed:v${SEED_VERSION}:${workspace}:${count}`;
-      const info = yield* store.workspace(workspace).pipe(
-        Effect.mapError(startupFailure(`Reading workspace ${workspace}`)),
-      );
-      if (info !== undefined && info.source === source) continue;
-      if (info !== undefined && !info.source.startsWith("seed:")) {
+    yield* seedWorkspaces(store, {
+      seed: settings.seed,
+      devCredentials: settings.devCredentials,
+      devAdmin: settings.devAdmin,
+      tokenName: "development token (MODE_DEV_CREDENTIALS)",
+      devUserId: DEV_ADMIN_USER_ID,
+      skipped: (workspace, source) =>
         log(
-          `edge: MODE_SEED: not seeding ${workspace}: the KV already holds its data from ${info.source}; delete it or use another MODE_KV_PATH`,
-        );
-        continue;
-      }
-      yield* store.replaceWorkspace(workspace, seedCollections(workspace, count), { source }).pipe(
-        Effect.mapError(startupFailure(`MODE_SEED: seeding ${workspace}`)),
-      );
-    }
-    const first = settings.seed[0]?.workspace;
-    if (first !== undefined && settings.devCredentials !== undefined) {
-      const creds = settings.devCredentials;
-      yield* store.putSignatureToken(first, {
-        token: Redacted.value(creds.token),
-        accessKey: Redacted.value(creds.accessKey),
-        accessSecret: creds.accessSecret,
-        name: "development token (MODE_DEV_CREDENTIALS)",
-        creatorId: DEV_ADMIN_USER_ID,
-        expiresAt: null,
-      }).pipe(Effect.mapError(startupFailure("MODE_DEV_CREDENTIALS")));
-    }
-    if (first !== undefined && settings.devAdmin !== undefined) {
-      const admin = settings.devAdmin;
-      yield* store.putAdminKey(first, {
-        apiKey: Redacted.value(admin.apiKey),
-        apiSecret: admin.apiSecret,
-        userId: DEV_ADMIN_USER_ID,
-      }).pipe(Effect.mapError(startupFailure("MODE_DEV_ADMIN")));
-    }
+          `edge: MODE_SEED: not seeding ${workspace}: the KV already holds its data from ${source}; delete it or use another MODE_KV_PATH`,
+        ),
+      failure: (step) =>
+        startupFailure(
+          step._tag === "Read"
+            ? `Reading workspace ${step.workspace}`
+            : step._tag === "Seed"
+            ? `MODE_SEED: seeding ${step.workspace}`
+            : step._tag === "DevCredentials"
+            ? "MODE_DEV_CREDENTIALS"
+            : "MODE_DEV_ADMIN",
+        ),
+    });
   });
 
 /**
@@ -237,58 +213,15 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
       closeKv();
       return yield* Effect.failCause(applied.cause);
     }
-    const credentials = new CredentialCache((options.credentialCacheSeconds ?? 10) * 1000);
-    const storeLayer = Layer.succeed(CollectionStore, store);
-    const api = HttpApiBuilder.layer(DiscoveryApi).pipe(
-      Layer.provide(batchHandlers({ lastPageNext: settings.lastPageNext })),
-      Layer.provide([signatureAuthLayer(credentials), adminAuthLayer, RequestValidationLayer]),
-      Layer.provide(storeLayer),
-      Layer.provide(HttpServer.layerServices),
-    );
-    const app = Layer.mergeAll(api, fallbackMiddleware(log));
-    const web = HttpRouter.toWebHandler(app, {
-      disableLogger: true,
-      routerConfig: { maxParamLength: 4096 },
-    });
-    const fast = options.fastPath === false ? undefined : makeFastPath({
+    const api = makeApiHandler({
       store,
-      credentials,
       lastPageNext: settings.lastPageNext,
-      pages: new Lru(32_000_000),
+      fastPath: options.fastPath,
+      credentialCacheSeconds: options.credentialCacheSeconds,
+      log,
+      name: "edge",
     });
     let disposed = false;
-    let requests = 0;
-    let fastAnswers = 0;
-    const answer: FetchHandler = async (request) => {
-      requests++;
-      try {
-        const answer = fast?.(request);
-        if (answer !== undefined) {
-          fastAnswers++;
-          return answer;
-        }
-        if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-          await request.body?.cancel();
-          return errorResponse(
-            400,
-            "bad_request",
-            `The request body is larger than ${MAX_BODY_BYTES} bytes; a signature token request is a small JSON object.`,
-          );
-        }
-        return await ensureJson(await web.handler(request));
-      } catch (error) {
-        log(
-          `edge: unexpected failure on ${request.method}: ${
-            error instanceof Error ? error.message.split("\n")[0] : String(error)
-          }`,
-        );
-        return errorResponse(
-          500,
-          "server_error",
-          "The server failed to handle this request. This is a bug in the server; it has been logged.",
-        );
-      }
-    };
     const policies = makeEdgePolicies({
       settings,
       rateLimitStore: options.rateLimitStore ?? KvRateLimitStore.make(kv),
@@ -299,16 +232,16 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
       now: options.now,
       sleep: options.sleep,
     });
-    const fetch = policies.wrap(answer);
+    const fetch = policies.wrap(api.fetch);
     return {
       fetch,
       store,
       settings,
-      stats: () => ({ requests, fastPath: fastAnswers, ...policies.stats() }),
+      stats: () => ({ ...api.stats(), ...policies.stats() }),
       dispose: async () => {
         if (disposed) return;
         disposed = true;
-        await web.dispose();
+        await api.dispose();
         closeKv();
       },
     } satisfies EdgeHandler;

@@ -11,28 +11,29 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted, Schema } from "effect";
+import { Effect, Layer, Redacted } from "effect";
 import {
   AUTHENTICATION_FOR,
   AUTHORIZATION_TYPE,
-  Collection,
+  type Collection,
   pageSlice,
   type SignatureToken,
-  WorkspaceName,
 } from "@mode-discovery/core";
 import {
+  type AdminKeyInput,
   type AdminVerification,
   CollectionStore,
   type CollectionStoreService,
+  type NewSignatureToken,
   type PageSlice,
   type ReplaceOptions,
+  type SignatureTokenInput,
   type SignatureVerification,
   StoreError,
   type WorkspaceInfo,
 } from "./CollectionStore.ts";
 import {
   adminKey,
-  asciiJson,
   type Chunk,
   CHUNK_SIZE,
   chunkKey,
@@ -55,7 +56,22 @@ import {
   versionPrefix,
 } from "./_kvLayout.ts";
 import { Lru } from "./_lru.ts";
-import { constantTimeEqualText, hashSecret, randomHex, verifySecret } from "./_secrets.ts";
+import { hashSecret, randomHex } from "./_secrets.ts";
+import { organizationIdOf } from "./_organizationId.ts";
+import {
+  checkWorkspaceName,
+  createdToken,
+  credentialMethods,
+  encodeRows,
+  invalid,
+  newTokenId,
+  newTokenSecret,
+  storeFailure,
+  verifyAdmin,
+  verifyToken,
+} from "./_storeShared.ts";
+
+export { organizationIdOf } from "./_organizationId.ts";
 
 /** Settings of a {@link KvCollectionStore}. */
 export interface KvCollectionStoreOptions {
@@ -89,33 +105,11 @@ const sliceOf = (
 /** A version left half-written for this long is taken as abandoned and deleted. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
-const encodeCollection = Schema.encodeSync(Collection);
-const decodeCollection = Schema.decodeUnknownSync(Collection);
-const isWorkspaceName = (name: string): boolean => Schema.is(WorkspaceName)(name);
-
 class VersionGone {
   readonly _tag = "VersionGone";
 }
 
-const unavailable = (operation: string) => (cause: unknown): StoreError =>
-  cause instanceof StoreError ? cause : new StoreError({
-    reason: "Unavailable",
-    message: `The KV store failed while ${operation}: ${
-      cause instanceof Error ? cause.message : String(cause)
-    }`,
-  });
-
-const invalid = (message: string) => new StoreError({ reason: "Invalid", message });
-
-/** A stable organization id for a workspace name (FNV-1a, 6 digits). */
-export const organizationIdOf = (workspace: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < workspace.length; i++) {
-    hash ^= workspace.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return 100_000 + (hash % 900_000);
-};
+const unavailable = storeFailure("KV");
 
 const toInfo = (workspace: string, meta: StoredMeta): WorkspaceInfo => ({
   workspace,
@@ -200,12 +194,8 @@ class KvStore {
     collections: Iterable<Collection>,
     options: ReplaceOptions | undefined,
   ): Promise<WorkspaceInfo> {
-    if (!isWorkspaceName(workspace)) {
-      throw invalid(
-        `workspace ${JSON.stringify(workspace.slice(0, 120))} is not a workspace username`,
-      );
-    }
-    const rows = this.#encodeRows(collections);
+    checkWorkspaceName(workspace);
+    const rows = encodeRows(collections);
     const version = `${Date.now().toString(36).padStart(9, "0")}-${randomHex(8)}`;
     const kv = this.#kv;
     await kv.set(
@@ -253,28 +243,6 @@ class KvStore {
     this.#wrote(workspace, meta);
     await this.collectGarbage(workspace);
     return toInfo(workspace, meta);
-  }
-
-  #encodeRows(collections: Iterable<Collection>): ReadonlyArray<string> {
-    const list: Array<Collection> = [];
-    let index = 0;
-    for (const item of collections) {
-      try {
-        list.push(decodeCollection(item));
-      } catch (error) {
-        throw invalid(
-          `collection at position ${index} is not a valid collection: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
-      }
-      index++;
-    }
-    list.sort((a, b) => a.id - b.id);
-    for (let i = 1; i < list.length; i++) {
-      if (list[i].id === list[i - 1].id) throw invalid(`duplicate collection id ${list[i].id}`);
-    }
-    return list.map((c) => asciiJson(JSON.stringify(encodeCollection(c))));
   }
 
   async #writeChunks(
@@ -502,16 +470,14 @@ class KvStore {
 
   async createSignatureToken(
     workspace: string,
-    input: { readonly name: string; readonly creatorId: number; readonly expiresAt: Date },
+    input: NewSignatureToken,
   ): Promise<SignatureToken> {
     const meta = await this.readMeta(workspace, true);
     if (meta === undefined) throw invalid(`workspace ${workspace} does not exist`);
-    const accessKey = randomHex(20);
-    const accessSecret = randomHex(40);
-    const secret = await hashSecret(accessSecret);
+    const { accessKey, accessSecret, secret } = await newTokenSecret();
     const now = new Date(this.#now()).toISOString();
     for (let attempt = 0; attempt < 10; attempt++) {
-      const token = randomHex(12);
+      const token = newTokenId();
       const stored: StoredToken = {
         workspace,
         name: input.name,
@@ -529,19 +495,16 @@ class KvStore {
       const result = await this.#kv.atomic().check({ key: tokenKey(token), versionstamp: null })
         .set(tokenKey(token), stored).commit();
       if (result.ok) {
-        return {
+        return createdToken({
           token,
           name: stored.name,
-          creator_id: stored.creatorId,
-          organization_id: stored.organizationId,
-          access_key: accessKey,
-          access_secret: Redacted.make(accessSecret, { label: "access_secret" }),
-          created_at: now,
-          updated_at: now,
-          expires_at: stored.expiresAt ?? "",
-          authentication_for: stored.authenticationFor,
-          authorization_type: stored.authorizationType,
-        };
+          creatorId: stored.creatorId,
+          organizationId: stored.organizationId,
+          accessKey,
+          accessSecret,
+          now,
+          expiresAt: stored.expiresAt ?? "",
+        });
       }
     }
     throw new StoreError({ reason: "Conflict", message: "could not pick an unused token id" });
@@ -549,14 +512,7 @@ class KvStore {
 
   async putSignatureToken(
     workspace: string,
-    input: {
-      readonly token: string;
-      readonly accessKey: string;
-      readonly accessSecret: Redacted.Redacted<string>;
-      readonly name: string;
-      readonly creatorId: number;
-      readonly expiresAt: Date | null;
-    },
+    input: SignatureTokenInput,
   ): Promise<void> {
     const secret = await hashSecret(Redacted.value(input.accessSecret));
     const now = new Date(this.#now()).toISOString();
@@ -585,24 +541,23 @@ class KvStore {
   ): Promise<SignatureVerification> {
     const entry = await this.#kv.get<StoredToken>(tokenKey(token));
     const stored = entry.value ?? undefined;
-    const secretOk = await verifySecret(
-      stored === undefined ? undefined : { salt: stored.secretSalt, hash: stored.secretHash },
-      Redacted.value(accessSecret),
+    return await verifyToken(
+      stored === undefined ? undefined : {
+        workspace: stored.workspace,
+        accessKey: stored.accessKey,
+        secret: { salt: stored.secretSalt, hash: stored.secretHash },
+        expiresAtMs: stored.expiresAt === null ? null : Date.parse(stored.expiresAt),
+      },
+      token,
+      accessKey,
+      accessSecret,
+      this.#now(),
     );
-    const keyOk = constantTimeEqualText(stored?.accessKey ?? "", accessKey);
-    if (stored === undefined || !secretOk || !keyOk) return { _tag: "Invalid" };
-    const expiresAtMs = stored.expiresAt === null ? null : Date.parse(stored.expiresAt);
-    if (expiresAtMs !== null && !(expiresAtMs > this.#now())) return { _tag: "Expired" };
-    return { _tag: "Valid", workspace: stored.workspace, token, expiresAtMs };
   }
 
   async putAdminKey(
     workspace: string,
-    input: {
-      readonly apiKey: string;
-      readonly apiSecret: Redacted.Redacted<string>;
-      readonly userId: number;
-    },
+    input: AdminKeyInput,
   ): Promise<void> {
     const secret = await hashSecret(Redacted.value(input.apiSecret));
     const stored: StoredAdminKey = {
@@ -620,12 +575,14 @@ class KvStore {
   ): Promise<AdminVerification> {
     const entry = await this.#kv.get<StoredAdminKey>(adminKey(apiKey));
     const stored = entry.value ?? undefined;
-    const ok = await verifySecret(
-      stored === undefined ? undefined : { salt: stored.secretSalt, hash: stored.secretHash },
-      Redacted.value(apiSecret),
+    return await verifyAdmin(
+      stored === undefined ? undefined : {
+        workspace: stored.workspace,
+        userId: stored.userId,
+        secret: { salt: stored.secretSalt, hash: stored.secretHash },
+      },
+      apiSecret,
     );
-    if (stored === undefined || !ok) return { _tag: "Invalid" };
-    return { _tag: "Valid", workspace: stored.workspace, userId: stored.userId };
   }
 }
 
@@ -665,19 +622,7 @@ const make = (kv: Deno.Kv, options?: KvCollectionStoreOptions): KvCollectionStor
       run(`reading a page of ${workspace}`, () => store.page(workspace, page, perPage)),
     cachedPage: (workspace, page, perPage) => store.cachedPage(workspace, page, perPage),
     cachedVersion: (workspace) => store.cachedMeta(workspace),
-    createSignatureToken: (workspace, input) =>
-      run("creating a signature token", () => store.createSignatureToken(workspace, input)),
-    putSignatureToken: (workspace, input) =>
-      run("storing a signature token", () => store.putSignatureToken(workspace, input)),
-    verifySignatureToken: (token, accessKey, accessSecret) =>
-      run(
-        "checking a signature token",
-        () => store.verifySignatureToken(token, accessKey, accessSecret),
-      ),
-    putAdminKey: (workspace, input) =>
-      run("storing an admin API key", () => store.putAdminKey(workspace, input)),
-    verifyAdminKey: (apiKey, apiSecret) =>
-      run("checking an admin API key", () => store.verifyAdminKey(apiKey, apiSecret)),
+    ...credentialMethods(store, run),
     collectGarbage: (workspace) =>
       run("deleting old versions", () => store.collectGarbage(workspace)),
   };

@@ -5,15 +5,8 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted, Schema } from "effect";
-import {
-  AUTHENTICATION_FOR,
-  AUTHORIZATION_TYPE,
-  Collection,
-  pageSlice,
-  type SignatureToken,
-  WorkspaceName,
-} from "@mode-discovery/core";
+import { Effect, Layer, Redacted } from "effect";
+import { type Collection, pageSlice, type SignatureToken } from "@mode-discovery/core";
 import {
   type AdminKeyInput,
   type AdminVerification,
@@ -24,17 +17,23 @@ import {
   type ReplaceOptions,
   type SignatureTokenInput,
   type SignatureVerification,
-  StoreError,
+  type StoreError,
   type WorkspaceInfo,
 } from "./CollectionStore.ts";
 import { organizationIdOf } from "./_organizationId.ts";
+import { hashSecret, randomHex, type SecretHash } from "./_secrets.ts";
 import {
-  constantTimeEqualText,
-  hashSecret,
-  randomHex,
-  type SecretHash,
-  verifySecret,
-} from "./_secrets.ts";
+  checkWorkspaceName,
+  createdToken,
+  credentialMethods,
+  encodeRows,
+  invalid,
+  newTokenId,
+  newTokenSecret,
+  storeFailure,
+  verifyAdmin,
+  verifyToken,
+} from "./_storeShared.ts";
 
 /** Settings of a {@link MemoryCollectionStore}. */
 export interface MemoryCollectionStoreOptions {
@@ -63,39 +62,6 @@ interface StoredAdminKey {
   readonly secret: SecretHash;
 }
 
-const encodeCollection = Schema.encodeSync(Collection);
-const decodeCollection = Schema.decodeUnknownSync(Collection);
-const isWorkspaceName = (name: string): boolean => Schema.is(WorkspaceName)(name);
-
-/** Non-ASCII UTF-16 code units, written as `\uXXXX` escapes (the store's row format). */
-const NON_ASCII = /[\u0080-\uffff]/g;
-const asciiJson = (json: string): string =>
-  json.replace(NON_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-
-const invalid = (message: string) => new StoreError({ reason: "Invalid", message });
-
-const encodeRows = (collections: Iterable<Collection>): ReadonlyArray<string> => {
-  const list: Array<Collection> = [];
-  let index = 0;
-  for (const item of collections) {
-    try {
-      list.push(decodeCollection(item));
-    } catch (error) {
-      throw invalid(
-        `collection at position ${index} is not a valid collection: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-    }
-    index++;
-  }
-  list.sort((a, b) => a.id - b.id);
-  for (let i = 1; i < list.length; i++) {
-    if (list[i].id === list[i - 1].id) throw invalid(`duplicate collection id ${list[i].id}`);
-  }
-  return list.map((c) => asciiJson(JSON.stringify(encodeCollection(c))));
-};
-
 const joinRows = (rows: ReadonlyArray<string>): Pick<Listing, "text" | "offsets"> => {
   const offsets = new Uint32Array(rows.length + 1);
   let at = 0;
@@ -123,11 +89,7 @@ class MemoryStore {
     collections: Iterable<Collection>,
     options: ReplaceOptions | undefined,
   ): WorkspaceInfo {
-    if (!isWorkspaceName(workspace)) {
-      throw invalid(
-        `workspace ${JSON.stringify(workspace.slice(0, 120))} is not a workspace username`,
-      );
-    }
+    checkWorkspaceName(workspace);
     const rows = encodeRows(collections);
     const info: WorkspaceInfo = {
       workspace,
@@ -177,11 +139,9 @@ class MemoryStore {
     input: NewSignatureToken,
   ): Promise<SignatureToken> {
     if (!this.#listings.has(workspace)) throw invalid(`workspace ${workspace} does not exist`);
-    const accessKey = randomHex(20);
-    const accessSecret = randomHex(40);
-    const secret = await hashSecret(accessSecret);
-    let token = randomHex(12);
-    while (this.#tokens.has(token)) token = randomHex(12);
+    const { accessKey, accessSecret, secret } = await newTokenSecret();
+    let token = newTokenId();
+    while (this.#tokens.has(token)) token = newTokenId();
     const expiresAt = input.expiresAt.toISOString();
     this.#tokens.set(token, {
       workspace,
@@ -189,20 +149,16 @@ class MemoryStore {
       secret,
       expiresAtMs: input.expiresAt.getTime(),
     });
-    const now = new Date(this.#now()).toISOString();
-    return {
+    return createdToken({
       token,
       name: input.name,
-      creator_id: input.creatorId,
-      organization_id: this.organizationId(workspace),
-      access_key: accessKey,
-      access_secret: Redacted.make(accessSecret, { label: "access_secret" }),
-      created_at: now,
-      updated_at: now,
-      expires_at: expiresAt,
-      authentication_for: AUTHENTICATION_FOR,
-      authorization_type: AUTHORIZATION_TYPE,
-    };
+      creatorId: input.creatorId,
+      organizationId: this.organizationId(workspace),
+      accessKey,
+      accessSecret,
+      now: new Date(this.#now()).toISOString(),
+      expiresAt,
+    });
   }
 
   async putSignatureToken(workspace: string, input: SignatureTokenInput): Promise<void> {
@@ -220,14 +176,7 @@ class MemoryStore {
     accessKey: string,
     accessSecret: Redacted.Redacted<string>,
   ): Promise<SignatureVerification> {
-    const stored = this.#tokens.get(token);
-    const secretOk = await verifySecret(stored?.secret, Redacted.value(accessSecret));
-    const keyOk = constantTimeEqualText(stored?.accessKey ?? "", accessKey);
-    if (stored === undefined || !secretOk || !keyOk) return { _tag: "Invalid" };
-    if (stored.expiresAtMs !== null && !(stored.expiresAtMs > this.#now())) {
-      return { _tag: "Expired" };
-    }
-    return { _tag: "Valid", workspace: stored.workspace, token, expiresAtMs: stored.expiresAtMs };
+    return await verifyToken(this.#tokens.get(token), token, accessKey, accessSecret, this.#now());
   }
 
   async putAdminKey(workspace: string, input: AdminKeyInput): Promise<void> {
@@ -239,20 +188,11 @@ class MemoryStore {
     apiKey: string,
     apiSecret: Redacted.Redacted<string>,
   ): Promise<AdminVerification> {
-    const stored = this.#adminKeys.get(apiKey);
-    const ok = await verifySecret(stored?.secret, Redacted.value(apiSecret));
-    if (stored === undefined || !ok) return { _tag: "Invalid" };
-    return { _tag: "Valid", workspace: stored.workspace, userId: stored.userId };
+    return await verifyAdmin(this.#adminKeys.get(apiKey), apiSecret);
   }
 }
 
-const failure = (operation: string) => (cause: unknown): StoreError =>
-  cause instanceof StoreError ? cause : new StoreError({
-    reason: "Unavailable",
-    message: `The memory store failed while ${operation}: ${
-      cause instanceof Error ? cause.message : String(cause)
-    }`,
-  });
+const failure = storeFailure("memory");
 
 const make = (options?: MemoryCollectionStoreOptions): CollectionStoreService => {
   const store = new MemoryStore(options);
@@ -277,19 +217,7 @@ const make = (options?: MemoryCollectionStoreOptions): CollectionStoreService =>
       sync(`reading a page of ${workspace}`, () => store.page(workspace, page, perPage)),
     cachedPage: (workspace, page, perPage) => store.page(workspace, page, perPage),
     cachedVersion: (workspace) => store.workspace(workspace),
-    createSignatureToken: (workspace, input) =>
-      run("creating a signature token", () => store.createSignatureToken(workspace, input)),
-    putSignatureToken: (workspace, input) =>
-      run("storing a signature token", () => store.putSignatureToken(workspace, input)),
-    verifySignatureToken: (token, accessKey, accessSecret) =>
-      run(
-        "checking a signature token",
-        () => store.verifySignatureToken(token, accessKey, accessSecret),
-      ),
-    putAdminKey: (workspace, input) =>
-      run("storing an admin API key", () => store.putAdminKey(workspace, input)),
-    verifyAdminKey: (apiKey, apiSecret) =>
-      run("checking an admin API key", () => store.verifyAdminKey(apiKey, apiSecret)),
+    ...credentialMethods(store, run),
   };
 };
 

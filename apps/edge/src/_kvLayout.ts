@@ -108,22 +108,7 @@ export interface StoredAdminKey {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Non-ASCII UTF-16 code units, each written as a JSON `\uXXXX` escape. */
-const NON_ASCII = /[\u0080-\uffff]/g;
-const escapeCodeUnit = (ch: string): string =>
-  `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-
-/**
- * JSON text with every non-ASCII character written as a `\uXXXX` escape:
- * the same JSON value, in pure ASCII. ASCII bodies are sent by the runtime
- * without re-encoding, about twice as cheap per response as UTF-8 bytes.
- *
- * @example
- * ```ts
- * asciiJson(JSON.stringify({ name: "é" })); // => '{"name":"\\u00e9"}'
- * ```
- */
-export const asciiJson = (json: string): string => json.replace(NON_ASCII, escapeCodeUnit);
+export { asciiJson } from "./_storeShared.ts";
 
 /**
  * Encodes one chunk (the JSON of each collection) as parts of at most

@@ -7,7 +7,7 @@
 
 /**
  * A stable organization id for a workspace name (FNV-1a, 6 digits): the
- * same computation as `organizationIdOf` in KvCollectionStore.ts, kept free
+ * id both stores give (`KvCollectionStore.ts` re-exports it), kept free
  * of Deno types so runtime-neutral stores can use it.
  */
 export const organizationIdOf = (workspace: string): number => {
