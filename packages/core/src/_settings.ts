@@ -6,6 +6,7 @@
  * @module
  */
 import { BadRequest } from "./DiscoveryError.ts";
+import type { ClientOptions } from "./DiscoveryClient.ts";
 
 /** Mode's production base URL (also exported by DiscoveryClient.ts). */
 export const PRODUCTION_BASE_URL = "https://app.mode.com";
@@ -21,16 +22,17 @@ export const DEFAULTS = {
   maxPages: 100_000,
 } as const;
 
-/** The options `resolveSettings` reads (the fields of `ClientOptions`). */
-export interface SettingsInput {
-  readonly baseUrl?: string | undefined;
-  readonly maxRetries?: number | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly requestsPerSecond?: number | undefined;
-  readonly backoffBaseMs?: number | undefined;
-  readonly backoffMaxMs?: number | undefined;
-  readonly maxRetryAfterSeconds?: number | undefined;
-}
+/** The options `resolveSettings` reads: the settings fields of `ClientOptions`. */
+export type SettingsInput = Pick<
+  ClientOptions,
+  | "baseUrl"
+  | "maxRetries"
+  | "timeoutMs"
+  | "requestsPerSecond"
+  | "backoffBaseMs"
+  | "backoffMaxMs"
+  | "maxRetryAfterSeconds"
+>;
 
 /** Client options with every default applied. */
 export interface Settings {
