@@ -24,6 +24,12 @@ interface Entry {
 
 const CONCURRENCY = 4;
 
+/**
+ * The V8 setting the CLI runs under (apps/cli/main.ts): a young generation
+ * of at most 4 MB. Some Deno variants run again with it, baseline included.
+ */
+export const TUNED_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+
 /** The variants listing `server`'s workspace. `full`: all of them; else the Deno client ones. */
 export const listingVariants = async (
   ctx: Context,
@@ -40,10 +46,16 @@ export const listingVariants = async (
   ];
   const env = credsEnv(ctx.creds);
   const cliEnv = { MODE_BASE_URL: server.origin, ...env };
-  const deno = (script: string, c: number, extra: Array<string> = []) => [
+  const deno = (
+    script: string,
+    c: number,
+    extra: Array<string> = [],
+    flags: Array<string> = [],
+  ) => [
     "deno",
     "run",
     "-A",
+    ...flags,
     script,
     ...base,
     "--concurrency",
@@ -128,6 +140,35 @@ export const listingVariants = async (
   ];
   if (!full) return entries;
   entries.push(
+    {
+      variant: v(
+        "raw-c4-v8",
+        `raw loop, ${CONCURRENCY} in flight (Deno, young generation 4 MB)`,
+        deno("bench/baseline_list.ts", CONCURRENCY, [], [TUNED_V8_FLAGS]),
+        "in-process",
+        false,
+      ),
+    },
+    {
+      variant: v(
+        "ours-seq-v8",
+        "our client, sequential (Deno, young generation 4 MB)",
+        deno("bench/our_list.ts", 1, [], [TUNED_V8_FLAGS]),
+        "in-process",
+        false,
+      ),
+      baseline: "raw-c4-v8",
+    },
+    {
+      variant: v(
+        "ours-c4-v8",
+        `our client, ${CONCURRENCY} in flight (Deno, young generation 4 MB)`,
+        deno("bench/our_list.ts", CONCURRENCY, [], [TUNED_V8_FLAGS]),
+        "in-process",
+        false,
+      ),
+      baseline: "raw-c4-v8",
+    },
     {
       variant: v(
         "raw-c4-ndjson",
@@ -361,6 +402,19 @@ export const listingBenchmark = async (
   const goals = [
     within("ours-c4", "raw-c4", "Our client (Deno)", "in-process"),
     faster("ours-c4", "ours-seq", "Our client (Deno)", "in-process"),
+    within(
+      "ours-c4-v8",
+      "raw-c4-v8",
+      "Our client (Deno), both with the CLI's V8 setting (young generation 4 MB),",
+      "in-process",
+    ),
+    faster(
+      "ours-c4-v8",
+      "ours-seq-v8",
+      "Our client (Deno) with the CLI's V8 setting (young generation 4 MB)",
+      "in-process",
+    ),
+    faster("raw-c4", "raw-seq", "For reference, the raw loop (Deno)", "in-process"),
     within("npm-c4", "node-raw-c4", "Our npm client (Node)", "in-process"),
     faster("npm-c4", "npm-seq", "Our npm client (Node)", "in-process"),
     within("cli-c4", "raw-c4-ndjson", "Our CLI to ndjson (whole process)", "wall"),
@@ -382,7 +436,10 @@ export const listingBenchmark = async (
       goals,
       tables,
       commands,
-      notes: [],
+      notes: [
+        "Why the V8 setting matters: loading effect (any Effect program, before our code runs) grows V8's young generation to about 10 MB, and during a listing it grows on to 13-26 MB, while the raw loop, a 60-line script, stays under 8 MB. Every page parsed allocates a few MB, so the larger young generation keeps touching fresh memory: measured here, the same raw loop with core merely imported took 316 ms instead of 249 ms (median of 12) and had 15-17k page faults instead of 8-11k. Capping the young generation at 4 MB (the setting the CLI runs under, see apps/cli/main.ts) removes that cost and leaves the raw loop as it was; the rows marked 'young generation 4 MB' compare both under it.",
+        "Concurrency on this machine: the server runs on the same 2 cores and answers a cached page in well under a millisecond, and Deno reads sockets on the JavaScript thread, so pages in flight overlap little work. The raw loop's own speed-up from 4 pages in flight is on the reference row above; against a server with real network latency, pages in flight hide that latency instead.",
+      ],
       raw: {
         server: primary.kind,
         count: n,

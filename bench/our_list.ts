@@ -17,9 +17,11 @@
  *
  * @module
  */
-import { Effect, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
-import { DiscoveryClient, SignatureCredentials } from "@mode-discovery/core";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import { SignatureCredentials } from "@mode-discovery/core/Credentials";
+import { DiscoveryClient } from "@mode-discovery/core/DiscoveryClient";
 
 const flag = (name: string, fallback: string): string => {
   const i = Deno.args.indexOf(`--${name}`);

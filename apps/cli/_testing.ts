@@ -5,7 +5,8 @@
  * @internal
  * @module
  */
-import { Effect, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import { type Collection, SignatureCredentials, spaceUrl } from "@mode-discovery/core";
 import { type EdgeServer, EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
 
@@ -48,13 +49,17 @@ export const cleanEnv = (extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 };
 
-/** Spawns `deno run -A apps/cli/main.ts ...args` with piped output. */
+/**
+ * Spawns `deno run -A apps/cli/main.ts ...args` with piped output
+ * (`permissions` instead of `-A` when given).
+ */
 export const spawnCli = (
   args: ReadonlyArray<string>,
   env: Record<string, string> = {},
+  permissions: ReadonlyArray<string> = ["-A"],
 ): Deno.ChildProcess =>
   new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", ...permissions, MAIN, ...args],
     env: cleanEnv(env),
     clearEnv: true,
     cwd: ROOT,
@@ -67,8 +72,9 @@ export const spawnCli = (
 export const runCli = async (
   args: ReadonlyArray<string>,
   env: Record<string, string> = {},
+  permissions: ReadonlyArray<string> = ["-A"],
 ): Promise<RunResult> => {
-  const output = await spawnCli(args, env).output();
+  const output = await spawnCli(args, env, permissions).output();
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),

@@ -7,11 +7,27 @@
  *
  * **Details**
  *
- * `deno install -g` ignores the workspace's `deno.json` (and so its import
- * map). This file therefore imports nothing by bare name: when the import map
- * is in effect it loads the CLI in-process; when it is not (an installed
- * command), it runs itself again under the repository's `deno.json`, passing
- * arguments, standard streams, signals and the exit code through.
+ * This file is a launcher: it runs the CLI (`_inProcess.ts`) in a second
+ * Deno process with the settings the CLI is measured and tuned for, passing
+ * arguments, standard streams, signals and the exit code through:
+ *
+ * - `--config` the repository's `deno.json`: `deno install -g` ignores the
+ *   workspace's configuration and its import map, so this file imports
+ *   nothing by bare name and the installed command runs the checkout it was
+ *   installed from;
+ * - `--node-modules-dir=none`: npm packages come from Deno's global cache
+ *   (filled by `deno install` or on first use). With the workspace's `auto`
+ *   mode, Deno 2.9.6 re-checks `node_modules` for every npm import it resolves
+ *   while loading, which made `--help` take about 0.86 s instead of 0.4 s;
+ * - `--v8-flags=--max-semi-space-size=4`: a young generation of at most 4 MB.
+ *   Loading effect grows it to 10 MB and more, and a listing then touches
+ *   fresh memory all the time: measured on 100,000 collections, 2.05 s and
+ *   192 MB without the cap, 1.75 s and 145 MB with it.
+ *
+ * The second process costs about 60 ms. When this process may not start
+ * programs (no `--allow-run`), or `MODE_CLI_IN_PROCESS=1` is set (to debug
+ * with `--inspect`), the CLI runs in this process instead, under the
+ * settings this process was started with.
  *
  * Ctrl-C (SIGINT) or SIGTERM interrupts the run cleanly: an unfinished
  * `--output` file is removed and the process exits 130 (143 for SIGTERM).
@@ -19,6 +35,9 @@
  *
  * @module
  */
+
+/** V8 settings of the CLI process (see the module documentation). */
+export const CLI_V8_FLAGS = "--max-semi-space-size=4";
 
 const importMapInEffect = (): boolean => {
   try {
@@ -29,30 +48,29 @@ const importMapInEffect = (): boolean => {
   }
 };
 
-const runInProcess = async (): Promise<number> => {
-  // A computed specifier: `deno install` must not try to resolve the CLI's
-  // bare imports without the import map.
-  const cli = new URL("./src/Cli.ts", import.meta.url).href;
-  const { runCli } = await import(cli) as {
-    runCli: (args: ReadonlyArray<string>, options: { signal: AbortSignal }) => Promise<number>;
-  };
-  const controller = new AbortController();
-  const listen = (signal: "SIGINT" | "SIGTERM", code: number) => {
-    try {
-      Deno.addSignalListener(signal, () => {
-        if (controller.signal.aborted) Deno.exit(code);
-        controller.abort(signal);
-      });
-    } catch {
-      // SIGTERM cannot be listened to on Windows.
-    }
-  };
-  listen("SIGINT", 130);
-  listen("SIGTERM", 143);
-  return await runCli(Deno.args, { signal: controller.signal });
+const maySpawn = (): boolean => {
+  try {
+    return Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state ===
+      "granted";
+  } catch {
+    return false;
+  }
 };
 
-const runUnderWorkspaceConfig = async (): Promise<number> => {
+const runInThisProcess = async (): Promise<number> => {
+  if (!importMapInEffect()) {
+    console.error(
+      "mode-discovery: cannot start: the repository's import map is not in effect and starting a second process is not allowed. Run it with -A (as `deno install -g -A` does), or with `--config` pointing at the repository's deno.json.",
+    );
+    return 1;
+  }
+  const { runInProcess } = await import(new URL("./_inProcess.ts", import.meta.url).href) as {
+    runInProcess: (args: ReadonlyArray<string>) => Promise<number>;
+  };
+  return await runInProcess(Deno.args);
+};
+
+const runInChildProcess = async (): Promise<number> => {
   const config = new URL("../../deno.json", import.meta.url);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -61,7 +79,9 @@ const runUnderWorkspaceConfig = async (): Promise<number> => {
       "--quiet",
       "--config",
       config.pathname,
-      import.meta.filename ?? "",
+      "--node-modules-dir=none",
+      `--v8-flags=${CLI_V8_FLAGS}`,
+      new URL("./_inProcess.ts", import.meta.url).pathname,
       ...Deno.args,
     ],
     stdin: "inherit",
@@ -86,5 +106,6 @@ const runUnderWorkspaceConfig = async (): Promise<number> => {
 };
 
 if (import.meta.main) {
-  Deno.exit(importMapInEffect() ? await runInProcess() : await runUnderWorkspaceConfig());
+  const inProcess = Deno.env.get("MODE_CLI_IN_PROCESS") === "1" || !maySpawn();
+  Deno.exit(inProcess ? await runInThisProcess() : await runInChildProcess());
 }

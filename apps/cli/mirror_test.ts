@@ -4,7 +4,7 @@
  * page, byte for byte, with the server they came from.
  */
 import assert from "node:assert/strict";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { base64Encode, SignatureCredentials } from "@mode-discovery/core";
 import {
   EdgeSettings,

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { EdgeSettings } from "./src/EdgeSettings.ts";
 import { type EdgeHandler, makeEdgeHandler } from "./src/EdgeHandler.ts";
 import { type CronRegister, registerMirrorCron } from "./src/MirrorCron.ts";

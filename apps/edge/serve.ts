@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { describeSettings, EdgeSettings } from "./src/EdgeSettings.ts";
 import { lineBuffer } from "./src/AccessLog.ts";
 import { writeStdoutSync } from "./src/_stdout.ts";

@@ -12,8 +12,10 @@
  *
  * @example
  * ```ts
- * import { Effect, Layer, Stream } from "effect";
- * import { FetchHttpClient } from "effect/http";
+ * import * as Effect from "effect/Effect";
+ * import * as Layer from "effect/Layer";
+ * import * as Stream from "effect/Stream";
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { Credentials, DiscoveryClient } from "mode-discovery/effect";
  *
  * const count = Effect.gen(function* () {

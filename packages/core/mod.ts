@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { CollectionsPage } from "@mode-discovery/core";
  * declare const body: unknown;
  * const page = Schema.decodeUnknownSync(CollectionsPage)(body);
@@ -17,6 +17,7 @@
 export * from "./src/Collection.ts";
 export * from "./src/DiscoveryError.ts";
 export * from "./src/Pagination.ts";
+export * from "./src/Routes.ts";
 export * from "./src/Credentials.ts";
 export * from "./src/SignatureToken.ts";
 export * from "./src/DiscoveryApi.ts";

@@ -8,8 +8,15 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Cause, Effect, Exit, Option, Schema, Stream } from "effect";
-import { FetchHttpClient, HttpClient, HttpClientResponse } from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as HttpClient from "effect/http/HttpClient";
+import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import {
   AdminCredentials,
   type Collection,

@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { type Collection, SignatureCredentials, spaceUrl } from "@mode-discovery/core";
 import {
   addCollections,

@@ -9,7 +9,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Effect, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import { type Collection, SignatureCredentials } from "@mode-discovery/core";
 import {
   EdgeSettings,

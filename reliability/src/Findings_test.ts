@@ -5,8 +5,12 @@
  * RELIABILITY.md, "Findings").
  */
 import assert from "node:assert/strict";
-import { Cause, Effect, Exit, Option } from "effect";
-import { HttpClient, HttpClientResponse } from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
+import * as HttpClient from "effect/http/HttpClient";
+import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import { AdminCredentials, DiscoveryClient, SignatureCredentials } from "@mode-discovery/core";
 
 /** Runs `use` against a client whose every request is answered with `status` and `body`. */

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
   base64Encode,

@@ -5,7 +5,8 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { Effect, type Scope } from "effect";
+import * as Effect from "effect/Effect";
+import type * as Scope from "effect/Scope";
 import { FileError } from "./CliFailure.ts";
 
 /** An output file being written; see {@link open}. */
@@ -60,7 +61,7 @@ const randomSuffix = (): string =>
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { AtomicFile } from "@mode-discovery/cli";
  * const program = Effect.scoped(Effect.gen(function* () {
  *   const file = yield* AtomicFile.open("out.csv");

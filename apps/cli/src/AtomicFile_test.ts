@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Effect, Exit } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import { open } from "./AtomicFile.ts";
 
 const entries = async (dir: string) => {

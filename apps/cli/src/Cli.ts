@@ -11,17 +11,20 @@
  *
  * @module
  */
-import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect";
-import {
-  Argument,
-  CliConfig,
-  CliError,
-  CliOutput,
-  Command,
-  Flag,
-  GlobalFlag,
-  type HelpDoc,
-} from "effect/cli";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Fiber from "effect/Fiber";
+import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import * as Argument from "effect/cli/Argument";
+import * as CliConfig from "effect/cli/CliConfig";
+import * as CliError from "effect/cli/CliError";
+import * as CliOutput from "effect/cli/CliOutput";
+import * as Command from "effect/cli/Command";
+import * as Flag from "effect/cli/Flag";
+import * as GlobalFlag from "effect/cli/GlobalFlag";
+import type * as HelpDoc from "effect/cli/HelpDoc";
 import denoConfig from "../deno.json" with { type: "json" };
 import { CliIO, type CliIOShape } from "./CliIO.ts";
 import * as DenoCliServices from "./DenoCliServices.ts";
@@ -287,7 +290,7 @@ const importCommand = Command.make("import", {
  *
  * @example
  * ```ts
- * import { Command } from "effect/cli";
+ * import * as Command from "effect/cli/Command";
  * import { command } from "@mode-discovery/cli";
  * command.name; // => "mode-discovery"
  * ```

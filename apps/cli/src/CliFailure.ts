@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 /**
  * Bad usage found by the command after parsing: a missing workspace, a bad

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Context, Effect, Schema } from "effect";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import { FileError } from "./CliFailure.ts";
 
 /**
@@ -96,7 +98,7 @@ const denoOut = (stream: typeof Deno.stdout): TextOut => ({
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { CliIO } from "@mode-discovery/cli";
  * const program = Effect.gen(function* () {
  *   const io = yield* CliIO;

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import { CredentialsError, FileError } from "./CliFailure.ts";
 import { readErrorReason } from "./_readError.ts";
@@ -55,7 +56,7 @@ const checkParts = (
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { readCredentialsFile } from "@mode-discovery/cli";
  * const program = readCredentialsFile("token.json");
  * ```
@@ -113,7 +114,8 @@ export const readCredentialsFile = (
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { loadSignatureCredentials } from "@mode-discovery/cli";
  * const env: Record<string, string> = { MODE_TOKEN: "t", MODE_ACCESS_KEY: "k", MODE_ACCESS_SECRET: "s" };
  * Effect.runPromise(loadSignatureCredentials(Option.none(), (n) => env[n]));
@@ -156,7 +158,7 @@ export const loadSignatureCredentials = (
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { loadAdminCredentials } from "@mode-discovery/cli";
  * const env: Record<string, string> = { MODE_API_KEY: "key", MODE_API_SECRET: "secret" };
  * Effect.runSync(loadAdminCredentials((n) => env[n]));

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { Effect, Exit, Option, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
+import * as Redacted from "effect/Redacted";
 import {
   loadAdminCredentials,
   loadSignatureCredentials,

@@ -7,18 +7,16 @@
  *
  * @module
  */
-import {
-  Effect,
-  FileSystem,
-  Layer,
-  Path,
-  PlatformError,
-  Sink,
-  Stdio,
-  Stream,
-  Terminal,
-} from "effect";
-import type { Command } from "effect/cli";
+import * as Effect from "effect/Effect";
+import * as FileSystem from "effect/FileSystem";
+import * as Layer from "effect/Layer";
+import * as Path from "effect/Path";
+import * as PlatformError from "effect/PlatformError";
+import * as Sink from "effect/Sink";
+import * as Stdio from "effect/Stdio";
+import * as Stream from "effect/Stream";
+import * as Terminal from "effect/Terminal";
+import type * as Command from "effect/cli/Command";
 import { ChildProcessSpawner } from "effect/process";
 
 const encoder = new TextEncoder();
@@ -60,8 +58,8 @@ const unsupported = (what: string) =>
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
- * import { Command } from "effect/cli";
+ * import * as Effect from "effect/Effect";
+ * import * as Command from "effect/cli/Command";
  * import { DenoCliServices } from "@mode-discovery/cli";
  * const hello = Command.make("hello", {}, () => Effect.log("hi"));
  * Effect.runPromise(

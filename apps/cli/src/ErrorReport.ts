@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import type { DiscoveryError } from "@mode-discovery/core";
 import type { CliFailure } from "./CliFailure.ts";
 import type { OutputClosed } from "./CliIO.ts";
@@ -114,7 +115,7 @@ export class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandF
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { withFailureContext } from "@mode-discovery/cli";
  * const program = Effect.fail(new Error("boom")).pipe(withFailureContext({}));
  * ```

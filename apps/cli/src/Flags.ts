@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Option } from "effect";
+import type * as Option from "effect/Option";
 import type { OutputFormat } from "./OutputFormat.ts";
 
 /** Flags every command accepts (before or after the subcommand name). */

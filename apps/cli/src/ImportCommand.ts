@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { importNdjson } from "@mode-discovery/edge";
 import { FileError, UsageError } from "./CliFailure.ts";
 import type { CliIO } from "./CliIO.ts";
@@ -52,7 +52,8 @@ const openInput = (file: string): Effect.Effect<ReadableStream<string>, FileErro
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, importCommand } from "@mode-discovery/cli";
  * const program = importCommand(
  *   { file: "acme.ndjson", workspace: Option.some("acme") },

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { Effect, Option, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Stream from "effect/Stream";
 import type { Collection, ListSummary } from "@mode-discovery/core";
 import * as AtomicFile from "./AtomicFile.ts";
 import { type CliIO, writeStdout } from "./CliIO.ts";
@@ -33,7 +35,8 @@ import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, listCollections } from "@mode-discovery/cli";
  * const program = listCollections(
  *   { workspace: Option.some("demo"), perPage: Option.none(), concurrency: Option.none(),

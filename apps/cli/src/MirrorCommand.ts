@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { mirrorUrlProblem, mirrorWorkspace } from "@mode-discovery/edge";
 import { UsageError } from "./CliFailure.ts";
 import type { CliIO } from "./CliIO.ts";
@@ -60,7 +61,8 @@ export const resolveMirrorFrom = (
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, mirrorCommand } from "@mode-discovery/cli";
  * const program = mirrorCommand(
  *   { from: "https://app.mode.com", workspace: Option.some("acme"), perPage: Option.none(), concurrency: Option.none() },

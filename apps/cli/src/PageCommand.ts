@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { Effect, Option, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
 import { CollectionsPage } from "@mode-discovery/core";
 import { type CliIO, writeStdout } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
@@ -21,7 +23,8 @@ const encodePage = Schema.encodeSync(CollectionsPage);
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, showPage } from "@mode-discovery/cli";
  * const program = showPage(
  *   { workspace: Option.some("demo"), page: Option.some(2), perPage: Option.some(100) },

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Redacted } from "effect";
+import * as Redacted from "effect/Redacted";
 import {
   type AdminCredentials,
   base64Encode,

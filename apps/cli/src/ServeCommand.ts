@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { ConfigProvider, Effect, Option } from "effect";
+import * as ConfigProvider from "effect/ConfigProvider";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { describeSettings, EdgeSettings, lineBuffer, startEdgeServer } from "@mode-discovery/edge";
 import { ServeError, UsageError } from "./CliFailure.ts";
 import { CliIO, writeStdout } from "./CliIO.ts";
@@ -53,7 +55,8 @@ const EDGE_VARIABLES = [
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, serveApi } from "@mode-discovery/cli";
  * const program = serveApi(
  *   { hostname: Option.none(), port: Option.some(0) },

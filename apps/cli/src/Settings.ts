@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { DEFAULT_BASE_URL, PageNumber, PerPage, WorkspaceName } from "@mode-discovery/core";
 import { UsageError } from "./CliFailure.ts";
 import { schemaProblem } from "./_schema.ts";
@@ -23,7 +24,8 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { resolveBaseUrl } from "@mode-discovery/cli";
  * Effect.runSync(resolveBaseUrl(Option.some("http://127.0.0.1:8787/"), () => undefined));
  * // => "http://127.0.0.1:8787"
@@ -76,7 +78,8 @@ export const resolveBaseUrl = (
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { resolveWorkspace } from "@mode-discovery/cli";
  * Effect.runSync(resolveWorkspace(Option.none(), (n) => n === "MODE_WORKSPACE" ? "demo" : undefined));
  * // => "demo"
@@ -113,7 +116,8 @@ export const resolveWorkspace = (
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { checkPageFlag } from "@mode-discovery/cli";
  * Effect.runSync(checkPageFlag("--per-page", Option.some(100))); // => 100
  * ```

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { Effect, Exit, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
 import { DEFAULT_BASE_URL } from "@mode-discovery/core";
 import { environmentVariables } from "./Environment.ts";
 import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";

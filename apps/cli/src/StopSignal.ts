@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Context } from "effect";
+import * as Context from "effect/Context";
 
 /** The operations of {@link StopSignal}. */
 export interface StopSignalShape {
@@ -23,7 +23,7 @@ export interface StopSignalShape {
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { StopSignal } from "@mode-discovery/cli";
  * const waitForStop = Effect.gen(function* () {
  *   const stop = yield* StopSignal;

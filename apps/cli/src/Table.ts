@@ -6,7 +6,7 @@
  * @module
  */
 import type { Collection } from "@mode-discovery/core";
-import { CliOutput } from "effect/cli";
+import * as CliOutput from "effect/cli/CliOutput";
 import type { RowWriter } from "./RowWriter.ts";
 
 /** Settings of {@link make}. */

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Effect, Option, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
 import { IsoTimestamp, SignatureToken, SignatureTokenRequest } from "@mode-discovery/core";
 import * as AtomicFile from "./AtomicFile.ts";
 import { UsageError } from "./CliFailure.ts";
@@ -64,7 +66,8 @@ export const checkTokenFlags = (
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect";
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
  * import { CliIO, createToken } from "@mode-discovery/cli";
  * const program = createToken(
  *   { workspace: Option.some("demo"), name: "nightly export", expiresAt: "2027-01-01T00:00:00Z", output: Option.none() },

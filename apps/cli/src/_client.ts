@@ -5,8 +5,8 @@
  * @internal
  * @module
  */
-import { Effect } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import {
   DiscoveryClient,
   type DiscoveryClientShape,

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import type { CredentialsError, FileError } from "./CliFailure.ts";
 import { CliIO, type CliIOShape } from "./CliIO.ts";
 import { type LoadedCredentials, loadSignatureCredentials } from "./CredentialsSource.ts";

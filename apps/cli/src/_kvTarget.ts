@@ -5,7 +5,8 @@
  * @internal
  * @module
  */
-import { Effect, type Scope } from "effect";
+import * as Effect from "effect/Effect";
+import type * as Scope from "effect/Scope";
 import { type KvCollectionStoreService, KvLocation, openKvStore } from "@mode-discovery/edge";
 import { FileError, UsageError } from "./CliFailure.ts";
 

@@ -5,7 +5,10 @@
  * @internal
  * @module
  */
-import { Result, type Schema, SchemaIssue, SchemaParser } from "effect";
+import * as Result from "effect/Result";
+import type * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaParser from "effect/SchemaParser";
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1();
 

@@ -4,8 +4,8 @@
  * truncated answers as a client sees them.
  */
 import assert from "node:assert/strict";
-import { Redacted } from "effect";
-import { Effect } from "effect";
+import * as Redacted from "effect/Redacted";
+import * as Effect from "effect/Effect";
 import { startEdgeServer } from "./EdgeServer.ts";
 import { parseCorsOrigins } from "./Cors.ts";
 import { parseFaults } from "./Faults.ts";

@@ -6,9 +6,11 @@
  *
  * @module
  */
-import { Layer } from "effect";
-import { HttpRouter, HttpServer } from "effect/http";
-import { HttpApiScalar, OpenApi } from "effect/http-api";
+import * as Layer from "effect/Layer";
+import * as HttpRouter from "effect/http/HttpRouter";
+import * as HttpServer from "effect/http/HttpServer";
+import * as HttpApiScalar from "effect/http-api/HttpApiScalar";
+import * as OpenApi from "effect/http-api/OpenApi";
 import { DiscoveryApi } from "@mode-discovery/core";
 
 let openApiText: string | undefined;

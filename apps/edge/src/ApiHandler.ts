@@ -7,9 +7,11 @@
  *
  * @module
  */
-import { type Effect, Layer } from "effect";
-import { HttpRouter, HttpServer } from "effect/http";
-import { HttpApiBuilder } from "effect/http-api";
+import type * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as HttpRouter from "effect/http/HttpRouter";
+import * as HttpServer from "effect/http/HttpServer";
+import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder";
 import {
   type AdminCredentials,
   DiscoveryApi,
@@ -162,7 +164,7 @@ export interface SeedStoreOptions {
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { MemoryCollectionStore, seedStore } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * await Effect.runPromise(seedStore(store, { seed: [{ workspace: "acme", count: 4146 }] }));

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { Effect, Redacted, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
   CollectionsPage,

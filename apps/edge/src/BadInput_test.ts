@@ -2,7 +2,8 @@
  * The issue's list of bad input, one test each: status, id and message.
  */
 import assert from "node:assert/strict";
-import { Effect, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import { bearerRejectionMessage, invalidParameterMessage } from "@mode-discovery/core";
 import { EXPIRED_SIGNATURE_MESSAGE, WRONG_SIGNATURE_MESSAGE } from "./EdgeAuth.ts";
 import { startEdgeServer } from "./EdgeServer.ts";

@@ -4,9 +4,11 @@
  *
  * @module
  */
-import { Effect, type Layer } from "effect";
-import { HttpServerResponse } from "effect/http";
-import { HttpApiBuilder, type HttpApiGroup } from "effect/http-api";
+import * as Effect from "effect/Effect";
+import type * as Layer from "effect/Layer";
+import * as HttpServerResponse from "effect/http/HttpServerResponse";
+import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder";
+import type * as HttpApiGroup from "effect/http-api/HttpApiGroup";
 import {
   type AdminAuth,
   AdminPrincipal,

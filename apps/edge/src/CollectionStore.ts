@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { Context, type Effect, type Redacted, Schema } from "effect";
+import * as Context from "effect/Context";
+import type * as Effect from "effect/Effect";
+import type * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import type { Collection, SignatureToken } from "@mode-discovery/core";
 
 /**
@@ -74,7 +77,7 @@ export interface PageSlice {
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { KvCollectionStore, pageSliceJson } from "@mode-discovery/edge";
  * const kv = await Deno.openKv(":memory:");
  * const store = KvCollectionStore.make(kv);
@@ -164,7 +167,7 @@ export interface AdminKeyInput {
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { CollectionStore } from "@mode-discovery/edge";
  * const program = Effect.gen(function* () {
  *   const store = yield* CollectionStore;

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted } from "effect";
-import { HttpServerRequest } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Redacted from "effect/Redacted";
+import * as HttpServerRequest from "effect/http/HttpServerRequest";
 import {
   AdminAuth,
   AdminPrincipal,

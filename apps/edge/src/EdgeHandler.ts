@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { Cause, Effect, Exit, Schema, type Scope } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Schema from "effect/Schema";
+import type * as Scope from "effect/Scope";
 import type { StoreError } from "./CollectionStore.ts";
 import { EdgeSettings, type KvLocation } from "./EdgeSettings.ts";
 import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
@@ -178,7 +182,7 @@ export const applySettings = (
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { edgeHandler, EdgeSettings } from "@mode-discovery/edge";
  * const status = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
  *   const edge = yield* edgeHandler({ settings: EdgeSettings.make() });

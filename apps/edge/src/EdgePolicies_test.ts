@@ -4,9 +4,11 @@
  * test hook that changes data between page requests.
  */
 import assert from "node:assert/strict";
-import { Effect, Redacted, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
-import { OpenApi } from "effect/http-api";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as OpenApi from "effect/http-api/OpenApi";
 import {
   CollectionsPage,
   DiscoveryApi,
@@ -14,7 +16,7 @@ import {
   type ListSummary,
   SignatureCredentials,
 } from "@mode-discovery/core";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { type EdgeHandler, makeEdgeHandler } from "./EdgeHandler.ts";
 import { startEdgeServer } from "./EdgeServer.ts";
 import { seedCollections } from "./Seed.ts";

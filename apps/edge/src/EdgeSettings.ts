@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { Config, Effect, Option, Schema } from "effect";
+import * as Config from "effect/Config";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
   LastPageNext,
@@ -286,7 +289,8 @@ export const parseAccessLog = (
  *
  * @example
  * ```ts
- * import { ConfigProvider, Effect } from "effect";
+ * import * as ConfigProvider from "effect/ConfigProvider";
+ * import * as Effect from "effect/Effect";
  * import { EdgeSettings } from "@mode-discovery/edge";
  * const settings = Effect.runSync(EdgeSettings.fromConfig.pipe(
  *   Effect.provideService(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 /**
  * A setting with a bad value. `variable` names it; the message says what it

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { ConfigProvider, Effect, Redacted } from "effect";
+import * as ConfigProvider from "effect/ConfigProvider";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import { EdgeSettings, EdgeSettingsError, KvLocation } from "./EdgeSettings.ts";
 
 const read = <A>(effect: Effect.Effect<A, EdgeSettingsError>, env: Record<string, string>) =>

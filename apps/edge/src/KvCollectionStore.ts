@@ -11,7 +11,9 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Redacted from "effect/Redacted";
 import {
   AUTHENTICATION_FOR,
   AUTHORIZATION_TYPE,
@@ -639,7 +641,7 @@ const make = (kv: Deno.Kv, options?: KvCollectionStoreOptions): KvCollectionStor
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { KvCollectionStore } from "@mode-discovery/edge";
  * const kv = await Deno.openKv(":memory:");
  * const store = KvCollectionStore.make(kv);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Effect, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import { type Collection, spaceUrl } from "@mode-discovery/core";
 import { pageSliceJson, type StoreError } from "./CollectionStore.ts";
 import { KvCollectionStore } from "./KvCollectionStore.ts";

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Effect, Layer, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Redacted from "effect/Redacted";
 import { type Collection, pageSlice, type SignatureToken } from "@mode-discovery/core";
 import {
   type AdminKeyInput,
@@ -239,7 +241,7 @@ const make = (options?: MemoryCollectionStoreOptions): CollectionStoreService =>
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { MemoryCollectionStore, seedCollections } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * await Effect.runPromise(store.replaceWorkspace("acme", seedCollections("acme", 10)));

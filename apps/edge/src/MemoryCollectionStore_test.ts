@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { Effect, Exit, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Redacted from "effect/Redacted";
 import { type Collection, spaceUrl } from "@mode-discovery/core";
 import { pageSliceJson } from "./CollectionStore.ts";
 import { KvCollectionStore, organizationIdOf } from "./KvCollectionStore.ts";

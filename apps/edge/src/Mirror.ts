@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import type {
   Collection,
   DiscoveryClientShape,
@@ -57,8 +58,8 @@ export interface MirrorResult {
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
- * import { FetchHttpClient } from "effect/http";
+ * import * as Effect from "effect/Effect";
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { DiscoveryClient, SignatureCredentials } from "@mode-discovery/core";
  * import { MemoryCollectionStore, mirrorWorkspace } from "@mode-discovery/edge";
  * const program = Effect.gen(function* () {

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { Cause, Effect, Exit } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { type ClientOptions, DiscoveryClient } from "@mode-discovery/core";
 import type { CollectionStoreService } from "./CollectionStore.ts";
 import { mirrorWorkspace } from "./Mirror.ts";

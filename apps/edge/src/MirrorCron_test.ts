@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { SignatureCredentials } from "@mode-discovery/core";
 import { startEdgeServer } from "./EdgeServer.ts";
 import { MemoryCollectionStore } from "./MemoryCollectionStore.ts";

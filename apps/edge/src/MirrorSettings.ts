@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { SignatureCredentials, WorkspaceName } from "@mode-discovery/core";
 import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
 

@@ -3,8 +3,8 @@
  * atomic for readers, and nothing written when the listing fails.
  */
 import assert from "node:assert/strict";
-import { Effect } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { DiscoveryClient, SignatureCredentials } from "@mode-discovery/core";
 import { makeEdgeHandler } from "./EdgeHandler.ts";
 import { type EdgeServer, startEdgeServer } from "./EdgeServer.ts";

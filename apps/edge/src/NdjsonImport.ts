@@ -6,7 +6,10 @@
  *
  * @module
  */
-import { Effect, Schema, SchemaIssue, SchemaParser } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaParser from "effect/SchemaParser";
 import { Collection } from "@mode-discovery/core";
 import type { CollectionStoreService, StoreError, WorkspaceInfo } from "./CollectionStore.ts";
 
@@ -82,7 +85,7 @@ async function* linesOf(
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { readCollectionsNdjson } from "@mode-discovery/edge";
  * const text = '{"id":1,"token":"a","name":null,"description":null,"space_type":"custom","space_url":"/api/w/spaces/a"}\n';
  * const rows = await Effect.runPromise(readCollectionsNdjson(ReadableStream.from([text])));
@@ -146,7 +149,7 @@ export const readCollectionsNdjson = (
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { importNdjson, MemoryCollectionStore } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * const file = await Deno.open("acme.ndjson");

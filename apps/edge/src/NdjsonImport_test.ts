@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Effect, Exit } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import { KvCollectionStore } from "./KvCollectionStore.ts";
 import { ImportError, importNdjson, readCollectionsNdjson } from "./NdjsonImport.ts";
 import { seedCollections } from "./Seed.ts";

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Cause, Effect, Exit } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import { EdgeStartupError, openKv } from "./EdgeHandler.ts";
 import type { KvLocation } from "./EdgeSettings.ts";
 import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";

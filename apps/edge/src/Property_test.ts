@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { base64Encode, CollectionsPage } from "@mode-discovery/core";
 import { makeEdgeHandler } from "./EdgeHandler.ts";
 import { DEV, DEV_AUTH, devSettings } from "./_testing.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { RateLimited } from "@mode-discovery/core";
 import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
 import { parseDuration, showDuration } from "./_duration.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { Collection, spaceUrl } from "@mode-discovery/core";
 import { SEED_FIRST_ID, seedCollections, seededRandom } from "./Seed.ts";
 

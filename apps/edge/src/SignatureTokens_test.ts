@@ -3,7 +3,8 @@
  * field missing or wrong is its own test) and secrets at rest.
  */
 import assert from "node:assert/strict";
-import { Redacted, Schema } from "effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import { AdminCredentials, SignatureToken, signatureTokenCredentials } from "@mode-discovery/core";
 import { WRONG_ADMIN_MESSAGE } from "./EdgeAuth.ts";
 import { DEV_ADMIN_USER_ID, makeEdgeHandler } from "./EdgeHandler.ts";

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import { Collection, MAX_PER_PAGE } from "@mode-discovery/core";
 import {
   type CollectionStoreService,
@@ -29,7 +30,7 @@ const decodeRows = Schema.decodeUnknownSync(Schema.Array(Collection));
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { MemoryCollectionStore, readWorkspace } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * await Effect.runPromise(readWorkspace(store, "acme")); // => undefined
@@ -80,7 +81,7 @@ const missing = (workspace: string) =>
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { addCollections, MemoryCollectionStore } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * await Effect.runPromise(store.replaceWorkspace("acme", []));
@@ -109,7 +110,7 @@ export const addCollections = (
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { MemoryCollectionStore, removeCollections } from "@mode-discovery/edge";
  * const store = MemoryCollectionStore.make();
  * await Effect.runPromise(store.replaceWorkspace("acme", []));

@@ -6,8 +6,13 @@
  * @internal
  * @module
  */
-import { Cause, Effect, type Layer } from "effect";
-import { HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import type * as Layer from "effect/Layer";
+import * as HttpRouter from "effect/http/HttpRouter";
+import * as HttpServerError from "effect/http/HttpServerError";
+import * as HttpServerRequest from "effect/http/HttpServerRequest";
+import * as HttpServerResponse from "effect/http/HttpServerResponse";
 import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
 
 /** The API's routes, as the router matches them (case-insensitive, extra slashes ignored). */

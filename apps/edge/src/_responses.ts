@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { HttpServerResponse } from "effect/http";
+import * as HttpServerResponse from "effect/http/HttpServerResponse";
 import { NotFound } from "@mode-discovery/core";
 import type { StoreError } from "./CollectionStore.ts";
 import { JSON_CONTENT_TYPE } from "./_render.ts";

@@ -6,7 +6,8 @@
  * @internal
  * @module
  */
-import { Effect, Redacted } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
 import type { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import type { CollectionStoreService, StoreError } from "./CollectionStore.ts";
 import { SEED_VERSION, seedCollections } from "./Seed.ts";

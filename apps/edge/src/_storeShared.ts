@@ -7,7 +7,9 @@
  * @internal
  * @module
  */
-import { type Effect, Redacted, Schema } from "effect";
+import type * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import {
   AUTHENTICATION_FOR,
   AUTHORIZATION_TYPE,

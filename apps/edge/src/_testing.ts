@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Redacted } from "effect";
+import * as Redacted from "effect/Redacted";
 import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import { type EdgeHandler, type EdgeHandlerOptions, makeEdgeHandler } from "./EdgeHandler.ts";
 import { EdgeSettings, type SeedWorkspace } from "./EdgeSettings.ts";

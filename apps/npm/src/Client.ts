@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { Effect } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import {
   DiscoveryClient,
   type DiscoveryClientShape,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import type * as Core from "@mode-discovery/core";
 import { CollectionsPage as CorePage } from "@mode-discovery/core";
 import type { Collection, CollectionsPage, Links, PaginationInfo } from "./Collection.ts";

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { type Cause, Effect, Exit, Pull, Scope, Stream } from "effect";
+import type * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Pull from "effect/Pull";
+import * as Scope from "effect/Scope";
+import * as Stream from "effect/Stream";
 import type { DiscoveryError, ListProgress } from "@mode-discovery/core";
 import type { Collection } from "./Collection.ts";
 import { BadRequestError, LimitExceededError } from "./Errors.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import {
   type ApiHandler,

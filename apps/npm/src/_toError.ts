@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { Cause } from "effect";
+import * as Cause from "effect/Cause";
 import type { DiscoveryError } from "@mode-discovery/core";
 import {
   AbortError,

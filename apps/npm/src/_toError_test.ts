@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Cause } from "effect";
+import * as Cause from "effect/Cause";
 import {
   BadRequest,
   type DiscoveryError,

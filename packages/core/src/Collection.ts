@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 
 const nullableText = Schema.NullOr(Schema.String).pipe(
   Schema.withDecodingDefaultKey(Effect.succeed(null)),
@@ -25,7 +26,7 @@ const nullableText = Schema.NullOr(Schema.String).pipe(
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { Collection } from "@mode-discovery/core";
  * const c = Schema.decodeUnknownSync(Collection)({
  *   id: 170, token: "728f6328ea67", name: null, description: null,

@@ -6,16 +6,14 @@
  *
  * @module
  */
-import {
-  Config,
-  Context,
-  Effect,
-  Layer,
-  Redacted,
-  Schema,
-  SchemaGetter,
-  SchemaIssue,
-} from "effect";
+import * as Config from "effect/Config";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
+import * as SchemaGetter from "effect/SchemaGetter";
+import * as SchemaIssue from "effect/SchemaIssue";
 
 /**
  * The three parts of a signature token that authenticate a request, each
@@ -27,7 +25,7 @@ import {
  *
  * @example
  * ```ts
- * import { Redacted } from "effect";
+ * import * as Redacted from "effect/Redacted";
  * import { SignatureCredentials } from "@mode-discovery/core";
  * const creds = SignatureCredentials.fromStrings({ token: "t", accessKey: "k", accessSecret: "s" });
  * String(creds); // no "s" in it
@@ -178,7 +176,7 @@ export const parseBearer = (
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { BearerCredentials } from "@mode-discovery/core";
  * const creds = Schema.decodeUnknownSync(BearerCredentials)("Bearer dDprOnM6cw==");
  * Schema.encodeSync(BearerCredentials)(creds); // => "Bearer dDprOnM6cw=="
@@ -259,7 +257,7 @@ export class AdminCredentials extends Schema.Class<AdminCredentials>("AdminCrede
  *
  * @example
  * ```ts
- * import { Effect } from "effect";
+ * import * as Effect from "effect/Effect";
  * import { Credentials } from "@mode-discovery/core";
  * const program = Effect.gen(function* () {
  *   const creds = yield* Credentials;

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigProvider, Effect, Layer, Logger, Redacted, Schema } from "effect";
+import * as ConfigProvider from "effect/ConfigProvider";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Logger from "effect/Logger";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
   BearerCredentials,

@@ -5,29 +5,17 @@
  *
  * @module
  */
-import { Context, Schema } from "effect";
-import {
-  HttpApi,
-  HttpApiEndpoint,
-  HttpApiGroup,
-  HttpApiMiddleware,
-  HttpApiSecurity,
-  OpenApi,
-} from "effect/http-api";
+import * as Context from "effect/Context";
+import * as HttpApi from "effect/http-api/HttpApi";
+import * as HttpApiEndpoint from "effect/http-api/HttpApiEndpoint";
+import * as HttpApiGroup from "effect/http-api/HttpApiGroup";
+import * as HttpApiMiddleware from "effect/http-api/HttpApiMiddleware";
+import * as HttpApiSecurity from "effect/http-api/HttpApiSecurity";
+import * as OpenApi from "effect/http-api/OpenApi";
 import { BadRequest, NotFound, RateLimited, ServerError, Unauthorized } from "./DiscoveryError.ts";
 import { CollectionsPage, PageRequestFromQuery } from "./Pagination.ts";
 import { SignatureToken, SignatureTokenRequest } from "./SignatureToken.ts";
-
-/**
- * A workspace (organization) username as it appears in the path: 1 to 100
- * letters, digits, `_`, `-` or `.`.
- */
-export const WorkspaceName = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/, {
-    message:
-      "workspace must be 1 to 100 letters, digits, '_', '-' or '.', not starting with '-' or '.' (the workspace's username)",
-  }),
-).annotate({ description: "The workspace (organization) username.", examples: ["modeanalytics"] });
+import { SIGNATURE_TOKENS_PATH, SPACES_PATH, WorkspaceName } from "./Routes.ts";
 
 /**
  * Who a valid signature token speaks for. Provided to handlers by the
@@ -89,7 +77,7 @@ export class RequestValidation extends HttpApiMiddleware.Service<RequestValidati
 /**
  * `GET /batch/:workspace/spaces`: one page of a workspace's collections.
  */
-export const listSpaces = HttpApiEndpoint.get("listSpaces", "/batch/:workspace/spaces", {
+export const listSpaces = HttpApiEndpoint.get("listSpaces", SPACES_PATH, {
   params: { workspace: WorkspaceName },
   query: PageRequestFromQuery.fields,
   success: CollectionsPage,
@@ -110,7 +98,7 @@ export const listSpaces = HttpApiEndpoint.get("listSpaces", "/batch/:workspace/s
  */
 export const createSignatureToken = HttpApiEndpoint.post(
   "createSignatureToken",
-  "/batch/:workspace/signature_tokens",
+  SIGNATURE_TOKENS_PATH,
   {
     params: { workspace: WorkspaceName },
     payload: SignatureTokenRequest,
@@ -141,7 +129,7 @@ export class BatchGroup extends HttpApiGroup.make("batch")
  *
  * @example
  * ```ts
- * import { OpenApi } from "effect/http-api";
+ * import * as OpenApi from "effect/http-api/OpenApi";
  * import { DiscoveryApi } from "@mode-discovery/core";
  * const spec = OpenApi.fromApi(DiscoveryApi);
  * ```

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import { Effect, Layer } from "effect";
-import { HttpRouter, HttpServer } from "effect/http";
-import { HttpApiBuilder, OpenApi } from "effect/http-api";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as HttpRouter from "effect/http/HttpRouter";
+import * as HttpServer from "effect/http/HttpServer";
+import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder";
+import * as OpenApi from "effect/http-api/OpenApi";
 import { AdminAuth, DiscoveryApi, SignatureAuth, SignaturePrincipal } from "./DiscoveryApi.ts";
 import { paginationInfo } from "./Pagination.ts";
 import { RequestValidationLayer } from "./RequestValidation.ts";

@@ -4,24 +4,22 @@
  *
  * @module
  */
-import {
-  Config,
-  Context,
-  Effect,
-  Layer,
-  Option,
-  type Redacted,
-  Schema,
-  SchemaIssue,
-  Stream,
-} from "effect";
-import { HttpClient } from "effect/http";
+import * as Config from "effect/Config";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import type * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as Stream from "effect/Stream";
+import * as HttpClient from "effect/http/HttpClient";
 import { type AdminCredentials, Credentials, type SignatureCredentials } from "./Credentials.ts";
 import type { Collection } from "./Collection.ts";
-import { createSignatureToken } from "./DiscoveryApi.ts";
 import { BadRequest, type DiscoveryError, Unauthorized } from "./DiscoveryError.ts";
 import { CollectionsPage, DEFAULT_PER_PAGE, pageHref } from "./Pagination.ts";
 import { SignatureToken } from "./SignatureToken.ts";
+import { SIGNATURE_TOKENS_PATH, workspacePath } from "./Routes.ts";
 import { makeDecoder } from "./_fastDecode.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
@@ -270,10 +268,6 @@ const apiUrl = (settings: Settings, pathAndQuery: string): URL => {
   return new URL(`${prefix}${pathAndQuery}`, settings.baseUrl.origin);
 };
 
-/** The path of `POST /batch/{workspace}/signature_tokens`, from core's endpoint. */
-const signatureTokensPath = (workspace: string): string =>
-  createSignatureToken.path.replace(":workspace", encodeURIComponent(workspace));
-
 const makeShape = (
   client: HttpClient.HttpClient,
   options: MakeOptions,
@@ -364,7 +358,7 @@ const makeShape = (
       if (body instanceof BadRequest) return Effect.fail(body);
       return requester.send({
         method: "POST",
-        url: apiUrl(settings, signatureTokensPath(workspace)),
+        url: apiUrl(settings, workspacePath(SIGNATURE_TOKENS_PATH, workspace)),
         authorization: opts.admin.authorization,
         body,
         kind: "signature-token",
@@ -443,8 +437,9 @@ const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BAS
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect";
- * import { FetchHttpClient } from "effect/http";
+ * import * as Effect from "effect/Effect";
+ * import * as Stream from "effect/Stream";
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
  *
  * const program = Effect.gen(function* () {
@@ -473,8 +468,8 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    *
    * @example
    * ```ts
-   * import { Effect } from "effect";
-   * import { FetchHttpClient } from "effect/http";
+   * import * as Effect from "effect/Effect";
+   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { AdminCredentials, DiscoveryClient } from "@mode-discovery/core";
    *
    * const token = Effect.gen(function* () {
@@ -502,8 +497,8 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    *
    * @example
    * ```ts
-   * import { Layer } from "effect";
-   * import { FetchHttpClient } from "effect/http";
+   * import * as Layer from "effect/Layer";
+   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
    *
    * const live = DiscoveryClient.layer({ baseUrl: "http://127.0.0.1:8787", maxRetries: 3 }).pipe(
@@ -538,8 +533,8 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    *
    * @example
    * ```ts
-   * import { Layer } from "effect";
-   * import { FetchHttpClient } from "effect/http";
+   * import * as Layer from "effect/Layer";
+   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
    *
    * const live = DiscoveryClient.layerConfig().pipe(

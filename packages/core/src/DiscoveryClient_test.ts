@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { ConfigProvider, Effect, Fiber, Layer, Redacted, Schema, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as ConfigProvider from "effect/ConfigProvider";
+import * as Effect from "effect/Effect";
+import * as Fiber from "effect/Fiber";
+import * as Layer from "effect/Layer";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { AdminCredentials, Credentials, SignatureCredentials } from "./Credentials.ts";
 import { DiscoveryClient, type ListProgress, type RequestEvent } from "./DiscoveryClient.ts";
 import {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 const fields = <const Id extends string>(id: Id) => ({
   id: Schema.Literal(id),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import {
   BadRequest,
   Forbidden,

@@ -4,8 +4,11 @@
  *
  * @module
  */
-import { Effect, Schema, SchemaGetter } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as SchemaGetter from "effect/SchemaGetter";
 import { Collection } from "./Collection.ts";
+import { SPACES_PATH, workspacePath } from "./Routes.ts";
 
 /** The largest `per_page` the API accepts (and its default). */
 export const MAX_PER_PAGE = 1000;
@@ -20,7 +23,7 @@ const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { PaginationInfo } from "@mode-discovery/core";
  * Schema.decodeUnknownSync(PaginationInfo)({
  *   page: 1, per_page: 1000, count: 1000, total_pages: 5, total_count: 4146,
@@ -73,7 +76,7 @@ export type Links = typeof Links.Type;
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { CollectionsPage } from "@mode-discovery/core";
  * const page = Schema.decodeUnknownSync(CollectionsPage)({
  *   pagination: { page: 1, per_page: 1000, count: 0, total_pages: 0, total_count: 0 },
@@ -119,7 +122,7 @@ export const PerPage = Schema.Int.check(
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { PageRequest } from "@mode-discovery/core";
  * Schema.decodeUnknownSync(PageRequest)({}); // => { page: 1, per_page: 1000 }
  * ```
@@ -191,7 +194,7 @@ export const pageSlice = (
  * ```
  */
 export const pageHref = (workspace: string, page: number, perPage: number): string =>
-  `/batch/${encodeURIComponent(workspace)}/spaces?page=${page}&per_page=${perPage}`;
+  `${workspacePath(SPACES_PATH, workspace)}?page=${page}&per_page=${perPage}`;
 
 /**
  * The `_links` of a page, under a last-page quirk.
@@ -312,7 +315,7 @@ const IntFromQuery = Schema.String.check(
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { PageRequestFromQuery } from "@mode-discovery/core";
  * Schema.decodeUnknownSync(PageRequestFromQuery)({ page: "2" }); // => { page: 2, per_page: 1000 }
  * ```

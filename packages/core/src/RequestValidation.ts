@@ -4,9 +4,11 @@
  *
  * @module
  */
-import { Effect, type Layer, SchemaIssue } from "effect";
-import { HttpServerRequest } from "effect/http";
-import { HttpApiMiddleware } from "effect/http-api";
+import * as Effect from "effect/Effect";
+import type * as Layer from "effect/Layer";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as HttpServerRequest from "effect/http/HttpServerRequest";
+import * as HttpApiMiddleware from "effect/http-api/HttpApiMiddleware";
 import type { HttpApiSchemaError } from "effect/http-api/HttpApiError";
 import { BadRequest } from "./DiscoveryError.ts";
 import { RequestValidation } from "./DiscoveryApi.ts";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Redacted, Schema } from "effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import { SignatureCredentials } from "./Credentials.ts";
 
 /** The only `authentication_for` Mode accepts. */
@@ -67,7 +68,7 @@ export const AuthScope = Schema.Record(Schema.String, Schema.Unknown).check(
  *
  * @example
  * ```ts
- * import { Schema } from "effect";
+ * import * as Schema from "effect/Schema";
  * import { SignatureTokenRequest } from "@mode-discovery/core";
  * Schema.decodeUnknownSync(SignatureTokenRequest)({
  *   signature_token: {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Redacted, Schema } from "effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import {
   SignatureToken,
   signatureTokenCredentials,

@@ -8,7 +8,11 @@
  * @internal
  * @module
  */
-import { Result, type Schema, type SchemaAST, type SchemaIssue, SchemaParser } from "effect";
+import * as Result from "effect/Result";
+import type * as Schema from "effect/Schema";
+import type * as SchemaAST from "effect/SchemaAST";
+import type * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaParser from "effect/SchemaParser";
 
 const FAIL: unique symbol = Symbol("FAIL");
 type Fast = (input: unknown) => unknown;
@@ -324,7 +328,7 @@ const compile = (ast: SchemaAST.AST, options: CompileOptions): Fast | undefined 
  *
  * @example
  * ```ts
- * import { Result } from "effect";
+ * import * as Result from "effect/Result";
  * import { CollectionsPage } from "./Pagination.ts";
  * const decode = makeDecoder(CollectionsPage);
  * Result.isSuccess(decode({ pagination: {}, spaces: [] })); // => false

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Result, SchemaParser } from "effect";
+import * as Result from "effect/Result";
+import * as SchemaParser from "effect/SchemaParser";
 import fc from "fast-check";
 import { CollectionsPage, pageLinks, paginationInfo } from "./Pagination.ts";
 import { SignatureToken } from "./SignatureToken.ts";

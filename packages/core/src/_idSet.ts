@@ -55,6 +55,32 @@ export class IdSet {
     return true;
   }
 
+  /**
+   * Adds the ids of `items` from the start for as long as each is above every
+   * id seen (the common case of a whole page, in one loop); returns how many
+   * were added. The caller goes on with {@link add} from there.
+   */
+  addAscending(items: ReadonlyArray<{ readonly id: number }>): number {
+    let length = this.length;
+    let sorted = this.sorted;
+    let last = length === 0 ? -Infinity : sorted[length - 1];
+    let i = 0;
+    for (; i < items.length; i++) {
+      const id = items[i].id;
+      if (!(id > last)) break;
+      if (length === sorted.length) {
+        const grown = new Float64Array(length * 2);
+        grown.set(sorted);
+        sorted = grown;
+        this.sorted = grown;
+      }
+      sorted[length++] = id;
+      last = id;
+    }
+    this.length = length;
+    return i;
+  }
+
   /** Whether `id` was added. */
   has(id: number): boolean {
     let low = 0;

@@ -6,13 +6,18 @@
  * @internal
  * @module
  */
-import { Cause, Clock, Effect, Option, Random, Redacted, Result, type SchemaIssue } from "effect";
-import {
-  FetchHttpClient,
-  type HttpClient,
-  type HttpClientError,
-  HttpClientRequest,
-} from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Clock from "effect/Clock";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Random from "effect/Random";
+import * as Redacted from "effect/Redacted";
+import * as Result from "effect/Result";
+import type * as SchemaIssue from "effect/SchemaIssue";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import type * as HttpClient from "effect/http/HttpClient";
+import type * as HttpClientError from "effect/http/HttpClientError";
+import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import {
   type DiscoveryError,
   PaginationError,

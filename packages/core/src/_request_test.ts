@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
-import { Clock, Effect, Fiber, Stream } from "effect";
-import { FetchHttpClient, HttpClient, HttpClientResponse } from "effect/http";
-import { TestClock } from "effect/testing";
+import * as Clock from "effect/Clock";
+import * as Effect from "effect/Effect";
+import * as Fiber from "effect/Fiber";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as HttpClient from "effect/http/HttpClient";
+import * as HttpClientResponse from "effect/http/HttpClientResponse";
+import * as TestClock from "effect/testing/TestClock";
 import { DiscoveryClient, type RequestEvent } from "./DiscoveryClient.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
 import {

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { SchemaIssue } from "effect";
+import * as SchemaIssue from "effect/SchemaIssue";
 import {
   type ApiError,
   BadRequest,

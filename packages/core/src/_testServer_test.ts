@@ -7,8 +7,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Cause, Effect, Exit, Option, Schema, Stream } from "effect";
-import { FetchHttpClient, type HttpClient } from "effect/http";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import type * as HttpClient from "effect/http/HttpClient";
 import type { Collection } from "./Collection.ts";
 import { spaceUrl } from "./Collection.ts";
 import { parseBearer, SignatureCredentials } from "./Credentials.ts";

@@ -5,9 +5,12 @@
  * @internal
  * @module
  */
-import { Result, Schema, SchemaIssue, SchemaParser } from "effect";
+import * as Result from "effect/Result";
+import * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaParser from "effect/SchemaParser";
 import { BadRequest } from "./DiscoveryError.ts";
-import { WorkspaceName } from "./DiscoveryApi.ts";
+import { WorkspaceName } from "./Routes.ts";
 import { PageNumber, PerPage } from "./Pagination.ts";
 import { AUTHENTICATION_FOR, AUTHORIZATION_TYPE, SignatureTokenRequest } from "./SignatureToken.ts";
 import { DEFAULTS, invalidOption } from "./_settings.ts";

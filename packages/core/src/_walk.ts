@@ -7,7 +7,11 @@
  * @internal
  * @module
  */
-import { Cause, Effect, Fiber, Scope, Stream } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Fiber from "effect/Fiber";
+import * as Scope from "effect/Scope";
+import * as Stream from "effect/Stream";
 import type { Collection } from "./Collection.ts";
 import { type DiscoveryError, PaginationError } from "./DiscoveryError.ts";
 import type { ListProgress, ListStrategy, ListSummary } from "./DiscoveryClient.ts";
@@ -76,7 +80,7 @@ class WalkState {
     const spaces = page.spaces;
     // Copied only once a duplicate shows up (rare): until then the page is emitted as is.
     let fresh: Array<Collection> | undefined;
-    for (let i = 0; i < spaces.length; i++) {
+    for (let i = this.seen.addAscending(spaces); i < spaces.length; i++) {
       const collection = spaces[i];
       if (this.seen.add(collection.id)) {
         fresh?.push(collection);

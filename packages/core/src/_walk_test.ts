@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { Deferred, Effect, Stream } from "effect";
+import * as Deferred from "effect/Deferred";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import type { ListSummary } from "./DiscoveryClient.ts";
 import { PaginationError } from "./DiscoveryError.ts";
 import { type CollectionsPage, pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";

@@ -1,7 +1,9 @@
 // A strict TypeScript consumer of the Effect entry, with the project's own effect installed
 // (type-checked by npm_test.ts). It is compiled, never run.
-import { Effect, Layer, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Stream from "effect/Stream";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import {
   type Collection,
   Credentials,
