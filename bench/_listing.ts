@@ -344,6 +344,7 @@ export const listingBenchmark = async (
   primary: Server,
   secondary: Server | undefined,
   primaryNote: string | undefined,
+  latency?: { readonly server: Server; readonly ms: number } | undefined,
 ): Promise<ListingOutcome> => {
   const n = primary.count;
   const limit = ctx.plan.quick ? 60 : 120;
@@ -370,6 +371,32 @@ export const listingBenchmark = async (
       s2,
     ));
     secondaryRaw = Object.fromEntries(s2);
+  }
+  let latencyRaw: unknown = undefined;
+  let latencyGoal: Goal | undefined;
+  if (latency !== undefined) {
+    ctx.log(`listing ${n} collections from apps/edge adding ${latency.ms} ms to every answer`);
+    const third = await listingVariants(ctx, latency.server, false);
+    const s3 = await runVariants(ctx, third, n, ctx.plan.runs, limit);
+    tables.push(table(
+      `The Deno clients again, against apps/edge adding ${latency.ms} ms to every answer (MODE_FAULTS=delay=${latency.ms}ms:1, in-memory KV), as a server across a network would:`,
+      third,
+      s3,
+    ));
+    latencyRaw = Object.fromEntries(s3);
+    const m3 = (id: string) => {
+      const x = s3.get(id);
+      return x === undefined ? NaN : summarize(x.inProcessMs).median;
+    };
+    const r = ratio(m3("ours-seq"), m3("ours-c4"));
+    latencyGoal = goalOf(
+      `Our client (Deno), with ${latency.ms} ms added to every answer, at least 1.5x faster than walking pages sequentially`,
+      r,
+      (x) => x >= 1.5,
+      `speed-up ${times(r)} (${num(m3("ours-c4"), 0)} ms vs ${
+        num(m3("ours-seq"), 0)
+      } ms sequential, in-process)`,
+    );
   }
   const med = (id: string, kind: "in-process" | "wall" = "in-process") => {
     const s = samples.get(id);
@@ -415,6 +442,7 @@ export const listingBenchmark = async (
       "in-process",
     ),
     faster("raw-c4", "raw-seq", "For reference, the raw loop (Deno)", "in-process"),
+    ...(latencyGoal === undefined ? [] : [latencyGoal]),
     within("npm-c4", "node-raw-c4", "Our npm client (Node)", "in-process"),
     faster("npm-c4", "npm-seq", "Our npm client (Node)", "in-process"),
     within("cli-c4", "raw-c4-ndjson", "Our CLI to ndjson (whole process)", "wall"),
@@ -423,6 +451,7 @@ export const listingBenchmark = async (
   const commands = [
     `# server: ${primary.command}`,
     ...entries.map((e) => shownCommand(e.variant, primary.origin, ctx.root)),
+    ...(latency === undefined ? [] : [`# server with added latency: ${latency.server.command}`]),
   ];
   return {
     section: {
@@ -453,6 +482,7 @@ export const listingBenchmark = async (
           }]),
         ),
         againstBaselineServer: secondaryRaw,
+        withLatency: latency === undefined ? undefined : { ms: latency.ms, variants: latencyRaw },
       },
     },
     primary: samples,

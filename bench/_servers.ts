@@ -139,6 +139,8 @@ export interface EdgeOptions {
    * `kvPath`).
    */
   readonly restart?: boolean | undefined;
+  /** More settings for the server (such as `MODE_FAULTS`), shown in its command. */
+  readonly extraEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -171,6 +173,7 @@ const startEdgeOnce = async (
     MODE_SEED: `${o.workspace}:${o.count}`,
     MODE_DEV_CREDENTIALS: `${o.creds.token}:${o.creds.accessKey}:${o.creds.accessSecret}`,
     ...(o.kvPath === undefined ? {} : { MODE_KV_PATH: o.kvPath }),
+    ...o.extraEnv,
   };
   const started = performance.now();
   const child = procs.spawn(`edge ${o.workspace}:${o.count}`, command, {
@@ -200,6 +203,8 @@ const startEdgeOnce = async (
     count: o.count,
     readyMs: performance.now() - started,
     command: `PORT=<port> MODE_SEED=${o.workspace}:${o.count} ${
+      Object.entries(o.extraEnv ?? {}).map(([name, value]) => `${name}=${value} `).join("")
+    }${
       o.kvPath === undefined ? "" : "MODE_KV_PATH=<tmp>/edge.kv "
     }MODE_DEV_CREDENTIALS=$MODE_TOKEN:$MODE_ACCESS_KEY:$MODE_ACCESS_SECRET ${command.join(" ")}`,
     child,

@@ -36,6 +36,11 @@ import {
 import { startupBenchmark } from "./_startup.ts";
 import { throughputBenchmark } from "./_throughput.ts";
 
+/**
+ * Milliseconds the latency server adds to every answer: about a round trip
+ * to a server in the same region.
+ */
+const LATENCY_MS = 5;
 const KEYS = ["listing", "memory", "server", "deep", "startup"] as const;
 type Key = typeof KEYS[number];
 
@@ -183,12 +188,33 @@ const runAll = async (
             const note = isServer(edge)
               ? undefined
               : `apps/edge was unavailable (${edge.unavailable}), so these runs used the baseline server with synthetic data.`;
-            listing = await listingBenchmark(
-              ctx,
-              source,
-              isServer(edge) && isServer(baseline) ? baseline : undefined,
-              note,
-            );
+            let slow: Server | Unavailable | undefined;
+            if (wanted("listing") && isServer(edge)) {
+              ctx.log(
+                `starting apps/edge (in-memory KV) adding ${LATENCY_MS} ms to every answer`,
+              );
+              slow = await startEdge(ctx.procs, {
+                root: ctx.root,
+                workspace: "bench",
+                count: plan.listCount,
+                creds: ctx.creds,
+                readySec: plan.seedSec,
+                lifeSec: life,
+                extraEnv: { MODE_FAULTS: `delay=${LATENCY_MS}ms:1` },
+              });
+              if (!isServer(slow)) ctx.log(`latency server unavailable: ${slow.unavailable}`);
+            }
+            try {
+              listing = await listingBenchmark(
+                ctx,
+                source,
+                isServer(edge) && isServer(baseline) ? baseline : undefined,
+                note,
+                slow !== undefined && isServer(slow) ? { server: slow, ms: LATENCY_MS } : undefined,
+              );
+            } finally {
+              if (slow !== undefined && isServer(slow)) await stopServer(ctx.procs, slow);
+            }
             memorySmall = { count: source.count, samples: listing.primary };
             if (wanted("listing")) sections.set("listing", listing.section);
           }
