@@ -39,6 +39,18 @@
 /** V8 settings of the CLI process (see the module documentation). */
 export const CLI_V8_FLAGS = "--max-semi-space-size=4";
 
+/** Numbers of the signals a process may end by (POSIX), for the exit code. */
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
+
 const importMapInEffect = (): boolean => {
   try {
     import.meta.resolve("effect");
@@ -102,7 +114,8 @@ const runInChildProcess = async (): Promise<number> => {
     }
   }
   const status = await child.status;
-  return status.signal === null ? status.code : 128 + (status.signal === "SIGINT" ? 2 : 15);
+  // Ended by a signal: the shell's convention, 128 + the signal's number.
+  return status.signal === null ? status.code : 128 + (SIGNAL_NUMBERS[status.signal] ?? 15);
 };
 
 if (import.meta.main) {
