@@ -24,6 +24,11 @@
  *   fresh memory all the time: measured on 100,000 collections, 2.05 s and
  *   192 MB without the cap, 1.75 s and 145 MB with it.
  *
+ * SIGINT and SIGTERM are passed on. SIGKILL cannot be: the CLI process
+ * checks every 100 ms that the launcher is still there and stops as on
+ * SIGTERM when it is not (the server `serve` started closes, a half-written
+ * `--output` is removed).
+ *
  * The second process costs about 60 ms. When this process may not start
  * programs (no `--allow-run`), or `MODE_CLI_IN_PROCESS=1` is set (to debug
  * with `--inspect`), the CLI runs in this process instead, under the

@@ -5,7 +5,7 @@
  * programs is not allowed.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./_testing.ts";
+import { runCli, startCli, until } from "./_testing.ts";
 
 const ways: ReadonlyArray<{
   readonly name: string;
@@ -56,4 +56,26 @@ Deno.test("main.ts: the CLI answers the same however it is started", async (t) =
       assert.match(badFlag.stderr, /per-page/);
     });
   }
+});
+
+Deno.test("main.ts: when the launcher is killed with SIGKILL, the CLI it started stops too", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const cli = startCli(["serve", "--port", String(port)]);
+  await until(() => cli.stdout().includes("listening on"), 30_000);
+  cli.kill("SIGKILL");
+  const refused = async () => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      await response.body?.cancel();
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  await until(refused, 5_000);
+  // The output pipes close only once the CLI's own process has ended.
+  const result = await cli.finish();
+  assert.match(result.stdout + result.stderr, /SIGTERM: shutting down/);
 });
