@@ -115,7 +115,9 @@ export const memorySection = (
     commands: "commands" in big
       ? [`/usr/bin/time -v <command below>  # "Maximum resident set size"`, ...big.commands]
       : [],
-    notes: [],
+    notes: [
+      "The CLI runs as two processes: apps/cli/main.ts, a launcher of about 38 MB RSS, and the CLI itself (see apps/cli/README.md). GNU time reports the larger of the two, the CLI; the machine holds both, so add the launcher's 38 MB for the total.",
+    ],
     raw: {
       smallCount: smallN,
       bigCount: bigN,
