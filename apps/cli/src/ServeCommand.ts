@@ -9,7 +9,13 @@
 import * as ConfigProvider from "effect/ConfigProvider";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { describeSettings, EdgeSettings, lineBuffer, startEdgeServer } from "@mode-discovery/edge";
+import {
+  describeSettings,
+  EDGE_SETTINGS_VARIABLES,
+  EdgeSettings,
+  lineBuffer,
+  startEdgeServer,
+} from "@mode-discovery/edge";
 import { ServeError, UsageError } from "./CliFailure.ts";
 import { CliIO, writeStdout } from "./CliIO.ts";
 import { Diagnostics } from "./Diagnostics.ts";
@@ -18,26 +24,8 @@ import type { ServeFlags, SharedFlags } from "./Flags.ts";
 import { Redactor } from "./Redactor.ts";
 import { StopSignal } from "./StopSignal.ts";
 
-/** The environment variables the edge server reads. */
-const EDGE_VARIABLES = [
-  "MODE_KV_PATH",
-  "MODE_SEED",
-  "MODE_DEV_CREDENTIALS",
-  "MODE_DEV_ADMIN",
-  "MODE_LAST_PAGE_NEXT",
-  "MODE_RATE_LIMIT",
-  "MODE_FAULTS",
-  "MODE_CORS_ORIGINS",
-  "MODE_ACCESS_LOG",
-  "MODE_MIRROR_FROM",
-  "MODE_MIRROR_WORKSPACE",
-  "MODE_MIRROR_SCHEDULE",
-  "MODE_TOKEN",
-  "MODE_ACCESS_KEY",
-  "MODE_ACCESS_SECRET",
-  "DENO_DEPLOYMENT_ID",
-  "PORT",
-] as const;
+/** The environment variables the edge server reads: its settings, and `PORT`. */
+const EDGE_VARIABLES = [...EDGE_SETTINGS_VARIABLES, "PORT"] as const;
 
 /**
  * Runs `serve`: starts the edge server and keeps it up until SIGINT or

@@ -271,6 +271,41 @@ export const parseAccessLog = (
   return settingsError(variable, `got ${quoteSetting(text.trim())}; it must be on or off.`);
 };
 
+/** The variables of the scheduled mirror job, read by {@link EdgeSettings.fromConfig}. */
+const MIRROR_VARIABLES = [
+  "MODE_MIRROR_FROM",
+  "MODE_MIRROR_WORKSPACE",
+  "MODE_MIRROR_SCHEDULE",
+  "MODE_TOKEN",
+  "MODE_ACCESS_KEY",
+  "MODE_ACCESS_SECRET",
+] as const;
+
+/**
+ * Every environment variable `EdgeSettings.fromConfig` reads (`PORT`, read
+ * by `EdgeSettings.portFromConfig`, is not among them), for a host that
+ * passes the server its settings, such as the CLI's `serve`.
+ *
+ * @example
+ * ```ts
+ * import { EDGE_SETTINGS_VARIABLES } from "@mode-discovery/edge";
+ * EDGE_SETTINGS_VARIABLES.includes("MODE_SEED"); // => true
+ * ```
+ */
+export const EDGE_SETTINGS_VARIABLES = [
+  "MODE_KV_PATH",
+  "DENO_DEPLOYMENT_ID",
+  "MODE_SEED",
+  "MODE_DEV_CREDENTIALS",
+  "MODE_DEV_ADMIN",
+  "MODE_LAST_PAGE_NEXT",
+  "MODE_RATE_LIMIT",
+  "MODE_FAULTS",
+  "MODE_CORS_ORIGINS",
+  "MODE_ACCESS_LOG",
+  ...MIRROR_VARIABLES,
+] as const;
+
 /**
  * Reads the settings from `MODE_KV_PATH`, `MODE_SEED`,
  * `MODE_DEV_CREDENTIALS`, `MODE_DEV_ADMIN`, `MODE_LAST_PAGE_NEXT`,
@@ -312,16 +347,7 @@ const fromConfig: Effect.Effect<EdgeSettings, EdgeSettingsError> = Effect.gen(fu
   const corsText = yield* optionalText("MODE_CORS_ORIGINS");
   const accessText = yield* optionalText("MODE_ACCESS_LOG");
   const mirrorEnv: Record<string, string | undefined> = {};
-  for (
-    const name of [
-      "MODE_MIRROR_FROM",
-      "MODE_MIRROR_WORKSPACE",
-      "MODE_MIRROR_SCHEDULE",
-      "MODE_TOKEN",
-      "MODE_ACCESS_KEY",
-      "MODE_ACCESS_SECRET",
-    ]
-  ) {
+  for (const name of MIRROR_VARIABLES) {
     mirrorEnv[name] = yield* optionalText(name);
   }
   const seed = seedText === undefined ? [] : yield* check(parseSeed(seedText));
