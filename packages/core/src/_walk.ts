@@ -135,6 +135,34 @@ type After =
   | { readonly _tag: "fail"; readonly reason: Stop; readonly error: DiscoveryError };
 
 /**
+ * How a walk ends, once a page decided it: the next pull fails with the
+ * walk's error when there is one, and every pull after that is done.
+ */
+class WalkEnd {
+  private after: After | undefined = undefined;
+
+  /** Whether the end is decided. */
+  get decided(): boolean {
+    return this.after !== undefined;
+  }
+
+  /** Decides the end (the last decision holds). */
+  decide(after: After): void {
+    this.after = after;
+  }
+
+  /** The answer of a pull once the end is decided. */
+  pull(): Effect.Effect<never, DiscoveryError | Cause.Done> {
+    const after = this.after;
+    if (after?._tag === "fail") {
+      this.after = { _tag: "stop", reason: after.reason };
+      return Effect.fail(after.error);
+    }
+    return Cause.done();
+  }
+}
+
+/**
  * The pull of a walk: each call gives the next page's new collections (never
  * an empty chunk), ends with `Cause.done()`, or fails.
  */
@@ -154,7 +182,7 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
   let nextPage = 1;
   // Pages up to this number may be requested: 1 until page 1 tells the total.
   let launchLimit = 1;
-  let ending: After | undefined;
+  const end = new WalkEnd();
 
   const stopInflight = Effect.suspend(() =>
     Fiber.interruptAll(inflight.splice(0).map((entry) => entry.fiber))
@@ -177,14 +205,7 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
 
   return Effect.gen(function* () {
     while (true) {
-      if (ending !== undefined) {
-        const end = ending;
-        if (end._tag === "fail") {
-          ending = { _tag: "stop", reason: end.reason };
-          return yield* Effect.fail(end.error);
-        }
-        return yield* Cause.done();
-      }
+      if (end.decided) return yield* end.pull();
       while (inflight.length < input.concurrency && nextPage <= launchLimit) {
         const page = nextPage++;
         const fiber = yield* Effect.forkIn(
@@ -196,7 +217,7 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
       const head = inflight.shift();
       if (head === undefined) {
         state.stopped = "last-page";
-        ending = { _tag: "stop", reason: "last-page" };
+        end.decide({ _tag: "stop", reason: "last-page" });
         continue;
       }
       const read = yield* Fiber.join(head.fiber);
@@ -205,7 +226,7 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
       if (input.onProgress !== undefined) input.onProgress(state.progress());
       if (after._tag !== "continue") {
         state.stopped = after.reason;
-        ending = after;
+        end.decide(after);
         yield* stopInflight;
       }
       if (fresh.length > 0) return nonEmpty(fresh);
@@ -216,7 +237,7 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
 const linksPull = (input: WalkInput, state: WalkState): PagePull => {
   let current: URL = input.pageUrl(1);
   const followed = new Set<string>([linkKey(current)]);
-  let ending: After | undefined;
+  const end = new WalkEnd();
 
   const afterPage = (read: CollectionsPage): After => {
     const { page, total_pages } = read.pagination;
@@ -241,14 +262,7 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
 
   return Effect.gen(function* () {
     while (true) {
-      if (ending !== undefined) {
-        const end = ending;
-        if (end._tag === "fail") {
-          ending = { _tag: "stop", reason: end.reason };
-          return yield* Effect.fail(end.error);
-        }
-        return yield* Cause.done();
-      }
+      if (end.decided) return yield* end.pull();
       const url = current;
       const page = parsePageHref(`${url.pathname}${url.search}`)?.page ?? state.pagesFetched + 1;
       const read = yield* input.fetchPage({ page, url }, state.onRetry);
@@ -257,7 +271,7 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
       if (input.onProgress !== undefined) input.onProgress(state.progress());
       if (after._tag !== "continue") {
         state.stopped = after.reason;
-        ending = after;
+        end.decide(after);
       }
       if (fresh.length > 0) return nonEmpty(fresh);
     }
