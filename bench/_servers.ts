@@ -121,6 +121,53 @@ const waitReady = async (
   return `not ready in time (${last})`;
 };
 
+/**
+ * Spawns a server on `port` and waits until page 1 reports `o.count`
+ * collections; stops it and says why when it does not come up in time.
+ */
+const spawnReady = async (
+  procs: Processes,
+  p: {
+    readonly name: string;
+    /** How the server is named in the reason it is unavailable. */
+    readonly label: string;
+    readonly argv: Array<string>;
+    readonly env: Record<string, string>;
+    readonly port: number;
+    readonly o: {
+      readonly root: string;
+      readonly workspace: string;
+      readonly count: number;
+      readonly creds: Creds;
+      readonly readySec: number;
+      readonly lifeSec: number;
+    };
+  },
+): Promise<{ child: Child; origin: string; started: number } | Unavailable> => {
+  const { o } = p;
+  const started = performance.now();
+  const child = procs.spawn(p.name, p.argv, {
+    cwd: o.root,
+    env: childEnv(p.env),
+    limitSec: o.lifeSec,
+    stdout: "count",
+  });
+  const origin = `http://127.0.0.1:${p.port}`;
+  const problem = await waitReady(
+    child,
+    origin,
+    o.workspace,
+    o.count,
+    o.creds,
+    started + o.readySec * 1000,
+  );
+  if (problem !== undefined) {
+    await procs.stop(child);
+    return { unavailable: `${p.label}: ${problem}` };
+  }
+  return { child, origin, started };
+};
+
 /** Options of {@link startEdge}. */
 export interface EdgeOptions {
   readonly root: string;
@@ -175,26 +222,16 @@ const startEdgeOnce = async (
     ...(o.kvPath === undefined ? {} : { MODE_KV_PATH: o.kvPath }),
     ...o.extraEnv,
   };
-  const started = performance.now();
-  const child = procs.spawn(`edge ${o.workspace}:${o.count}`, command, {
-    cwd: o.root,
-    env: childEnv(settings),
-    limitSec: o.lifeSec,
-    stdout: "count",
+  const up = await spawnReady(procs, {
+    name: `edge ${o.workspace}:${o.count}`,
+    label: `apps/edge seeded with ${o.workspace}:${o.count}`,
+    argv: command,
+    env: settings,
+    port,
+    o,
   });
-  const origin = `http://127.0.0.1:${port}`;
-  const problem = await waitReady(
-    child,
-    origin,
-    o.workspace,
-    o.count,
-    o.creds,
-    started + o.readySec * 1000,
-  );
-  if (problem !== undefined) {
-    await procs.stop(child);
-    return { unavailable: `apps/edge seeded with ${o.workspace}:${o.count}: ${problem}` };
-  }
+  if ("unavailable" in up) return up;
+  const { child, origin, started } = up;
   return {
     kind: "edge",
     origin,
@@ -242,30 +279,16 @@ export const startBaseline = async (
     o.workspace,
     ...(o.dataFile === undefined ? ["--count", String(o.count)] : ["--data", o.dataFile]),
   ];
-  const started = performance.now();
-  const child = procs.spawn("baseline server", argv, {
-    cwd: o.root,
-    env: childEnv({
-      MODE_TOKEN: o.creds.token,
-      MODE_ACCESS_KEY: o.creds.accessKey,
-      MODE_ACCESS_SECRET: o.creds.accessSecret,
-    }),
-    limitSec: o.lifeSec,
-    stdout: "count",
+  const up = await spawnReady(procs, {
+    name: "baseline server",
+    label: "baseline server",
+    argv,
+    env: credsEnv(o.creds),
+    port,
+    o,
   });
-  const origin = `http://127.0.0.1:${port}`;
-  const problem = await waitReady(
-    child,
-    origin,
-    o.workspace,
-    o.count,
-    o.creds,
-    started + o.readySec * 1000,
-  );
-  if (problem !== undefined) {
-    await procs.stop(child);
-    return { unavailable: `baseline server: ${problem}` };
-  }
+  if ("unavailable" in up) return up;
+  const { child, origin, started } = up;
   return {
     kind: "baseline",
     origin,
