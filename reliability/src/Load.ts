@@ -7,7 +7,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { base64Encode } from "@mode-discovery/core";
+import {
+  base64Encode,
+  pageHref,
+  SIGNATURE_TOKENS_PATH,
+  SPACES_PATH,
+  workspacePath,
+} from "@mode-discovery/core";
 import { run, startEdgeProcess } from "./Processes.ts";
 
 /** The wrk script (statuses counted, one JSON line printed at the end). */
@@ -68,7 +74,9 @@ export interface WrkOptions {
 
 /** The wrk command line of a run (the Authorization header shown as `$AUTH`). */
 export const wrkCommand = (o: WrkOptions): string =>
-  `LOAD_PATH=/batch/${o.workspace}/spaces LOAD_PER_PAGE=${o.perPage} LOAD_PAGES=${o.pages} ` +
+  `LOAD_PATH=${
+    workspacePath(SPACES_PATH, o.workspace)
+  } LOAD_PER_PAGE=${o.perPage} LOAD_PAGES=${o.pages} ` +
   `LOAD_AUTH="$AUTH" wrk -t${o.threads} -c${o.connections} -d${o.durationSec}s --latency ` +
   `-s reliability/load.lua ${o.url}`;
 
@@ -88,7 +96,7 @@ export const runWrk = async (o: WrkOptions): Promise<WrkResult> => {
       o.url,
     ],
     env: {
-      LOAD_PATH: `/batch/${o.workspace}/spaces`,
+      LOAD_PATH: workspacePath(SPACES_PATH, o.workspace),
       LOAD_PER_PAGE: String(o.perPage),
       LOAD_PAGES: String(o.pages),
       LOAD_AUTH: o.authorization,
@@ -170,7 +178,7 @@ const DEV_AUTH = `Bearer ${
 
 /** Creates a signature token through the API; returns its `Authorization` value. */
 export const createToken = async (url: string, name: string): Promise<string> => {
-  const response = await fetch(`${url}/batch/acme/signature_tokens`, {
+  const response = await fetch(`${url}${workspacePath(SIGNATURE_TOKENS_PATH, "acme")}`, {
     method: "POST",
     headers: {
       authorization: `Basic ${base64Encode(`${LOAD_ADMIN.apiKey}:${LOAD_ADMIN.apiSecret}`)}`,
@@ -210,7 +218,7 @@ const steadyClient = async (
   while (Date.now() < until) {
     const started = performance.now();
     const page = 1 + (n++ % pages);
-    const response = await fetch(`${url}/batch/acme/spaces?page=${page}&per_page=100`, {
+    const response = await fetch(`${url}${pageHref("acme", page, 100)}`, {
       headers: { authorization },
       signal: AbortSignal.timeout(15_000),
     });
@@ -226,7 +234,7 @@ const steadyClient = async (
 /** Sends requests with `authorization` until a 429 arrives (at most `max`); returns it. */
 const first429 = async (url: string, authorization: string, max: number): Promise<Response> => {
   for (let i = 0; i < max; i++) {
-    const response = await fetch(`${url}/batch/acme/spaces?per_page=1`, {
+    const response = await fetch(`${url}${workspacePath(SPACES_PATH, "acme")}?per_page=1`, {
       headers: { authorization },
     });
     if (response.status === 429) return response;

@@ -10,7 +10,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { base64Encode } from "@mode-discovery/core";
+import {
+  base64Encode,
+  SIGNATURE_TOKENS_PATH,
+  SPACES_PATH,
+  workspacePath,
+} from "@mode-discovery/core";
 import { filesUnder, type Hit, scanBytes, scanText, type Secret } from "./_secretScan.ts";
 import { CLI_MAIN, type Finished, runCliProcess, spawn, startEdgeProcess } from "./Processes.ts";
 
@@ -319,7 +324,8 @@ export const runSecrets = async (): Promise<SecretsResult> => {
     // Server routes straight over HTTP: success, failure, built-in routes, secrets in odd places.
     const bearer = bearerOf(KNOWN.token, KNOWN.accessKey, KNOWN.accessSecret);
     const basic = `Basic ${base64Encode(`${KNOWN.apiKey}:${KNOWN.apiSecret}`)}`;
-    const spaces = `/batch/${WORKSPACE}/spaces`;
+    const spaces = workspacePath(SPACES_PATH, WORKSPACE);
+    const tokens = workspacePath(SIGNATURE_TOKENS_PATH, WORKSPACE);
     await call("GET spaces", `${spaces}?per_page=5`, { headers: { authorization: bearer } });
     await call("HEAD spaces", spaces, { method: "HEAD", headers: { authorization: bearer } });
     await call("GET spaces, wrong secret", spaces, {
@@ -355,7 +361,7 @@ export const runSecrets = async (): Promise<SecretsResult> => {
           auth_scope: { authentication_for: "batch-api", authorization_type: "read-only" },
         },
       });
-    const createdByApi = await call("POST token", `/batch/${WORKSPACE}/signature_tokens`, {
+    const createdByApi = await call("POST token", tokens, {
       method: "POST",
       headers: { authorization: basic, "content-type": "application/json" },
       body: tokenBody("leak check four"),
@@ -366,7 +372,7 @@ export const runSecrets = async (): Promise<SecretsResult> => {
     await call("GET spaces, created token", spaces, {
       headers: { authorization: bearerOf(third.token, third.access_key, third.access_secret) },
     });
-    await call("POST token, wrong admin secret", `/batch/${WORKSPACE}/signature_tokens`, {
+    await call("POST token, wrong admin secret", tokens, {
       method: "POST",
       headers: {
         authorization: `Basic ${base64Encode(`${KNOWN.apiKey}:sx-wrongsecret-Yt5c`)}`,
@@ -374,12 +380,12 @@ export const runSecrets = async (): Promise<SecretsResult> => {
       },
       body: tokenBody("leak check five"),
     });
-    await call("POST token, bad body", `/batch/${WORKSPACE}/signature_tokens`, {
+    await call("POST token, bad body", tokens, {
       method: "POST",
       headers: { authorization: basic, "content-type": "application/json" },
       body: JSON.stringify({ signature_token: { name: "x", expires_at: "yesterday" } }),
     });
-    await call("POST token, bearer instead of basic", `/batch/${WORKSPACE}/signature_tokens`, {
+    await call("POST token, bearer instead of basic", tokens, {
       method: "POST",
       headers: { authorization: bearer, "content-type": "application/json" },
       body: tokenBody("leak check six"),
@@ -464,11 +470,11 @@ const cliServe = async (dir: string): Promise<Array<Capture>> => {
   }
   assert.ok(url !== undefined, `serve did not print its URL: ${child.stdout()} ${child.stderr()}`);
   const answers: Array<Capture> = [];
-  const page = await fetch(`${url}/batch/${WORKSPACE}/spaces?per_page=3`, {
+  const page = await fetch(`${url}${workspacePath(SPACES_PATH, WORKSPACE)}?per_page=3`, {
     headers: { authorization: bearerOf(KNOWN.token, KNOWN.accessKey, KNOWN.accessSecret) },
   });
   answers.push({ where: "cli serve: GET spaces", text: await page.text() });
-  const refused = await fetch(`${url}/batch/${WORKSPACE}/spaces`, {
+  const refused = await fetch(`${url}${workspacePath(SPACES_PATH, WORKSPACE)}`, {
     headers: { authorization: bearerOf(KNOWN.token, KNOWN.accessKey, "sx-wrongsecret-Yt5c") },
   });
   answers.push({ where: "cli serve: GET spaces, wrong secret", text: await refused.text() });
