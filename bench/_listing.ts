@@ -8,6 +8,7 @@
  * @internal
  * @module
  */
+import { CLI_V8_FLAGS } from "../apps/cli/main.ts";
 import type { Context } from "./_context.ts";
 import { emptySamples, measureOnce, type Samples, shownCommand, type Variant } from "./_measure.ts";
 import { npmEntry } from "./_npm.ts";
@@ -28,7 +29,7 @@ const CONCURRENCY = 4;
  * The V8 setting the CLI runs under (apps/cli/main.ts): a young generation
  * of at most 4 MB. Some Deno variants run again with it, baseline included.
  */
-export const TUNED_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+export const TUNED_V8_FLAGS = `--v8-flags=${CLI_V8_FLAGS}`;
 
 /** The variants listing `server`'s workspace. `full`: all of them; else the Deno client ones. */
 export const listingVariants = async (
