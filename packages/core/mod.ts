@@ -1,8 +1,10 @@
 /**
  * @mode-discovery/core: the contract of Mode's Discovery API and the client
- * that speaks it. Effect Schema models (collections, pagination, links,
- * errors, signature tokens), the HttpApi definition of the endpoints, and
- * Effect services for credentials and listing. No runtime-specific code.
+ * that speaks it. The resource model (collections, reports, queries, charts,
+ * report stats and members, each one descriptor from which its schemas,
+ * endpoint and links come), pagination, errors, signature tokens, the
+ * HttpApi definition of the endpoints, and Effect services for credentials
+ * and listing. No runtime-specific code.
  *
  * @example
  * ```ts
@@ -14,7 +16,9 @@
  *
  * @module
  */
-export * from "./src/Collection.ts";
+export * as Field from "./src/Field.ts";
+export * as Resource from "./src/Resource.ts";
+export * from "./src/Resources.ts";
 export * from "./src/DiscoveryError.ts";
 export * from "./src/Pagination.ts";
 export * from "./src/Routes.ts";

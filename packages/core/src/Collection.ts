@@ -1,14 +1,55 @@
 /**
- * The collection object of Mode's Discovery API (`spaces` on the wire).
+ * Collections (`spaces` on the wire): the collection object of Mode's
+ * Discovery API and its resource descriptor.
  *
  * @module
  */
-import * as Effect from "effect/Effect";
-import * as Schema from "effect/Schema";
+import type * as Schema from "effect/Schema";
+import * as Field from "./Field.ts";
+import * as Resource from "./Resource.ts";
 
-const nullableText = Schema.NullOr(Schema.String).pipe(
-  Schema.withDecodingDefaultKey(Effect.succeed(null)),
-);
+/**
+ * The collections resource: `GET /batch/{workspace}/spaces`, array key
+ * `spaces`, ascending `id`. Lists every collection, personal ones (`space_type`
+ * `private`) too; `include_spaces` is not taken (ignored).
+ *
+ * @example
+ * ```ts
+ * import { collections } from "@mode-discovery/core";
+ * collections.segment; // => "spaces"
+ * ```
+ */
+export const collections = Resource.make({
+  name: "collections",
+  segment: "spaces",
+  title: "Collection",
+  plural: "collections",
+  description: "A collection (called a space on the wire) of a Mode workspace.",
+  key: "id",
+  token: "token",
+  includeSpaces: false,
+  fields: {
+    id: Field.key("The collection's id."),
+    token: Field.token("The collection's token."),
+    name: Field.text("The collection's name (null in Mode's own examples)."),
+    description: Field.text("What the collection holds."),
+    space_type: Field.text(
+      "custom, private (a member's personal collection), community or shared.",
+    ),
+    space_url: Field.text("Its API path: /api/{workspace}/spaces/{token}."),
+  },
+  display: ["id", "token", "name", "space_type"],
+  seedCount: (count) => count,
+  personal: (row) => row.space_type === "private",
+  example: {
+    id: 170,
+    token: "728f6328ea67",
+    name: null,
+    description: null,
+    space_type: "custom",
+    space_url: "/api/modeanalytics/spaces/728f6328ea67",
+  },
+});
 
 /**
  * One collection of a workspace, as `GET /batch/{workspace}/spaces` returns it.
@@ -20,8 +61,9 @@ const nullableText = Schema.NullOr(Schema.String).pipe(
  *
  * **Details**
  *
- * - `name` and `description` are `null` in Mode's own examples; a missing key
- *   decodes as `null` too.
+ * - `id` and `token` are required; every other field may be missing or
+ *   null (missing decodes as `null`).
+ * - `id` may come as a string of digits; it decodes to a number.
  * - Unknown extra fields sent by the server are dropped, never an error.
  *
  * @example
@@ -34,28 +76,11 @@ const nullableText = Schema.NullOr(Schema.String).pipe(
  * });
  * ```
  */
-export const Collection = Schema.Struct({
-  id: Schema.Int,
-  token: Schema.String,
-  name: nullableText,
-  description: nullableText,
-  space_type: Schema.String,
-  space_url: Schema.String,
-}).annotate({
-  identifier: "Collection",
-  description: "A collection (called a space on the wire) of a Mode workspace.",
-  examples: [{
-    id: 170,
-    token: "728f6328ea67",
-    name: null,
-    description: null,
-    space_type: "custom",
-    space_url: "/api/modeanalytics/spaces/728f6328ea67",
-  }],
-});
+export const Collection: Schema.Codec<Collection, Field.WireRow<typeof collections.fields>> =
+  collections.item;
 
 /** The decoded type of {@link Collection}. */
-export type Collection = typeof Collection.Type;
+export type Collection = typeof collections.Item;
 
 /**
  * The `space_url` Mode gives a collection: `/api/{workspace}/spaces/{token}`.

@@ -29,6 +29,24 @@ Deno.test("Collection treats a missing name or description as null", () => {
   assert.deepEqual(decode(rest), reference);
 });
 
+Deno.test("Collection treats every missing field but id and token as null", () => {
+  assert.deepEqual(decode({ id: 170, token: "728f6328ea67" }), {
+    id: 170,
+    token: "728f6328ea67",
+    name: null,
+    description: null,
+    space_type: null,
+    space_url: null,
+  });
+  assert.equal(decodeExit({ token: "728f6328ea67" })._tag, "Failure", "the id is required");
+  assert.equal(decodeExit({ id: 170 })._tag, "Failure", "the token is required");
+});
+
+Deno.test("Collection accepts an id sent as a string of digits and yields a number", () => {
+  assert.equal(decode({ ...reference, id: "170" }).id, 170);
+  assert.deepEqual(Schema.encodeSync(Collection)(decode({ ...reference, id: "170" })), reference);
+});
+
 Deno.test("Collection keeps unicode, quotes, commas and newlines intact", () => {
   const awkward = { ...reference, name: 'Ünïcødé, "quoted"\nline 2 — 数据', description: "a,b" };
   assert.deepEqual(decode(awkward), awkward);
@@ -40,7 +58,7 @@ Deno.test("Collection rejects wrong types with the path of the bad field", async
     ["fractional id", { ...reference, id: 1.5 }, "id"],
     ["string id", { ...reference, id: "abc" }, "id"],
     ["numeric token", { ...reference, token: 12 }, "token"],
-    ["missing space_type", { ...reference, space_type: undefined }, "space_type"],
+    ["undefined space_type", { ...reference, space_type: undefined }, "space_type"],
     ["numeric name", { ...reference, name: 5 }, "name"],
   ];
   for (const [label, input, field] of cases) {

@@ -13,9 +13,11 @@ import * as HttpApiMiddleware from "effect/http-api/HttpApiMiddleware";
 import * as HttpApiSecurity from "effect/http-api/HttpApiSecurity";
 import * as OpenApi from "effect/http-api/OpenApi";
 import { BadRequest, NotFound, RateLimited, ServerError, Unauthorized } from "./DiscoveryError.ts";
-import { CollectionsPage, PageRequestFromQuery } from "./Pagination.ts";
+import { PageRequestFromQuery, PageRequestWithSpacesFromQuery } from "./Pagination.ts";
+import type * as Resource from "./Resource.ts";
+import { resources } from "./Resources.ts";
 import { SignatureToken, SignatureTokenRequest } from "./SignatureToken.ts";
-import { SIGNATURE_TOKENS_PATH, SPACES_PATH, WorkspaceName } from "./Routes.ts";
+import { SIGNATURE_TOKENS_PATH, WorkspaceName } from "./Routes.ts";
 
 /**
  * Who a valid signature token speaks for. Provided to handlers by the
@@ -75,22 +77,33 @@ export class RequestValidation extends HttpApiMiddleware.Service<RequestValidati
 ) {}
 
 /**
- * `GET /batch/:workspace/spaces`: one page of a workspace's collections.
+ * The `list` endpoint of a resource: `GET /batch/:workspace/{segment}` with
+ * `page`, `per_page` and (where the resource takes it) `include_spaces`.
+ *
+ * @example
+ * ```ts
+ * import { listEndpoint, reports } from "@mode-discovery/core";
+ * listEndpoint(reports).name; // => "listReports"
+ * ```
  */
-export const listSpaces = HttpApiEndpoint.get("listSpaces", SPACES_PATH, {
-  params: { workspace: WorkspaceName },
-  query: PageRequestFromQuery.fields,
-  success: CollectionsPage,
-  error: [BadRequest, Unauthorized, NotFound, RateLimited, ServerError],
-})
-  .middleware(SignatureAuth)
-  .annotate(OpenApi.Summary, "List collections for a workspace")
-  .annotate(
-    OpenApi.Description,
-    "Returns a paginated list of all collections (spaces) of a workspace, in ascending id " +
-      "order. Follow `_links.next_page` or request `page=2..total_pages`. A page past the end " +
-      "answers 200 with an empty `spaces` array.",
-  );
+export const listEndpoint = <R extends Resource.Any>(resource: R) =>
+  HttpApiEndpoint.get(resource.endpointName, resource.path, {
+    params: { workspace: WorkspaceName },
+    query: resource.includeSpaces
+      ? PageRequestWithSpacesFromQuery.fields
+      : PageRequestFromQuery.fields,
+    success: resource.page,
+    error: [BadRequest, Unauthorized, NotFound, RateLimited, ServerError],
+  })
+    .middleware(SignatureAuth)
+    .annotate(OpenApi.Summary, `List ${resource.plural} for a workspace`)
+    .annotate(
+      OpenApi.Description,
+      `${resource.description} Returns a paginated list of every one of a workspace's ${resource.plural}, in ascending \`${resource.key}\` order, under the array key \`${resource.segment}\`. Follow \`_links.next_page\` or request \`page=2..total_pages\`. A page past the end answers 200 with an empty array.` +
+        (resource.includeSpaces
+          ? ` Items in members' personal collections are left out unless \`include_spaces=all\`; \`total_count\` counts what the request can see.`
+          : ` \`include_spaces\` is not taken (ignored).`),
+    );
 
 /**
  * `POST /batch/:workspace/signature_tokens`: creates a signature token, with
@@ -115,11 +128,20 @@ export const createSignatureToken = HttpApiEndpoint.post(
       "response is the only time the access_secret is shown.",
   );
 
+/** The `list` endpoint of resource `R`. */
+export type ListEndpoint<R extends Resource.Any> = ReturnType<typeof listEndpoint<R>>;
+
+type ListEndpoints<T extends ReadonlyArray<Resource.Any>> = {
+  readonly [I in keyof T]: T[I] extends Resource.Any ? ListEndpoint<T[I]> : never;
+};
+
+const listEndpoints = resources.map(listEndpoint) as unknown as ListEndpoints<typeof resources>;
+
 /**
  * The `batch` group: the Discovery API's endpoints.
  */
 export class BatchGroup extends HttpApiGroup.make("batch")
-  .add(listSpaces)
+  .add(...listEndpoints)
   .add(createSignatureToken)
   .annotate(OpenApi.Description, "Mode's read-only batch Discovery API.") {}
 
@@ -141,6 +163,7 @@ export class DiscoveryApi extends HttpApi.make("mode-discovery")
   .annotate(OpenApi.Version, "1.0.0")
   .annotate(
     OpenApi.Description,
-    "Mode's read-only batch Discovery API: list a workspace's collections (spaces) with " +
-      "page/per_page pagination and `_links`. Errors are `{id, message}`.",
+    "Mode's read-only batch Discovery API: list a workspace's collections (spaces), reports, " +
+      "queries, charts, report stats and members with page/per_page pagination and `_links`. " +
+      "Errors are `{id, message}`.",
   ) {}

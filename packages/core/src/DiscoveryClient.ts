@@ -1,6 +1,7 @@
 /**
  * `DiscoveryClient`: fast, safe, complete listing of a workspace's
- * collections, as an Effect service.
+ * collections, reports, queries, charts, report stats and members, as an
+ * Effect service.
  *
  * @module
  */
@@ -15,17 +16,27 @@ import * as SchemaIssue from "effect/SchemaIssue";
 import * as Stream from "effect/Stream";
 import * as HttpClient from "effect/http/HttpClient";
 import { type AdminCredentials, Credentials, type SignatureCredentials } from "./Credentials.ts";
-import type { Collection } from "./Collection.ts";
 import { BadRequest, type DiscoveryError, Unauthorized } from "./DiscoveryError.ts";
-import { CollectionsPage, DEFAULT_PER_PAGE, pageHref } from "./Pagination.ts";
+import { DEFAULT_PER_PAGE, type IncludeSpaces, pageHref } from "./Pagination.ts";
+import type * as Resource from "./Resource.ts";
+import {
+  type AnyResource,
+  findResource,
+  type ItemNamed,
+  type ResourceName,
+  type ResourceNamed,
+  resources,
+} from "./Resources.ts";
 import { SignatureToken } from "./SignatureToken.ts";
 import { SIGNATURE_TOKENS_PATH, workspacePath } from "./Routes.ts";
-import { makeDecoder } from "./_fastDecode.ts";
+import * as SchemaParser from "effect/SchemaParser";
+import { makePageDecoder } from "./_pageDecoder.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
 import {
   baseUrlProblem,
   describeUrl,
+  invalidOption,
   PRODUCTION_BASE_URL,
   resolveSettings,
   type Settings,
@@ -95,15 +106,21 @@ export interface RequestEvent {
   readonly durationMs: number;
 }
 
-/** How `collections.list` walks the pages. */
+/** How `list` walks the pages. */
 export type ListStrategy = "totals" | "links";
 
-/** Options of `collections.list`. */
+/** Options of `list` (`client.collections.list`, `client.reports.list`, ...). */
 export interface ListOptions {
   /** Workspace (organization) username. */
   readonly workspace: string;
-  /** Collections per page, 1 to 1000. Default 1000. */
+  /** Items per page, 1 to 1000. Default 1000. */
   readonly perPage?: number | undefined;
+  /**
+   * `"all"`: also list items in members' personal collections (reports,
+   * queries, charts and report stats only; collections always list personal
+   * collections, and members have none). Default: left out.
+   */
+  readonly includeSpaces?: IncludeSpaces | undefined;
   /**
    * Pages in flight at once with the `totals` strategy, 1 to 64. Default 4.
    * At most this many pages are fetched ahead of the consumer.
@@ -134,8 +151,8 @@ export interface ListProgress {
   readonly totalPages: number | undefined;
   /** `total_count` as the server last reported it (undefined if unknown). */
   readonly totalCount: number | undefined;
-  /** Collections emitted so far. */
-  readonly collectionsEmitted: number;
+  /** Items emitted so far. */
+  readonly itemsEmitted: number;
   /** Retries made so far. */
   readonly retries: number;
   /** Milliseconds since the walk started. */
@@ -149,9 +166,9 @@ export interface ListSummary {
    * (pages fetched ahead and dropped when the walk stopped are not counted).
    */
   readonly pagesFetched: number;
-  /** Collections emitted (after deduplication). */
-  readonly collectionsEmitted: number;
-  /** Collections dropped because their id was already emitted. */
+  /** Items emitted (after deduplication). */
+  readonly itemsEmitted: number;
+  /** Items dropped because their key was already emitted. */
   readonly duplicatesDropped: number;
   /** Whether `total_count` or `total_pages` changed during the walk. */
   readonly totalsDrifted: boolean;
@@ -164,7 +181,7 @@ export interface ListSummary {
   /**
    * Why the walk stopped:
    * - `last-page`: a page was the last by its own `total_pages`;
-   * - `empty-page`: a page before the reported end had no collections;
+   * - `empty-page`: a page before the reported end had no items;
    * - `repeated-link` (`links`): `next_page` pointed at a page already read;
    * - `no-next-link` (`links`): a page before the end had no `next_page`;
    * - `limit`: `maxPages` was reached (the stream fails with `page-cap`);
@@ -183,14 +200,16 @@ export interface ListSummary {
   readonly elapsedMs: number;
 }
 
-/** Options of `collections.page`. */
+/** Options of `page` (`client.collections.page`, `client.reports.page`, ...). */
 export interface PageOptions {
   /** Workspace (organization) username. */
   readonly workspace: string;
   /** Page number from 1. Default 1. */
   readonly page?: number | undefined;
-  /** Collections per page, 1 to 1000. Default 1000. */
+  /** Items per page, 1 to 1000. Default 1000. */
   readonly perPage?: number | undefined;
+  /** `"all"`: also items in members' personal collections (see {@link ListOptions}). */
+  readonly includeSpaces?: IncludeSpaces | undefined;
 }
 
 /** Options of `signatureTokens.create`. */
@@ -205,19 +224,55 @@ export interface CreateSignatureTokenOptions {
   readonly expiresAt: string;
 }
 
+/** The operations of a {@link DiscoveryClient} on one resource. */
+export interface ResourceClient<R extends Resource.Any> {
+  /** The resource. */
+  readonly resource: R;
+  /** One decoded page. */
+  readonly page: (options: PageOptions) => Effect.Effect<Resource.PageOf<R>, DiscoveryError>;
+  /**
+   * Every item of a workspace, once each, in ascending page order.
+   * Interrupting the stream aborts the requests in flight.
+   */
+  readonly list: (options: ListOptions) => Stream.Stream<Resource.ItemOf<R>, DiscoveryError>;
+}
+
+/** The per-resource operations: `client.collections`, `client.reports`, ... */
+export type ResourceClients = {
+  readonly [N in ResourceName]: ResourceClient<ResourceNamed<N>>;
+};
+
 /**
- * The operations of a {@link DiscoveryClient}.
+ * The operations of a {@link DiscoveryClient}: one {@link ResourceClient}
+ * per resource, the same by name, and signature tokens.
  */
-export interface DiscoveryClientShape {
-  /** Collections (`spaces` on the wire). */
-  readonly collections: {
-    /** One decoded page. */
-    readonly page: (options: PageOptions) => Effect.Effect<CollectionsPage, DiscoveryError>;
-    /**
-     * Every collection of a workspace, once each, in ascending page order.
-     * Interrupting the stream aborts the requests in flight.
-     */
-    readonly list: (options: ListOptions) => Stream.Stream<Collection, DiscoveryError>;
+export interface DiscoveryClientShape extends ResourceClients {
+  /**
+   * Every item of a resource given by name (`"reports"`, `"report-stats"`,
+   * `"spaces"`) or descriptor, for code that walks resources by name.
+   */
+  readonly list: {
+    <N extends ResourceName>(
+      resource: N,
+      options: ListOptions,
+    ): Stream.Stream<ItemNamed<N>, DiscoveryError>;
+    <R extends Resource.Any>(
+      resource: R,
+      options: ListOptions,
+    ): Stream.Stream<Resource.ItemOf<R>, DiscoveryError>;
+    (resource: string, options: ListOptions): Stream.Stream<unknown, DiscoveryError>;
+  };
+  /** One decoded page of a resource given by name or descriptor. */
+  readonly page: {
+    <N extends ResourceName>(
+      resource: N,
+      options: PageOptions,
+    ): Effect.Effect<Resource.PageOf<ResourceNamed<N>>, DiscoveryError>;
+    <R extends Resource.Any>(
+      resource: R,
+      options: PageOptions,
+    ): Effect.Effect<Resource.PageOf<R>, DiscoveryError>;
+    (resource: string, options: PageOptions): Effect.Effect<unknown, DiscoveryError>;
   };
   /** Signature tokens. */
   readonly signatureTokens: {
@@ -231,8 +286,8 @@ export interface DiscoveryClientShape {
 /** Options of {@link DiscoveryClient.make}: {@link ClientOptions} and the credentials to send. */
 export interface MakeOptions extends ClientOptions {
   /**
-   * The signature token credentials sent with `collections.page` and
-   * `collections.list`. Without them those calls fail with `Unauthorized`
+   * The signature token credentials sent with `page` and `list` of every
+   * resource. Without them those calls fail with `Unauthorized`
    * (nothing is sent); `signatureTokens.create` needs only the admin
    * credentials it is given.
    */
@@ -240,8 +295,30 @@ export interface MakeOptions extends ClientOptions {
 }
 
 // Page values are not secret: errors may quote them. Token values are: they may not.
-const decodePage = makeDecoder(CollectionsPage, { reportInput: true });
-const decodeToken = makeDecoder(SignatureToken);
+const pageDecoders = new Map(
+  resources.map((resource) => [resource.name, makePageDecoder(resource as Resource.Any)]),
+);
+const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
+
+const unknownResource = (name: unknown): BadRequest =>
+  invalidOption(
+    "resource",
+    name,
+    `Use one of ${
+      resources.map((r) => r.name).join(", ")
+    } (or its path segment, such as report_stats).`,
+  );
+
+const noIncludeSpaces = (resource: AnyResource): BadRequest =>
+  invalidOption(
+    "includeSpaces",
+    "all",
+    `${resource.plural} do not take includeSpaces: ${
+      resource.personal === undefined
+        ? "they are never in personal collections"
+        : "personal ones are always listed"
+    }. Leave it unset, or use it with reports, queries, charts or report stats.`,
+  );
 
 const missingCredentials = (): Unauthorized =>
   new Unauthorized({
@@ -252,7 +329,7 @@ const missingCredentials = (): Unauthorized =>
 
 const emptySummary = (stoppedBecause: ListSummary["stoppedBecause"]): ListSummary => ({
   pagesFetched: 0,
-  collectionsEmitted: 0,
+  itemsEmitted: 0,
   duplicatesDropped: 0,
   totalsDrifted: false,
   initialTotalCount: undefined,
@@ -273,48 +350,83 @@ const makeShape = (
   options: MakeOptions,
 ): DiscoveryClientShape => {
   const settings = resolveSettings(options);
-  if (settings instanceof BadRequest) {
-    return {
-      collections: {
-        page: () => Effect.fail(settings),
-        list: (list) =>
-          Stream.suspend(() => {
-            list.onSummary?.(emptySummary("failed"));
-            return Stream.fail(settings);
-          }),
-      },
-      signatureTokens: { create: () => Effect.fail(settings) },
-    };
-  }
-  const requester: Requester = makeRequester(client, settings, options.onRequest);
+  const requester: Requester | undefined = settings instanceof BadRequest
+    ? undefined
+    : makeRequester(client, settings, options.onRequest);
   const authorization: Redacted.Redacted<string> | undefined = options.credentials?.authorization;
 
-  const page = (opts: PageOptions): Effect.Effect<CollectionsPage, DiscoveryError> =>
+  const resolve = (name: unknown): AnyResource | BadRequest => {
+    const resource = typeof name === "string"
+      ? findResource(name)
+      : resources.find((r) => r === name);
+    return resource ?? unknownResource(
+      typeof name === "object" && name !== null && "name" in name ? name.name : name,
+    );
+  };
+
+  const checkSpaces = (
+    resource: AnyResource,
+    includeSpaces: unknown,
+  ): IncludeSpaces | undefined | BadRequest => {
+    if (includeSpaces === undefined) return undefined;
+    if (includeSpaces !== "all") {
+      return invalidOption(
+        "includeSpaces",
+        includeSpaces,
+        `Use "all" to include items in members' personal collections, or leave it unset.`,
+      );
+    }
+    return resource.includeSpaces ? "all" : noIncludeSpaces(resource);
+  };
+
+  const pageOf = (
+    resourceName: unknown,
+    opts: PageOptions,
+  ): Effect.Effect<unknown, DiscoveryError> =>
     Effect.suspend(() => {
+      if (settings instanceof BadRequest || requester === undefined) {
+        return Effect.fail(settings as BadRequest);
+      }
+      const resource = resolve(resourceName);
+      if (resource instanceof BadRequest) return Effect.fail(resource);
       const workspace = checkWorkspace(opts.workspace);
       if (workspace instanceof BadRequest) return Effect.fail(workspace);
       const number = opts.page === undefined ? 1 : checkPage(opts.page);
       if (number instanceof BadRequest) return Effect.fail(number);
       const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
       if (perPage instanceof BadRequest) return Effect.fail(perPage);
+      const includeSpaces = checkSpaces(resource, opts.includeSpaces);
+      if (includeSpaces instanceof BadRequest) return Effect.fail(includeSpaces);
       if (authorization === undefined) return Effect.fail(missingCredentials());
       return requester.send({
         method: "GET",
-        url: apiUrl(settings, pageHref(workspace, number, perPage)),
+        url: apiUrl(
+          settings,
+          pageHref({ route: resource, workspace, page: number, perPage, includeSpaces }),
+        ),
         authorization,
         kind: "page",
         workspace,
         page: number,
-        decode: decodePage,
+        plural: resource.plural,
+        decode: pageDecoders.get(resource.name)!,
       });
     });
 
-  const list = (opts: ListOptions): Stream.Stream<Collection, DiscoveryError> =>
+  const listOf = (
+    resourceName: unknown,
+    opts: ListOptions,
+  ): Stream.Stream<unknown, DiscoveryError> =>
     Stream.suspend(() => {
       const refuse = (error: DiscoveryError) => {
         opts.onSummary?.(emptySummary("failed"));
         return Stream.fail(error);
       };
+      if (settings instanceof BadRequest || requester === undefined) {
+        return refuse(settings as BadRequest);
+      }
+      const resource = resolve(resourceName);
+      if (resource instanceof BadRequest) return refuse(resource);
       const workspace = checkWorkspace(opts.workspace);
       if (workspace instanceof BadRequest) return refuse(workspace);
       const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
@@ -325,24 +437,46 @@ const makeShape = (
       if (maxPages instanceof BadRequest) return refuse(maxPages);
       const strategy = checkStrategy(opts.strategy);
       if (strategy instanceof BadRequest) return refuse(strategy);
+      const includeSpaces = checkSpaces(resource, opts.includeSpaces);
+      if (includeSpaces instanceof BadRequest) return refuse(includeSpaces);
       if (authorization === undefined) return refuse(missingCredentials());
-      return walk({
+      const decode = pageDecoders.get(resource.name)!;
+      const segment = resource.segment;
+      const key = resource.key;
+      return walk<Record<string, unknown>>({
         strategy,
         concurrency,
         maxPages,
-        pageUrl: (n) => apiUrl(settings, pageHref(workspace, n, perPage)),
+        plural: resource.plural,
+        keyOf: (item) => item[key] as number,
+        pageUrl: (n) =>
+          apiUrl(
+            settings,
+            pageHref({ route: resource, workspace, page: n, perPage, includeSpaces }),
+          ),
         resolveNext: (href) => resolveLink(href, settings.baseUrl),
         fetchPage: (target, onRetry) =>
-          requester.send({
-            method: "GET",
-            url: target.url,
-            authorization,
-            kind: "page",
-            workspace,
-            page: target.page,
-            decode: decodePage,
-            onRetry,
-          }),
+          Effect.map(
+            requester.send({
+              method: "GET",
+              url: target.url,
+              authorization,
+              kind: "page",
+              workspace,
+              page: target.page,
+              plural: resource.plural,
+              decode,
+              onRetry,
+            }),
+            (page) => {
+              const read = page as Resource.Page<string, Record<string, unknown>>;
+              return {
+                pagination: read.pagination,
+                _links: read._links,
+                items: read[segment] as ReadonlyArray<Record<string, unknown>>,
+              };
+            },
+          ),
         onProgress: opts.onProgress,
         onSummary: opts.onSummary,
       });
@@ -352,6 +486,9 @@ const makeShape = (
     opts: CreateSignatureTokenOptions,
   ): Effect.Effect<SignatureToken, DiscoveryError> =>
     Effect.suspend(() => {
+      if (settings instanceof BadRequest || requester === undefined) {
+        return Effect.fail(settings as BadRequest);
+      }
       const workspace = checkWorkspace(opts.workspace);
       if (workspace instanceof BadRequest) return Effect.fail(workspace);
       const body = signatureTokenBody(opts.name, opts.expiresAt);
@@ -367,7 +504,20 @@ const makeShape = (
       });
     });
 
-  return { collections: { page, list }, signatureTokens: { create } };
+  const perResource = Object.fromEntries(
+    resources.map((resource) => [resource.name, {
+      resource,
+      page: (opts: PageOptions) => pageOf(resource, opts),
+      list: (opts: ListOptions) => listOf(resource, opts),
+    }]),
+  ) as unknown as ResourceClients;
+
+  return {
+    ...perResource,
+    list: listOf as DiscoveryClientShape["list"],
+    page: pageOf as DiscoveryClientShape["page"],
+    signatureTokens: { create },
+  };
 };
 
 const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BASE_URL").pipe(

@@ -43,7 +43,7 @@ Deno.test("list: a seeded workspace, complete and in order, at several per_page 
           const { exit, summary } = await listAll(server, { perPage, concurrency });
           assert.deepEqual(ids(valueOf(exit)), ids(seeded));
           assert.equal(summary?.stoppedBecause, "last-page");
-          assert.equal(summary?.collectionsEmitted, 137);
+          assert.equal(summary?.itemsEmitted, 137);
           assert.equal(summary?.duplicatesDropped, 0);
           assert.equal(summary?.totalsDrifted, false);
           // No request past the last page, none repeated.
@@ -109,7 +109,7 @@ Deno.test("list: progress after every page, summary once", async () => {
     });
     assert.equal(valueOf(exit).length, 30);
     assert.deepEqual(progress.map((p) => p.pagesFetched), [1, 2, 3, 4, 5]);
-    assert.deepEqual(progress.map((p) => p.collectionsEmitted), [7, 14, 21, 28, 30]);
+    assert.deepEqual(progress.map((p) => p.itemsEmitted), [7, 14, 21, 28, 30]);
     assert.ok(progress.every((p) => p.totalPages === 5 && p.totalCount === 30));
     assert.equal(summary?.pagesFetched, 5);
     assert.equal(summary?.initialTotalCount, 30);
@@ -235,7 +235,7 @@ Deno.test("bad options: BadRequest naming the option; nothing sent", async (t) =
         "perPage 0",
         { perPage: 0 },
         {},
-        /Invalid perPage: got 0; per_page must be an integer from 1 to 1000/,
+        /Invalid perPage: got 0; per_page must be a whole number from 1 to 1000/,
       ],
       ["perPage 1001", { perPage: 1001 }, {}, /perPage/],
       ["perPage 2.5", { perPage: 2.5 }, {}, /perPage/],
@@ -498,7 +498,7 @@ Deno.test("a cross-origin next_page is refused before anything is sent there", a
     assert.equal(error.reason, "cross-origin");
     assert.match(error.message, /Nothing was sent there/);
     assert.equal(elsewhere.requests.length, 0);
-    assert.equal(summary?.collectionsEmitted, 10, "page 1 was still emitted");
+    assert.equal(summary?.itemsEmitted, 10, "page 1 was still emitted");
     assert.equal(summary?.stoppedBecause, "failed");
   } finally {
     await server.close();

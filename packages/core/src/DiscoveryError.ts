@@ -12,10 +12,41 @@
  */
 import * as Schema from "effect/Schema";
 
-const fields = <const Id extends string>(id: Id) => ({
-  id: Schema.Literal(id),
-  message: Schema.String,
-});
+/**
+ * Every error body of the API: `{"id": "<code>", "message": "<text>"}`.
+ *
+ * @example
+ * ```ts
+ * import * as Schema from "effect/Schema";
+ * import { ErrorBody } from "@mode-discovery/core";
+ * Schema.decodeUnknownSync(ErrorBody)({ id: "not_found", message: "Workspace not found." });
+ * ```
+ */
+export const ErrorBody = Schema.Struct({
+  id: Schema.String.annotate({ description: "The error code, such as not_found." }),
+  message: Schema.String.annotate({ description: "What went wrong and what to do." }),
+}).annotate({ identifier: "Error", description: "An error: its code and a message." });
+
+/** The decoded type of {@link ErrorBody}. */
+export type ErrorBody = typeof ErrorBody.Type;
+
+/**
+ * The JSON text of an error body.
+ *
+ * @example
+ * ```ts
+ * import { errorBody } from "@mode-discovery/core";
+ * errorBody("not_found", "No such route."); // => '{"id":"not_found","message":"No such route."}'
+ * ```
+ */
+export const errorBody = (id: string, message: string): string => JSON.stringify({ id, message });
+
+// The wire form of one error class, named as a reader of the OpenAPI document expects.
+const wire = <const Id extends string>(identifier: string, id: Id, description: string) =>
+  Schema.Struct({ id: Schema.Literal(id), message: Schema.String }).annotate({
+    identifier,
+    description,
+  });
 
 /**
  * 400 `bad_request`: a parameter or body field is wrong. The message names it.
@@ -27,13 +58,15 @@ const fields = <const Id extends string>(id: Id) => ({
  * ```
  */
 export class BadRequest extends Schema.Error<BadRequest>("BadRequest")(
-  fields("bad_request"),
+  wire("BadRequest", "bad_request", "A parameter or body field is invalid."),
   { httpApiStatus: 400, description: "A parameter or body field is invalid." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "BadRequest" as const;
   /** The HTTP status of this error. */
   static readonly status = 400;
+  /** The `id` of this error's body. */
+  static readonly id = "bad_request";
 }
 
 /**
@@ -46,13 +79,15 @@ export class BadRequest extends Schema.Error<BadRequest>("BadRequest")(
  * ```
  */
 export class Unauthorized extends Schema.Error<Unauthorized>("Unauthorized")(
-  fields("unauthorized"),
+  wire("Unauthorized", "unauthorized", "Missing, malformed, wrong or expired credentials."),
   { httpApiStatus: 401, description: "Missing, malformed, wrong or expired credentials." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "Unauthorized" as const;
   /** The HTTP status of this error. */
   static readonly status = 401;
+  /** The `id` of this error's body. */
+  static readonly id = "unauthorized";
 }
 
 /**
@@ -65,13 +100,15 @@ export class Unauthorized extends Schema.Error<Unauthorized>("Unauthorized")(
  * ```
  */
 export class Forbidden extends Schema.Error<Forbidden>("Forbidden")(
-  fields("forbidden"),
+  wire("Forbidden", "forbidden", "The credentials may not perform this request."),
   { httpApiStatus: 403, description: "The credentials may not perform this request." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "Forbidden" as const;
   /** The HTTP status of this error. */
   static readonly status = 403;
+  /** The `id` of this error's body. */
+  static readonly id = "forbidden";
 }
 
 /**
@@ -85,13 +122,15 @@ export class Forbidden extends Schema.Error<Forbidden>("Forbidden")(
  * ```
  */
 export class NotFound extends Schema.Error<NotFound>("NotFound")(
-  fields("not_found"),
+  wire("NotFound", "not_found", "Workspace (organization) not found."),
   { httpApiStatus: 404, description: "Workspace (organization) not found." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "NotFound" as const;
   /** The HTTP status of this error. */
   static readonly status = 404;
+  /** The `id` of this error's body. */
+  static readonly id = "not_found";
 }
 
 /**
@@ -104,13 +143,15 @@ export class NotFound extends Schema.Error<NotFound>("NotFound")(
  * ```
  */
 export class MethodNotAllowed extends Schema.Error<MethodNotAllowed>("MethodNotAllowed")(
-  fields("method_not_allowed"),
+  wire("MethodNotAllowed", "method_not_allowed", "The route does not accept this HTTP method."),
   { httpApiStatus: 405, description: "The route does not accept this HTTP method." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "MethodNotAllowed" as const;
   /** The HTTP status of this error. */
   static readonly status = 405;
+  /** The `id` of this error's body. */
+  static readonly id = "method_not_allowed";
 }
 
 /**
@@ -125,13 +166,15 @@ export class MethodNotAllowed extends Schema.Error<MethodNotAllowed>("MethodNotA
  * ```
  */
 export class RateLimited extends Schema.Error<RateLimited>("RateLimited")(
-  fields("rate_limited"),
+  wire("RateLimited", "rate_limited", "Too many requests; retry after `Retry-After` seconds."),
   { httpApiStatus: 429, description: "Too many requests; retry after `Retry-After` seconds." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "RateLimited" as const;
   /** The HTTP status of this error. */
   static readonly status = 429;
+  /** The `id` of this error's body. */
+  static readonly id = "rate_limited";
   /** Seconds the server asked to wait (`Retry-After`), when it said. */
   retryAfterSeconds: number | undefined = undefined;
 
@@ -154,11 +197,18 @@ export class RateLimited extends Schema.Error<RateLimited>("RateLimited")(
  * ```
  */
 export class ServerError extends Schema.Error<ServerError>("ServerError")(
-  { id: Schema.String, message: Schema.String },
+  ErrorBody.annotate({
+    identifier: "ServerError",
+    description: "The server failed; retrying later may succeed.",
+  }),
   { httpApiStatus: 500, description: "The server failed; retrying later may succeed." },
 ) {
   /** Tag for `Effect.catchTag`; not sent on the wire. */
   readonly _tag = "ServerError" as const;
+  /** The `id` of this error's body (from this project's server). */
+  static readonly id = "server_error";
+  /** The HTTP status of this error when the server gives none of its own. */
+  static readonly status = 500;
   /** The HTTP status the server answered with (500 unless set). */
   status = 500;
 
@@ -169,6 +219,37 @@ export class ServerError extends Schema.Error<ServerError>("ServerError")(
     return error;
   }
 }
+
+/**
+ * The error classes of the API's answers, each with its `status` and `id`:
+ * the one source of the status-to-id mapping.
+ */
+export const apiErrorClasses = [
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  MethodNotAllowed,
+  RateLimited,
+  ServerError,
+] as const;
+
+/**
+ * The `id` of the error body for an HTTP status: the class's own for the
+ * statuses of {@link apiErrorClasses}, `bad_request` for any other 4xx,
+ * `server_error` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { errorIdForStatus } from "@mode-discovery/core";
+ * errorIdForStatus(404); // => "not_found"
+ * errorIdForStatus(431); // => "bad_request"
+ * errorIdForStatus(503); // => "server_error"
+ * ```
+ */
+export const errorIdForStatus = (status: number): string =>
+  apiErrorClasses.find((error) => error.status === status)?.id ??
+    (status >= 400 && status < 500 ? BadRequest.id : ServerError.id);
 
 /**
  * The errors the Discovery API answers with, as found on the wire.

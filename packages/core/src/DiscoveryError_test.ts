@@ -66,3 +66,12 @@ Deno.test("client errors carry what a user needs to act", () => {
   const loop = new PaginationError({ reason: "loop", href: "/x", message: "next_page repeats" });
   assert.equal(loop.message, "next_page repeats");
 });
+
+Deno.test("the status-to-id map comes from the error classes", async () => {
+  const { apiErrorClasses, errorIdForStatus, errorBody } = await import("./DiscoveryError.ts");
+  for (const error of apiErrorClasses) assert.equal(errorIdForStatus(error.status), error.id);
+  assert.equal(errorIdForStatus(431), "bad_request");
+  assert.equal(errorIdForStatus(413), "bad_request");
+  assert.equal(errorIdForStatus(502), "server_error");
+  assert.deepEqual(JSON.parse(errorBody("not_found", "No.")), { id: "not_found", message: "No." });
+});

@@ -12,16 +12,11 @@ import * as HttpApiMiddleware from "effect/http-api/HttpApiMiddleware";
 import type { HttpApiSchemaError } from "effect/http-api/HttpApiError";
 import { BadRequest } from "./DiscoveryError.ts";
 import { RequestValidation } from "./DiscoveryApi.ts";
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from "./Pagination.ts";
+import { PARAMETER_HELP } from "./Pagination.ts";
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1();
 
-/** What each query parameter takes, for error messages. */
-export const parameterHelp: Readonly<Record<string, string>> = {
-  page: "page must be a whole number of 1 or more (default 1).",
-  per_page:
-    `per_page must be a whole number from 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).`,
-};
+const parameterHelp: Readonly<Record<string, string>> = PARAMETER_HELP;
 
 const quote = (value: string): string =>
   JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);

@@ -1,11 +1,22 @@
 /**
- * The Discovery API's routes: their paths and their one path parameter, the
- * workspace. Shared by the HttpApi contract (`DiscoveryApi`), the client and
- * the page links, without loading the HttpApi modules.
+ * The Discovery API's routes: the workspace path parameter and its rule, the
+ * form of every resource's path, and the signature tokens path. Shared by
+ * the HttpApi contract (`DiscoveryApi`), the client, the page links and the
+ * server's fast path, without loading the HttpApi modules.
  *
  * @module
  */
 import * as Schema from "effect/Schema";
+
+/**
+ * The workspace rule as a regular expression source (no anchors): a first
+ * letter, digit or `_`, then up to 99 letters, digits, `_`, `-` or `.`.
+ */
+export const WORKSPACE_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}";
+
+/** The workspace rule in words, for messages. */
+export const WORKSPACE_RULE =
+  "1 to 100 letters, digits, '_', '-' or '.', not starting with '-' or '.' (the workspace's username)";
 
 /**
  * A workspace (organization) username as it appears in the path: 1 to 100
@@ -20,25 +31,41 @@ import * as Schema from "effect/Schema";
  * ```
  */
 export const WorkspaceName = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/, {
-    message:
-      "workspace must be 1 to 100 letters, digits, '_', '-' or '.', not starting with '-' or '.' (the workspace's username)",
+  Schema.isPattern(new RegExp(`^${WORKSPACE_PATTERN}$`), {
+    message: `workspace must be ${WORKSPACE_RULE}`,
   }),
 ).annotate({ description: "The workspace (organization) username.", examples: ["modeanalytics"] });
 
-/** The path of `GET /batch/{workspace}/spaces`, in HttpApi's `:param` form. */
-export const SPACES_PATH = "/batch/:workspace/spaces";
+/** The prefix of every route, in HttpApi's `:param` form. */
+export const BATCH_PREFIX = "/batch/:workspace/" as const;
+
+/**
+ * The path of a list resource from its segment, in HttpApi's `:param` form.
+ *
+ * @example
+ * ```ts
+ * import { resourcePath } from "@mode-discovery/core";
+ * resourcePath("reports"); // => "/batch/:workspace/reports"
+ * ```
+ */
+export const resourcePath = <const S extends string>(segment: S): `/batch/:workspace/${S}` =>
+  `${BATCH_PREFIX}${segment}`;
+
+/** The segment of `POST /batch/{workspace}/signature_tokens`. */
+export const SIGNATURE_TOKENS_SEGMENT = "signature_tokens" as const;
 
 /** The path of `POST /batch/{workspace}/signature_tokens`, in HttpApi's `:param` form. */
-export const SIGNATURE_TOKENS_PATH = "/batch/:workspace/signature_tokens";
+export const SIGNATURE_TOKENS_PATH: "/batch/:workspace/signature_tokens" = resourcePath(
+  SIGNATURE_TOKENS_SEGMENT,
+);
 
 /**
  * `path` with its `:workspace` filled in, percent-encoded.
  *
  * @example
  * ```ts
- * import { SPACES_PATH, workspacePath } from "@mode-discovery/core";
- * workspacePath(SPACES_PATH, "acme"); // => "/batch/acme/spaces"
+ * import { reports, workspacePath } from "@mode-discovery/core";
+ * workspacePath(reports.path, "acme"); // => "/batch/acme/reports"
  * ```
  */
 export const workspacePath = (path: string, workspace: string): string =>

@@ -36,7 +36,10 @@ export const IsoTimestamp = Schema.String.check(
  * `auth_scope`: exactly `{ authentication_for: "batch-api",
  * authorization_type: "read-only" }`; any other key or value is refused.
  */
-export const AuthScope = Schema.Record(Schema.String, Schema.Unknown).check(
+export const AuthScope = Schema.Record(Schema.String, Schema.Unknown).annotate({
+  identifier: "AuthScope",
+  description: 'Must be {"authentication_for": "batch-api", "authorization_type": "read-only"}.',
+}).check(
   Schema.makeFilter((scope: Record<string, unknown>) => {
     const extra = Object.keys(scope).filter((key) => !AUTH_SCOPE_KEYS.includes(key));
     return extra.length === 0
@@ -52,10 +55,7 @@ export const AuthScope = Schema.Record(Schema.String, Schema.Unknown).check(
       authorization_type: Schema.Literal(AUTHORIZATION_TYPE),
     }),
   ),
-).annotate({
-  identifier: "AuthScope",
-  description: 'Must be {"authentication_for": "batch-api", "authorization_type": "read-only"}.',
-});
+);
 
 /**
  * The body of `POST /batch/{workspace}/signature_tokens`.

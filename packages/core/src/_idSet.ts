@@ -60,13 +60,13 @@ export class IdSet {
    * id seen (the common case of a whole page, in one loop); returns how many
    * were added. The caller goes on with {@link add} from there.
    */
-  addAscending(items: ReadonlyArray<{ readonly id: number }>): number {
+  addAscending<A>(items: ReadonlyArray<A>, keyOf: (item: A) => number): number {
     let length = this.length;
     let sorted = this.sorted;
     let last = length === 0 ? -Infinity : sorted[length - 1];
     let i = 0;
     for (; i < items.length; i++) {
-      const id = items[i].id;
+      const id = keyOf(items[i]);
       if (!(id > last)) break;
       if (length === sorted.length) {
         const grown = new Float64Array(length * 2);

@@ -83,8 +83,8 @@ export const resolveLink = (
 };
 
 /**
- * A key equal for two URLs of the same collections page, however the query
- * is ordered or encoded: `workspace|page|per_page` for a collections page
+ * A key equal for two URLs of the same page, however the query is ordered
+ * or encoded: `segment|workspace|page|per_page|include_spaces` for a page
  * link, else the URL itself.
  *
  * @example
@@ -97,5 +97,7 @@ export const linkKey = (url: URL): string => {
   const parsed = parsePageHref(`${url.pathname}${url.search}`);
   return parsed === undefined
     ? `url|${url.href}`
-    : `page|${parsed.workspace}|${parsed.page}|${parsed.per_page}`;
+    : `page|${parsed.segment}|${parsed.workspace}|${parsed.page}|${parsed.per_page}|${
+      parsed.include_spaces ?? ""
+    }`;
 };

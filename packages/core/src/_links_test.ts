@@ -83,11 +83,13 @@ Deno.test("linkKey: the same page however its query is written", () => {
 Deno.test("parsePageHref (core) applies the defaults of absent parameters", async () => {
   const { parsePageHref } = await import("./Pagination.ts");
   assert.deepEqual(parsePageHref("/batch/acme/spaces"), {
+    segment: "spaces",
     workspace: "acme",
     page: 1,
     per_page: 1000,
   });
   assert.deepEqual(parsePageHref("/batch/acme/spaces?page=2"), {
+    segment: "spaces",
     workspace: "acme",
     page: 2,
     per_page: 1000,

@@ -53,6 +53,8 @@ export interface Call<A> {
   readonly kind: RequestContext["kind"];
   readonly workspace?: string | undefined;
   readonly page?: number | undefined;
+  /** What a page lists, plural, for messages. */
+  readonly plural?: string | undefined;
   /** Decodes a 2xx JSON body (a precompiled Schema decoder). */
   readonly decode: (json: unknown) => Result.Result<A, SchemaIssue.Issue>;
   /** Called before each retry (for the walk's retry count). */
@@ -275,6 +277,7 @@ export const makeRequester = (
           kind: call.kind,
           workspace: call.workspace,
           page: call.page,
+          plural: call.plural,
         };
         const { status } = answer;
         if (status >= 200 && status < 300) {

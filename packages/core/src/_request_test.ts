@@ -9,6 +9,7 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import * as TestClock from "effect/testing/TestClock";
 import { DiscoveryClient, type RequestEvent } from "./DiscoveryClient.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
+import { collections } from "./Resources.ts";
 import {
   BadRequest,
   PaginationError,
@@ -284,7 +285,7 @@ Deno.test("bodies that are not the contract: ResponseDecodeError naming URL, pag
         return Response.json(normal);
       },
       path: ["spaces", 3, "id"],
-      pattern: /at spaces\[3\]\.id: Expected number, got "four"/,
+      pattern: /at spaces\[3\]\.id: expected an integer or a string of digits, got "four"/,
       requests: 1,
     },
     {
@@ -489,7 +490,7 @@ const emptyPage = () =>
   Response.json({
     pagination: paginationInfo({ page: 1, perPage: 10, totalCount: 0 }),
     spaces: [],
-    _links: pageLinks({ workspace: "acme", page: 1, perPage: 10, totalPages: 0 }),
+    _links: pageLinks({ route: collections, workspace: "acme", page: 1, perPage: 10 }, 0),
   });
 
 Deno.test("requestsPerSecond: requests are spaced to the budget (test clock)", async () => {

@@ -25,11 +25,13 @@ export interface RequestContext {
   readonly method: string;
   /** Absolute URL requested. */
   readonly url: string;
-  /** Which kind of call: a collections page or a signature token. */
+  /** Which kind of call: a page of a resource or a signature token. */
   readonly kind: "page" | "signature-token";
+  /** What a page lists, plural (`collections`, `report stats`), for pages. */
+  readonly plural?: string | undefined;
   /** The workspace, when known. */
   readonly workspace?: string | undefined;
-  /** The page number, for collections pages. */
+  /** The page number, for pages. */
   readonly page?: number | undefined;
 }
 
@@ -172,7 +174,7 @@ export const pathText = (path: ReadonlyArray<string | number>): string =>
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1();
 
 const expected = (ctx: RequestContext): string =>
-  ctx.kind === "page" ? "a collections page" : "a signature token";
+  ctx.kind === "page" ? `a ${ctx.plural ?? "collections"} page` : "a signature token";
 
 /**
  * The error for a 2xx body that is valid JSON but not the expected shape:

@@ -15,8 +15,7 @@ import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import type * as HttpClient from "effect/http/HttpClient";
-import type { Collection } from "./Collection.ts";
-import { spaceUrl } from "./Collection.ts";
+import { type Collection, collections as collectionsResource, spaceUrl } from "./Resources.ts";
 import { parseBearer, SignatureCredentials } from "./Credentials.ts";
 import {
   type ClientOptions,
@@ -207,13 +206,11 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
       return {
         pagination: info,
         spaces: all.slice(start, end),
-        _links: pageLinks({
-          workspace,
-          page: p,
-          perPage: size,
-          totalPages: info.total_pages,
-          lastPageNext: options.lastPageNext,
-        }),
+        _links: pageLinks(
+          { route: collectionsResource, workspace, page: p, perPage: size },
+          info.total_pages,
+          options.lastPageNext,
+        ),
       };
     };
     const hooked = await options.hook?.({
@@ -267,12 +264,12 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
 };
 
 Deno.test("test server: pages decode and follow core's page math", async () => {
-  const { CollectionsPage } = await import("./Pagination.ts");
+  const CollectionsPage = collectionsResource.page;
   const server = await startTestServer({ collections: seedCollections(5), auth: false });
   try {
     const response = await fetch(`${server.url}/batch/acme/spaces?page=2&per_page=2`);
     const page = Schema.decodeUnknownSync(CollectionsPage)(await response.json());
-    assert.deepEqual(page.spaces.map((c) => c.id), [3, 4]);
+    assert.deepEqual(page.spaces.map((c: Collection) => c.id), [3, 4]);
     assert.equal(page.pagination.total_pages, 3);
     assert.equal(page._links.next_page?.href, "/batch/acme/spaces?page=3&per_page=2");
   } finally {

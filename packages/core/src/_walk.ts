@@ -12,10 +12,9 @@ import * as Effect from "effect/Effect";
 import * as Fiber from "effect/Fiber";
 import * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
-import type { Collection } from "./Collection.ts";
 import { type DiscoveryError, PaginationError } from "./DiscoveryError.ts";
 import type { ListProgress, ListStrategy, ListSummary } from "./DiscoveryClient.ts";
-import { type CollectionsPage, parsePageHref } from "./Pagination.ts";
+import { type Links, type PaginationInfo, parsePageHref } from "./Pagination.ts";
 import { IdSet } from "./_idSet.ts";
 import { linkKey } from "./_links.ts";
 
@@ -25,8 +24,15 @@ export interface WalkTarget {
   readonly url: URL;
 }
 
+/** A decoded page as the walk reads it: its pagination, links and items. */
+export interface WalkPage<A> {
+  readonly pagination: PaginationInfo;
+  readonly _links: Links;
+  readonly items: ReadonlyArray<A>;
+}
+
 /** What a walk needs. */
-export interface WalkInput {
+export interface WalkInput<A> {
   readonly strategy: ListStrategy;
   /** Pages in flight at once (`totals` only), 1 or more. */
   readonly concurrency: number;
@@ -40,7 +46,11 @@ export interface WalkInput {
   readonly fetchPage: (
     target: WalkTarget,
     onRetry: () => void,
-  ) => Effect.Effect<CollectionsPage, DiscoveryError>;
+  ) => Effect.Effect<WalkPage<A>, DiscoveryError>;
+  /** The key of an item (deduplication). */
+  readonly keyOf: (item: A) => number;
+  /** What the items are, plural, for messages (`collections`, `report stats`). */
+  readonly plural: string;
   readonly onProgress?: ((progress: ListProgress) => void) | undefined;
   readonly onSummary?: ((summary: ListSummary) => void) | undefined;
 }
@@ -48,9 +58,10 @@ export interface WalkInput {
 type Stop = ListSummary["stoppedBecause"];
 
 /** What the walk has done so far. */
-class WalkState {
+class WalkState<A> {
   readonly startedMs = Date.now();
   readonly seen = new IdSet();
+  constructor(readonly keyOf: (item: A) => number) {}
   pagesFetched = 0;
   emitted = 0;
   duplicates = 0;
@@ -65,8 +76,8 @@ class WalkState {
     this.retries++;
   };
 
-  /** Counts a page, notes drift, drops duplicates: the page's new collections. */
-  take(page: CollectionsPage): ReadonlyArray<Collection> {
+  /** Counts a page, notes drift, drops duplicates: the page's new items. */
+  take(page: WalkPage<A>): ReadonlyArray<A> {
     this.pagesFetched++;
     const { total_count, total_pages } = page.pagination;
     if (this.initialTotalCount === undefined) {
@@ -77,19 +88,20 @@ class WalkState {
     }
     this.lastTotalCount = total_count;
     this.lastTotalPages = total_pages;
-    const spaces = page.spaces;
+    const items = page.items;
+    const keyOf = this.keyOf;
     // Copied only once a duplicate shows up (rare): until then the page is emitted as is.
-    let fresh: Array<Collection> | undefined;
-    for (let i = this.seen.addAscending(spaces); i < spaces.length; i++) {
-      const collection = spaces[i];
-      if (this.seen.add(collection.id)) {
-        fresh?.push(collection);
+    let fresh: Array<A> | undefined;
+    for (let i = this.seen.addAscending(items, keyOf); i < items.length; i++) {
+      const item = items[i];
+      if (this.seen.add(keyOf(item))) {
+        fresh?.push(item);
       } else {
         this.duplicates++;
-        fresh ??= spaces.slice(0, i);
+        fresh ??= items.slice(0, i);
       }
     }
-    const result = fresh ?? spaces;
+    const result = fresh ?? items;
     this.emitted += result.length;
     return result;
   }
@@ -99,7 +111,7 @@ class WalkState {
       pagesFetched: this.pagesFetched,
       totalPages: this.lastTotalPages,
       totalCount: this.lastTotalCount,
-      collectionsEmitted: this.emitted,
+      itemsEmitted: this.emitted,
       retries: this.retries,
       elapsedMs: Date.now() - this.startedMs,
     };
@@ -108,7 +120,7 @@ class WalkState {
   summary(stoppedBecause: Stop): ListSummary {
     return {
       pagesFetched: this.pagesFetched,
-      collectionsEmitted: this.emitted,
+      itemsEmitted: this.emitted,
       duplicatesDropped: this.duplicates,
       totalsDrifted: this.drifted,
       initialTotalCount: this.initialTotalCount,
@@ -120,12 +132,16 @@ class WalkState {
   }
 }
 
-const pageCapError = (maxPages: number, href: string | undefined): PaginationError =>
+const pageCapError = (
+  maxPages: number,
+  href: string | undefined,
+  plural: string,
+): PaginationError =>
   new PaginationError({
     reason: "page-cap",
     ...(href === undefined ? {} : { href }),
     message:
-      `Stopped after ${maxPages} pages, the cap on pages per listing, with the server still reporting more. Every collection read so far was emitted. If the workspace really is that large, raise maxPages (or per_page); otherwise the server's pagination is inconsistent.`,
+      `Stopped after ${maxPages} pages, the cap on pages per listing, with the server still reporting more. Every one of the ${plural} read so far was emitted. If the workspace really is that large, raise maxPages (or per_page); otherwise the server's pagination is inconsistent.`,
   });
 
 /** What happens after the page just read. */
@@ -163,21 +179,25 @@ class WalkEnd {
 }
 
 /**
- * The pull of a walk: each call gives the next page's new collections (never
- * an empty chunk), ends with `Cause.done()`, or fails.
+ * The pull of a walk: each call gives the next page's new items (never an
+ * empty chunk), ends with `Cause.done()`, or fails.
  */
-type PagePull = Effect.Effect<
-  ReadonlyArray<Collection> & readonly [Collection, ...Array<Collection>],
+type PagePull<A> = Effect.Effect<
+  ReadonlyArray<A> & readonly [A, ...Array<A>],
   DiscoveryError | Cause.Done
 >;
 
-const nonEmpty = (items: ReadonlyArray<Collection>) =>
-  items as ReadonlyArray<Collection> & readonly [Collection, ...Array<Collection>];
+const nonEmpty = <A>(items: ReadonlyArray<A>) =>
+  items as ReadonlyArray<A> & readonly [A, ...Array<A>];
 
-const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): PagePull => {
+const totalsPull = <A>(
+  input: WalkInput<A>,
+  state: WalkState<A>,
+  scope: Scope.Scope,
+): PagePull<A> => {
   const inflight: Array<{
     readonly page: number;
-    readonly fiber: Fiber.Fiber<CollectionsPage, DiscoveryError>;
+    readonly fiber: Fiber.Fiber<WalkPage<A>, DiscoveryError>;
   }> = [];
   let nextPage = 1;
   // Pages up to this number may be requested: 1 until page 1 tells the total.
@@ -188,15 +208,15 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
     Fiber.interruptAll(inflight.splice(0).map((entry) => entry.fiber))
   );
 
-  const afterPage = (page: number, read: CollectionsPage): After => {
+  const afterPage = (page: number, read: WalkPage<A>): After => {
     const total = read.pagination.total_pages;
     if (page >= total) return { _tag: "stop", reason: "last-page" };
-    if (read.spaces.length === 0) return { _tag: "stop", reason: "empty-page" };
+    if (read.items.length === 0) return { _tag: "stop", reason: "empty-page" };
     if (page >= input.maxPages) {
       return {
         _tag: "fail",
         reason: "limit",
-        error: pageCapError(input.maxPages, input.pageUrl(page + 1).href),
+        error: pageCapError(input.maxPages, input.pageUrl(page + 1).href, input.plural),
       };
     }
     launchLimit = Math.min(input.maxPages, total);
@@ -234,18 +254,18 @@ const totalsPull = (input: WalkInput, state: WalkState, scope: Scope.Scope): Pag
   });
 };
 
-const linksPull = (input: WalkInput, state: WalkState): PagePull => {
+const linksPull = <A>(input: WalkInput<A>, state: WalkState<A>): PagePull<A> => {
   let current: URL = input.pageUrl(1);
   const followed = new Set<string>([linkKey(current)]);
   const end = new WalkEnd();
 
-  const afterPage = (read: CollectionsPage): After => {
+  const afterPage = (read: WalkPage<A>): After => {
     const { page, total_pages } = read.pagination;
-    // A server with no real totals (total_pages 0 next to collections) is
-    // walked by its links alone.
-    const noTotals = total_pages === 0 && read.spaces.length > 0;
+    // A server with no real totals (total_pages 0 next to items) is walked by
+    // its links alone.
+    const noTotals = total_pages === 0 && read.items.length > 0;
     if (page >= total_pages && !noTotals) return { _tag: "stop", reason: "last-page" };
-    if (read.spaces.length === 0) return { _tag: "stop", reason: "empty-page" };
+    if (read.items.length === 0) return { _tag: "stop", reason: "empty-page" };
     const href = read._links.next_page?.href;
     if (href === undefined) return { _tag: "stop", reason: "no-next-link" };
     const next = input.resolveNext(href);
@@ -253,7 +273,11 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
     const key = linkKey(next);
     if (followed.has(key)) return { _tag: "stop", reason: "repeated-link" };
     if (state.pagesFetched >= input.maxPages) {
-      return { _tag: "fail", reason: "limit", error: pageCapError(input.maxPages, href) };
+      return {
+        _tag: "fail",
+        reason: "limit",
+        error: pageCapError(input.maxPages, href, input.plural),
+      };
     }
     followed.add(key);
     current = next;
@@ -279,7 +303,7 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
 };
 
 /**
- * Every collection of a listing, once each, in page order.
+ * Every item of a listing, once each, in page order.
  *
  * **Details**
  *
@@ -298,9 +322,9 @@ const linksPull = (input: WalkInput, state: WalkState): PagePull => {
  *   interrupting the stream interrupts the requests in flight; `onSummary`
  *   is called once at the end, however it ends.
  */
-export const walk = (input: WalkInput): Stream.Stream<Collection, DiscoveryError> =>
+export const walk = <A>(input: WalkInput<A>): Stream.Stream<A, DiscoveryError> =>
   Stream.suspend(() => {
-    const state = new WalkState();
+    const state = new WalkState(input.keyOf);
     const pages = Stream.unwrap(Effect.gen(function* () {
       const scope = yield* Scope.Scope;
       return Stream.fromPull(Effect.succeed(

@@ -4,7 +4,9 @@ import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import type { ListSummary } from "./DiscoveryClient.ts";
 import { PaginationError } from "./DiscoveryError.ts";
-import { type CollectionsPage, pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";
+import { pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";
+import { type Collection, collections as collectionsResource } from "./Resources.ts";
+import type { WalkPage } from "./_walk.ts";
 import { walk, type WalkTarget } from "./_walk.ts";
 import {
   failureOf,
@@ -128,7 +130,7 @@ Deno.test("a server that always claims more pages ends at an empty page, or at t
         assert.equal(error.reason, "page-cap");
         assert.match(error.message, /Stopped after 20 pages/);
         assert.equal(summary?.stoppedBecause, "limit");
-        assert.equal(summary?.collectionsEmitted, 5);
+        assert.equal(summary?.itemsEmitted, 5);
         assert.equal(summary?.duplicatesDropped, 19 * 5);
         assert.ok(server.requests.length <= 20);
       }
@@ -215,13 +217,16 @@ Deno.test("drift: the listing ends, emits each id once, and says the totals drif
 /** A fake listing of `total` collections served from memory, with controllable answers. */
 const fakeListing = (total: number, perPage: number) => {
   const all = seedCollections(total);
-  const page = (n: number): CollectionsPage => {
+  const page = (n: number): WalkPage<Collection> => {
     const info = paginationInfo({ page: n, perPage, totalCount: total });
     const { start, end } = pageSlice(n, perPage, total);
     return {
       pagination: info,
-      spaces: all.slice(start, end),
-      _links: pageLinks({ workspace: "acme", page: n, perPage, totalPages: info.total_pages }),
+      items: all.slice(start, end),
+      _links: pageLinks(
+        { route: collectionsResource, workspace: "acme", page: n, perPage },
+        info.total_pages,
+      ),
     };
   };
   return { all, page };
@@ -236,7 +241,9 @@ Deno.test("totals: at most `concurrency` pages are in flight or waiting, whateve
     let consumed = 0;
     let mostAhead = 0;
     const program = Effect.gen(function* () {
-      const stream = walk({
+      const stream = walk<Collection>({
+        keyOf: (c) => c.id,
+        plural: "collections",
         strategy: "totals",
         concurrency,
         maxPages: 1000,
@@ -276,7 +283,9 @@ Deno.test("totals: a failed page fails the stream and interrupts the other pages
   let interrupted = 0;
   let started = 0;
   const othersStarted = Deferred.makeUnsafe<void>();
-  const program = walk({
+  const program = walk<Collection>({
+    keyOf: (c) => c.id,
+    plural: "collections",
     strategy: "totals",
     concurrency: 4,
     maxPages: 1000,

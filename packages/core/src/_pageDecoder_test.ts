@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import * as Result from "effect/Result";
+import * as SchemaParser from "effect/SchemaParser";
+import fc from "fast-check";
+import type * as Resource from "./Resource.ts";
+import { pageLinks, paginationInfo } from "./Pagination.ts";
+import { reportStats, resources } from "./Resources.ts";
+import { makePageDecoder } from "./_pageDecoder.ts";
+
+/** Mostly a valid value, sometimes anything at all. */
+const mostly = <A>(valid: fc.Arbitrary<A>) =>
+  fc.oneof({ weight: 60, arbitrary: valid }, { weight: 1, arbitrary: fc.anything() });
+
+/** Drops some keys and adds some extra ones, now and then. */
+const tampered = (record: fc.Arbitrary<Record<string, unknown>>) =>
+  fc.tuple(
+    record,
+    fc.array(fc.nat({ max: 20 }), { maxLength: 2 }),
+    fc.option(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue(), { maxKeys: 2 })),
+  ).map(([value, drop, extra]) => {
+    const out: Record<string, unknown> = { ...value };
+    const keys = Object.keys(out);
+    for (const index of drop) if (index < keys.length && index % 4 === 0) delete out[keys[index]];
+    return extra === null ? out : { ...extra, ...out };
+  });
+
+const integer = fc.oneof(
+  { weight: 20, arbitrary: fc.integer({ min: 0, max: 1e9 }) },
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 1e9 }).map(String) },
+  fc.double(),
+  fc.constantFrom("12a", "", "-3", "1e3"),
+);
+const text = fc.option(fc.string({ maxLength: 12 }), { nil: null });
+
+/** A value for one column, valid most of the time. */
+const valueFor = (column: Resource.Column): fc.Arbitrary<unknown> => {
+  switch (column.kind) {
+    case "key":
+      return mostly(integer);
+    case "token":
+      return mostly(fc.string({ maxLength: 12 }));
+    case "int":
+      return mostly(fc.option(integer, { nil: null }));
+    case "strings":
+      return mostly(
+        fc.option(fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), { nil: null }),
+      );
+    default:
+      return mostly(text);
+  }
+};
+
+/** An item of `resource`: its columns, sometimes an alias instead of (or beside) a name. */
+const itemOf = (resource: Resource.Any) => {
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const column of resource.columns) {
+    fields[column.name] = valueFor(column);
+    for (const alias of column.aliases) fields[alias] = valueFor(column);
+  }
+  return tampered(fc.record(fields, { requiredKeys: resource.columns.map((c) => c.name) }));
+};
+
+const count = mostly(
+  fc.oneof({ weight: 9, arbitrary: fc.nat(2000) }, fc.integer({ min: -3, max: -1 }), fc.double()),
+);
+const link = mostly(tampered(fc.record({ href: mostly(fc.string({ maxLength: 30 })) })));
+
+const pageOf = (resource: Resource.Any) =>
+  tampered(fc.record({
+    pagination: mostly(tampered(fc.record({
+      page: count,
+      per_page: count,
+      count,
+      total_pages: count,
+      total_count: count,
+    }))),
+    [resource.segment]: mostly(fc.array(mostly(itemOf(resource)), { maxLength: 6 })),
+    _links: mostly(tampered(fc.record({ next_page: link, prev_page: link }))),
+  }));
+
+Deno.test("page decoder: the same result as the Schema decoder, for any input, on every resource", async (t) => {
+  for (const resource of resources) {
+    const slow = SchemaParser.decodeUnknownResult(resource.page);
+    for (const codegen of [true, false]) {
+      await t.step(`${resource.name} (${codegen ? "generated" : "closures"})`, () => {
+        const decode = makePageDecoder(resource, { codegen });
+        let successes = 0;
+        fc.assert(
+          fc.property(pageOf(resource), (input) => {
+            const a = decode(input);
+            const b = slow(input);
+            assert.equal(a._tag, b._tag, JSON.stringify(input));
+            if (Result.isSuccess(a) && Result.isSuccess(b)) {
+              assert.deepStrictEqual(a.success, b.success);
+              successes++;
+            }
+          }),
+          { numRuns: 1500 },
+        );
+        assert.ok(successes > 100, `only ${successes} inputs decoded`);
+      });
+    }
+  }
+});
+
+Deno.test("page decoder: digit strings, aliases, missing and unknown fields as the reference decides", () => {
+  const decode = makePageDecoder(reportStats);
+  const body = {
+    pagination: paginationInfo({ page: 1, perPage: 2, totalCount: 3 }),
+    report_stats: [
+      { report_id: "12", report_token: "a", total_views_count: 7, extra: true },
+      { report_id: 13, report_token: "b", view_count: 5, total_views_count: 9 },
+    ],
+    _links: pageLinks({ route: reportStats, workspace: "acme", page: 1, perPage: 2 }, 2),
+  };
+  const decoded = decode(body);
+  assert.ok(Result.isSuccess(decoded));
+  const [first, second] = decoded.success.report_stats;
+  assert.equal(first.report_id, 12);
+  assert.equal(first.view_count, 7, "total_views_count fills view_count");
+  assert.equal(first.editors_emails, null, "a missing field is null");
+  assert.equal("extra" in first, false, "unknown fields are dropped");
+  assert.equal("total_views_count" in first, false);
+  assert.equal(second.view_count, 5, "view_count wins when both are there");
+  const bad = decode({ ...body, report_stats: [{ report_id: "x1", report_token: "a" }] });
+  assert.ok(Result.isFailure(bad));
+});
