@@ -11,12 +11,13 @@ import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Option from "effect/Option";
 import type * as Redacted from "effect/Redacted";
+import type * as Semaphore from "effect/Semaphore";
 import * as Schema from "effect/Schema";
 import * as SchemaIssue from "effect/SchemaIssue";
 import * as Stream from "effect/Stream";
 import * as HttpClient from "effect/http/HttpClient";
 import { type AdminCredentials, Credentials, type SignatureCredentials } from "./Credentials.ts";
-import { BadRequest, type DiscoveryError, Unauthorized } from "./DiscoveryError.ts";
+import { ClientOptionError, type DiscoveryError, Unauthorized } from "./DiscoveryError.ts";
 import { DEFAULT_PER_PAGE, type IncludeSpaces, pageHref } from "./Pagination.ts";
 import type * as Resource from "./Resource.ts";
 import {
@@ -137,6 +138,22 @@ export interface ListOptions {
    * the server still reporting more fails with `PaginationError` `page-cap`.
    */
   readonly maxPages?: number | undefined;
+  /**
+   * The smallest page size the walk shrinks to (adaptive page size), 1 to
+   * 1000. Default 100. A page that still fails after its retries with 503,
+   * 504, a timeout, a transport failure or a body cut short is fetched again
+   * as the two pages of half its size that hold the same rows (page `n` at
+   * size `s` is pages `2n - 1` and `2n` at size `s / 2`), while the half is a
+   * whole number of at least this; later pages use the smaller size. Set it
+   * to `perPage` (or more) to turn shrinking off.
+   */
+  readonly minPerPage?: number | undefined;
+  /**
+   * A budget of requests in flight shared with other listings: each request
+   * takes one permit while it runs (`Semaphore.make(n)`). With it,
+   * `concurrency` only bounds this listing's own pages fetched ahead.
+   */
+  readonly permits?: Semaphore.Semaphore | undefined;
   /** Called after each page is fetched and decoded (for progress displays). */
   readonly onProgress?: ((progress: ListProgress) => void) | undefined;
   /** Called once when the walk ends, successfully or not. */
@@ -178,6 +195,10 @@ export interface ListSummary {
   readonly finalTotalCount: number | undefined;
   /** Retries made over the whole walk. */
   readonly retries: number;
+  /** How often the page size was halved (see `ListOptions.minPerPage`). */
+  readonly pageSizeShrinks: number;
+  /** The page size in use when the walk ended. */
+  readonly finalPerPage: number;
   /**
    * Why the walk stopped:
    * - `last-page`: a page was the last by its own `total_pages`;
@@ -300,7 +321,7 @@ const pageDecoders = new Map(
 );
 const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
 
-const unknownResource = (name: unknown): BadRequest =>
+const unknownResource = (name: unknown): ClientOptionError =>
   invalidOption(
     "resource",
     name,
@@ -309,7 +330,7 @@ const unknownResource = (name: unknown): BadRequest =>
     } (or its path segment, such as report_stats).`,
   );
 
-const noIncludeSpaces = (resource: AnyResource): BadRequest =>
+const noIncludeSpaces = (resource: AnyResource): ClientOptionError =>
   invalidOption(
     "includeSpaces",
     "all",
@@ -327,7 +348,10 @@ const missingCredentials = (): Unauthorized =>
       "No signature token credentials were given, so nothing was sent. Set MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET to the token, access key and access secret of a signature token (a workspace admin can create one with signatureTokens.create), or pass credentials to DiscoveryClient.make.",
   });
 
-const emptySummary = (stoppedBecause: ListSummary["stoppedBecause"]): ListSummary => ({
+const emptySummary = (
+  stoppedBecause: ListSummary["stoppedBecause"],
+  perPage: number,
+): ListSummary => ({
   pagesFetched: 0,
   itemsEmitted: 0,
   duplicatesDropped: 0,
@@ -335,9 +359,14 @@ const emptySummary = (stoppedBecause: ListSummary["stoppedBecause"]): ListSummar
   initialTotalCount: undefined,
   finalTotalCount: undefined,
   retries: 0,
+  pageSizeShrinks: 0,
+  finalPerPage: perPage,
   stoppedBecause,
   elapsedMs: 0,
 });
+
+/** The smallest page size the walk shrinks to by default. */
+const DEFAULT_MIN_PER_PAGE = 100;
 
 /** An absolute URL under the base URL (keeping any path prefix it has). */
 const apiUrl = (settings: Settings, pathAndQuery: string): URL => {
@@ -346,16 +375,13 @@ const apiUrl = (settings: Settings, pathAndQuery: string): URL => {
 };
 
 const makeShape = (
-  client: HttpClient.HttpClient,
+  settings: Settings,
+  requester: Requester,
   options: MakeOptions,
 ): DiscoveryClientShape => {
-  const settings = resolveSettings(options);
-  const requester: Requester | undefined = settings instanceof BadRequest
-    ? undefined
-    : makeRequester(client, settings, options.onRequest);
   const authorization: Redacted.Redacted<string> | undefined = options.credentials?.authorization;
 
-  const resolve = (name: unknown): AnyResource | BadRequest => {
+  const resolve = (name: unknown): AnyResource | ClientOptionError => {
     const resource = typeof name === "string"
       ? findResource(name)
       : resources.find((r) => r === name);
@@ -367,7 +393,7 @@ const makeShape = (
   const checkSpaces = (
     resource: AnyResource,
     includeSpaces: unknown,
-  ): IncludeSpaces | undefined | BadRequest => {
+  ): IncludeSpaces | undefined | ClientOptionError => {
     if (includeSpaces === undefined) return undefined;
     if (includeSpaces !== "all") {
       return invalidOption(
@@ -384,19 +410,16 @@ const makeShape = (
     opts: PageOptions,
   ): Effect.Effect<unknown, DiscoveryError> =>
     Effect.suspend(() => {
-      if (settings instanceof BadRequest || requester === undefined) {
-        return Effect.fail(settings as BadRequest);
-      }
       const resource = resolve(resourceName);
-      if (resource instanceof BadRequest) return Effect.fail(resource);
+      if (resource instanceof ClientOptionError) return Effect.fail(resource);
       const workspace = checkWorkspace(opts.workspace);
-      if (workspace instanceof BadRequest) return Effect.fail(workspace);
+      if (workspace instanceof ClientOptionError) return Effect.fail(workspace);
       const number = opts.page === undefined ? 1 : checkPage(opts.page);
-      if (number instanceof BadRequest) return Effect.fail(number);
+      if (number instanceof ClientOptionError) return Effect.fail(number);
       const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
-      if (perPage instanceof BadRequest) return Effect.fail(perPage);
+      if (perPage instanceof ClientOptionError) return Effect.fail(perPage);
       const includeSpaces = checkSpaces(resource, opts.includeSpaces);
-      if (includeSpaces instanceof BadRequest) return Effect.fail(includeSpaces);
+      if (includeSpaces instanceof ClientOptionError) return Effect.fail(includeSpaces);
       if (authorization === undefined) return Effect.fail(missingCredentials());
       return requester.send({
         method: "GET",
@@ -419,26 +442,27 @@ const makeShape = (
   ): Stream.Stream<unknown, DiscoveryError> =>
     Stream.suspend(() => {
       const refuse = (error: DiscoveryError) => {
-        opts.onSummary?.(emptySummary("failed"));
+        opts.onSummary?.(emptySummary("failed", DEFAULT_PER_PAGE));
         return Stream.fail(error);
       };
-      if (settings instanceof BadRequest || requester === undefined) {
-        return refuse(settings as BadRequest);
-      }
       const resource = resolve(resourceName);
-      if (resource instanceof BadRequest) return refuse(resource);
+      if (resource instanceof ClientOptionError) return refuse(resource);
       const workspace = checkWorkspace(opts.workspace);
-      if (workspace instanceof BadRequest) return refuse(workspace);
+      if (workspace instanceof ClientOptionError) return refuse(workspace);
       const perPage = opts.perPage === undefined ? DEFAULT_PER_PAGE : checkPerPage(opts.perPage);
-      if (perPage instanceof BadRequest) return refuse(perPage);
+      if (perPage instanceof ClientOptionError) return refuse(perPage);
+      const minPerPage = opts.minPerPage === undefined
+        ? DEFAULT_MIN_PER_PAGE
+        : checkPerPage(opts.minPerPage, "minPerPage");
+      if (minPerPage instanceof ClientOptionError) return refuse(minPerPage);
       const concurrency = checkConcurrency(opts.concurrency);
-      if (concurrency instanceof BadRequest) return refuse(concurrency);
+      if (concurrency instanceof ClientOptionError) return refuse(concurrency);
       const maxPages = checkMaxPages(opts.maxPages);
-      if (maxPages instanceof BadRequest) return refuse(maxPages);
+      if (maxPages instanceof ClientOptionError) return refuse(maxPages);
       const strategy = checkStrategy(opts.strategy);
-      if (strategy instanceof BadRequest) return refuse(strategy);
+      if (strategy instanceof ClientOptionError) return refuse(strategy);
       const includeSpaces = checkSpaces(resource, opts.includeSpaces);
-      if (includeSpaces instanceof BadRequest) return refuse(includeSpaces);
+      if (includeSpaces instanceof ClientOptionError) return refuse(includeSpaces);
       if (authorization === undefined) return refuse(missingCredentials());
       const decode = pageDecoders.get(resource.name)!;
       const segment = resource.segment;
@@ -447,12 +471,15 @@ const makeShape = (
         strategy,
         concurrency,
         maxPages,
+        perPage,
+        minPerPage,
+        permits: opts.permits,
         plural: resource.plural,
         keyOf: (item) => item[key] as number,
-        pageUrl: (n) =>
+        pageUrl: (page, size) =>
           apiUrl(
             settings,
-            pageHref({ route: resource, workspace, page: n, perPage, includeSpaces }),
+            pageHref({ route: resource, workspace, page, perPage: size, includeSpaces }),
           ),
         resolveNext: (href) => resolveLink(href, settings.baseUrl),
         fetchPage: (target, onRetry) =>
@@ -486,13 +513,10 @@ const makeShape = (
     opts: CreateSignatureTokenOptions,
   ): Effect.Effect<SignatureToken, DiscoveryError> =>
     Effect.suspend(() => {
-      if (settings instanceof BadRequest || requester === undefined) {
-        return Effect.fail(settings as BadRequest);
-      }
       const workspace = checkWorkspace(opts.workspace);
-      if (workspace instanceof BadRequest) return Effect.fail(workspace);
+      if (workspace instanceof ClientOptionError) return Effect.fail(workspace);
       const body = signatureTokenBody(opts.name, opts.expiresAt);
-      if (body instanceof BadRequest) return Effect.fail(body);
+      if (body instanceof ClientOptionError) return Effect.fail(body);
       return requester.send({
         method: "POST",
         url: apiUrl(settings, workspacePath(SIGNATURE_TOKENS_PATH, workspace)),
@@ -610,11 +634,11 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    *
    * **Details**
    *
-   * Never fails: a bad option (say `timeoutMs: 0` or a base URL with a
-   * password in it) makes every call fail with a `BadRequest` naming it.
-   * Without `credentials`, `collections.page` and `collections.list` fail
-   * with `Unauthorized` saying to set `MODE_TOKEN`, `MODE_ACCESS_KEY` and
-   * `MODE_ACCESS_SECRET`; `signatureTokens.create` still works.
+   * Fails with a `ClientOptionError` naming the first bad option (say
+   * `timeoutMs: 0`, or a base URL with a password in it); nothing is sent.
+   * Without `credentials`, `page` and `list` fail with `Unauthorized` saying
+   * to set `MODE_TOKEN`, `MODE_ACCESS_KEY` and `MODE_ACCESS_SECRET`;
+   * `signatureTokens.create` still works.
    *
    * @example
    * ```ts
@@ -635,11 +659,14 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    */
   static make(
     options: MakeOptions = {},
-  ): Effect.Effect<DiscoveryClientShape, never, HttpClient.HttpClient> {
-    return Effect.map(
-      Effect.service(HttpClient.HttpClient),
-      (client) => makeShape(client, options),
-    );
+  ): Effect.Effect<DiscoveryClientShape, ClientOptionError, HttpClient.HttpClient> {
+    return Effect.gen(function* () {
+      const settings = resolveSettings(options);
+      if (settings instanceof ClientOptionError) return yield* settings;
+      const client = yield* Effect.service(HttpClient.HttpClient);
+      const requester = yield* makeRequester(client, settings, options.onRequest);
+      return makeShape(settings, requester, options);
+    });
   }
 
   /**
@@ -659,7 +686,7 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    */
   static layer(
     options: ClientOptions = {},
-  ): Layer.Layer<DiscoveryClient, never, HttpClient.HttpClient | Credentials> {
+  ): Layer.Layer<DiscoveryClient, ClientOptionError, HttpClient.HttpClient | Credentials> {
     return Layer.effect(
       DiscoveryClient,
       Effect.flatMap(
@@ -695,7 +722,11 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    */
   static layerConfig(
     options: ClientOptions = {},
-  ): Layer.Layer<DiscoveryClient, Config.ConfigError, HttpClient.HttpClient | Credentials> {
+  ): Layer.Layer<
+    DiscoveryClient,
+    Config.ConfigError | ClientOptionError,
+    HttpClient.HttpClient | Credentials
+  > {
     return Layer.unwrap(Effect.map(
       baseUrlConfig,
       (fromEnv) => DiscoveryClient.layer({ ...options, baseUrl: options.baseUrl ?? fromEnv }),

@@ -10,14 +10,18 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { AdminCredentials, Credentials, SignatureCredentials } from "./Credentials.ts";
 import { DiscoveryClient, type ListProgress, type RequestEvent } from "./DiscoveryClient.ts";
 import {
-  BadRequest,
+  ClientOptionError,
+  Forbidden,
   NotFound,
   PaginationError,
+  ResponseDecodeError,
   ServerError,
   Unauthorized,
 } from "./DiscoveryError.ts";
 import { type LastPageNext, totalPages } from "./Pagination.ts";
 import { SignatureTokenRequest } from "./SignatureToken.ts";
+import type * as Resource from "./Resource.ts";
+import { queries, type Query, reports, resources } from "./Resources.ts";
 import {
   failureOf,
   FAST,
@@ -225,7 +229,7 @@ Deno.test("no credentials: Unauthorized naming the environment variables; nothin
   }
 });
 
-Deno.test("bad options: BadRequest naming the option; nothing sent", async (t) => {
+Deno.test("bad options: ClientOptionError naming the option; nothing sent", async (t) => {
   const server = await startTestServer();
   try {
     const cases: Array<
@@ -259,8 +263,9 @@ Deno.test("bad options: BadRequest naming the option; nothing sent", async (t) =
       await t.step(name, async () => {
         const { exit } = await listAll(server, list, client);
         const error = failureOf(exit);
-        assert.ok(error instanceof BadRequest, String(error));
+        assert.ok(error instanceof ClientOptionError, String(error));
         assert.match(error.message, pattern);
+        assert.match(error.message, new RegExp(error.option));
         assert.ok(!error.message.includes("pw@"), "no password in the message");
       });
     }
@@ -402,12 +407,12 @@ Deno.test("signatureTokens.create: a bad name or expiry fails before sending; a 
       ];
     }));
     const [shortName, badDate, unavailable] = valueOf(exit);
-    assert.ok(shortName instanceof BadRequest);
+    assert.ok(shortName instanceof ClientOptionError);
     assert.match(
       shortName.message,
       /Invalid name of the signature token: got "abc"; name must be 4 to 64 characters/,
     );
-    assert.ok(badDate instanceof BadRequest);
+    assert.ok(badDate instanceof ClientOptionError);
     assert.match(badDate.message, /Invalid expiresAt/);
     assert.ok(unavailable instanceof ServerError);
     assert.equal(unavailable.status, 503);
@@ -542,6 +547,194 @@ Deno.test("a consumer that stops early ends the walk and aborts the pages in fli
     assert.equal(summary?.pagesFetched, 2);
     assert.ok(aborted.length >= 3, `${aborted.length} pages were in flight`);
     await Promise.all(aborted);
+  } finally {
+    await server.close();
+  }
+});
+
+/** `count` rows of `resource` with ascending keys from 1, every other field plain. */
+const rowsOf = (resource: Resource.Any, count: number): Array<Record<string, unknown>> =>
+  Array.from({ length: count }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const column of resource.columns) {
+      row[column.name] = column.name === resource.key
+        ? i + 1
+        : column.name === resource.token
+        ? `tok${i + 1}`
+        : column.kind === "int"
+        ? i % 7
+        : column.kind === "strings"
+        ? [`user${i % 3}@example.com`]
+        : i % 5 === 0
+        ? null
+        : `${column.name} ${i + 1}, "quoted"\nline`;
+    }
+    return row;
+  });
+
+const keysOf = (resource: Resource.Any, items: ReadonlyArray<unknown>) =>
+  (items as ReadonlyArray<Record<string, unknown>>).map((row) => row[resource.key]);
+
+Deno.test("every resource: listed completely and once, by descriptor and by name, with and without includeSpaces", async (t) => {
+  const rows = Object.fromEntries(resources.map((r) => [r.segment, rowsOf(r, 53)]));
+  const personal = Object.fromEntries(
+    resources.filter((r) => r.includeSpaces).map((r) => [r.segment, new Set([2, 3, 30, 53])]),
+  );
+  const server = await startTestServer({ rows, personal });
+  try {
+    for (const resource of resources) {
+      await t.step(resource.name, async () => {
+        const all = rows[resource.segment];
+        const wanted = all.filter((row) =>
+          !(personal[resource.segment]?.has(row[resource.key] as number) ?? false)
+        );
+        for (
+          const [perPage, concurrency, strategy] of [[7, 1, "totals"], [10, 4, "totals"], [
+            25,
+            1,
+            "links",
+          ]] as const
+        ) {
+          const { exit, summary } = await listAll(
+            server,
+            { perPage, concurrency, strategy },
+            {},
+            resource,
+          );
+          assert.deepEqual(keysOf(resource, valueOf(exit)), keysOf(resource, wanted));
+          assert.equal(summary?.itemsEmitted, wanted.length);
+          if (resource.includeSpaces) {
+            const everything = await listAll(
+              server,
+              { perPage, concurrency, strategy, includeSpaces: "all" },
+              {},
+              resource,
+            );
+            assert.deepEqual(keysOf(resource, valueOf(everything.exit)), keysOf(resource, all));
+          }
+        }
+        const byName = await runExit(Effect.gen(function* () {
+          const client = yield* DiscoveryClient.make({
+            baseUrl: server.url,
+            credentials: testCredentials,
+            ...FAST,
+          });
+          return yield* Stream.runCollect(
+            client.list(resource.cliName, { workspace: "acme", perPage: 20 }),
+          );
+        }));
+        assert.deepEqual(keysOf(resource, valueOf(byName)), keysOf(resource, wanted));
+      });
+    }
+    await t.step("includeSpaces=all goes in every page URL of a resource that takes it", () => {
+      const urls = server.requests.filter((r) => r.url.pathname.endsWith("/queries"))
+        .filter((r) => r.url.searchParams.has("include_spaces"));
+      assert.ok(urls.length > 0);
+      assert.ok(urls.every((r) => r.url.searchParams.get("include_spaces") === "all"));
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("includeSpaces on collections or members, an unknown resource: ClientOptionError, nothing sent", async () => {
+  const server = await startTestServer();
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+      });
+      return [
+        yield* Effect.flip(
+          Stream.runCollect(client.collections.list({ workspace: "acme", includeSpaces: "all" })),
+        ),
+        yield* Effect.flip(client.members.page({ workspace: "acme", includeSpaces: "all" })),
+        yield* Effect.flip(
+          Stream.runCollect(
+            client.reports.list({ workspace: "acme", includeSpaces: "ALL" as "all" }),
+          ),
+        ),
+        yield* Effect.flip(Stream.runCollect(client.list("dashboards", { workspace: "acme" }))),
+      ];
+    }));
+    const [collectionsError, membersError, badValue, unknown] = valueOf(exit);
+    assert.ok(collectionsError instanceof ClientOptionError);
+    assert.equal(collectionsError.option, "includeSpaces");
+    assert.match(collectionsError.message, /collections do not take includeSpaces/);
+    assert.ok(membersError instanceof ClientOptionError);
+    assert.match(membersError.message, /members do not take includeSpaces/);
+    assert.ok(badValue instanceof ClientOptionError);
+    assert.match(badValue.message, /Use "all"/);
+    assert.ok(unknown instanceof ClientOptionError);
+    assert.match(unknown.message, /Use one of collections, reports, queries/);
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a client option mistake fails DiscoveryClient.make itself, before any call", async () => {
+  const exit = await runExit(DiscoveryClient.make({ timeoutMs: 0 }));
+  const error = failureOf(exit);
+  assert.ok(error instanceof ClientOptionError);
+  assert.equal(error.option, "timeoutMs");
+});
+
+Deno.test("a server answering one resource with another's array key: ResponseDecodeError naming it", async () => {
+  const server = await startTestServer({
+    rows: { reports: rowsOf(reports, 5) },
+    hook: ({ segment, normal }) => {
+      if (segment !== "reports") return undefined;
+      const body = normal();
+      return Response.json({ pagination: body.pagination, queries: body.reports, _links: {} });
+    },
+  });
+  try {
+    const { exit } = await listAll(server, {}, {}, reports);
+    const error = failureOf(exit);
+    assert.ok(error instanceof ResponseDecodeError, String(error));
+    assert.deepEqual(error.path, ["reports"]);
+    assert.match(error.message, /is not a reports page/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("ids as digit strings are numbers; as other strings, a decode error naming the field", async () => {
+  const digits = rowsOf(queries, 3).map((row) => ({ ...row, id: String(row.id), report_id: "77" }));
+  const server = await startTestServer({ rows: { queries: digits } });
+  try {
+    const { exit } = await listAll(server, {}, {}, queries);
+    const items = valueOf(exit) as unknown as ReadonlyArray<Query>;
+    assert.deepEqual(items.map((q) => q.id), [1, 2, 3]);
+    assert.equal(items[0].report_id, 77);
+  } finally {
+    await server.close();
+  }
+  const words = await startTestServer({
+    rows: { queries: rowsOf(queries, 3).map((row) => ({ ...row, report_id: "seventy" })) },
+  });
+  try {
+    const error = failureOf((await listAll(words, {}, {}, queries)).exit);
+    assert.ok(error instanceof ResponseDecodeError);
+    assert.deepEqual(error.path, ["queries", 0, "report_id"]);
+    assert.match(error.message, /got "seventy"/);
+  } finally {
+    await words.close();
+  }
+});
+
+Deno.test("403: Forbidden says what it means for the Discovery API and what to do", async () => {
+  const server = await startTestServer({
+    hook: () => Response.json({ id: "forbidden", message: "Forbidden" }, { status: 403 }),
+  });
+  try {
+    const error = failureOf((await listAll(server)).exit);
+    assert.ok(error instanceof Forbidden);
+    assert.match(error.message, /plan does not include the Discovery API/);
+    assert.match(error.message, /signature token/);
+    assert.equal(server.requests.length, 1, "not retried");
   } finally {
     await server.close();
   }

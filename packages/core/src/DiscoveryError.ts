@@ -314,6 +314,8 @@ export class ResponseDecodeError
     status: Schema.Int,
     path: Schema.Array(Schema.Union([Schema.String, Schema.Number])),
     message: Schema.String,
+    /** The body started like JSON but was cut short (a smaller page may get through). */
+    truncated: Schema.optionalKey(Schema.Boolean),
   }) {}
 
 /**
@@ -333,9 +335,34 @@ export class PaginationError extends Schema.TaggedError<PaginationError>()("Pagi
 }) {}
 
 /**
+ * A client option or call option is not acceptable (`timeoutMs: 0`, a base
+ * URL with a password in it, `perPage: 0`, an unknown resource). Raised by
+ * `DiscoveryClient.make` for client options, by the call for call options;
+ * nothing is sent. `option` names the option.
+ *
+ * @example
+ * ```ts
+ * import { ClientOptionError } from "@mode-discovery/core";
+ * new ClientOptionError({ option: "timeoutMs", message: "Invalid client option timeoutMs: got 0." });
+ * ```
+ */
+export class ClientOptionError extends Schema.TaggedError<ClientOptionError>()(
+  "ClientOptionError",
+  {
+    option: Schema.String,
+    message: Schema.String,
+  },
+) {}
+
+/**
  * The errors the client's own work can fail with, apart from the API's.
  */
-export type ClientError = TransportError | TimeoutError | ResponseDecodeError | PaginationError;
+export type ClientError =
+  | TransportError
+  | TimeoutError
+  | ResponseDecodeError
+  | PaginationError
+  | ClientOptionError;
 
 /**
  * Every error a `DiscoveryClient` call can fail with.

@@ -70,3 +70,15 @@ export const SIGNATURE_TOKENS_PATH: "/batch/:workspace/signature_tokens" = resou
  */
 export const workspacePath = (path: string, workspace: string): string =>
   path.replace(":workspace", encodeURIComponent(workspace));
+
+/**
+ * `path` in the form of OpenAPI and of messages: `{workspace}` for the
+ * `:workspace` parameter.
+ *
+ * @example
+ * ```ts
+ * import { openApiPath, reports } from "@mode-discovery/core";
+ * openApiPath(reports.path); // => "/batch/{workspace}/reports"
+ * ```
+ */
+export const openApiPath = (path: string): string => path.replace(":workspace", "{workspace}");

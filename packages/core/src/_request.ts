@@ -1,23 +1,29 @@
 /**
- * One API call: send it over the `HttpClient`, follow same-origin redirects
- * only, time each attempt out, decode the answer, and retry what is worth
- * retrying with backoff, within an optional requests-per-second budget.
+ * One API call, built from effect's pieces: the `HttpClient` with a
+ * same-origin guard under `HttpClient.followRedirects`, an optional
+ * requests-per-second budget through `HttpClient.withRateLimiter`, a
+ * timeout per attempt, the answer decoded, and `Effect.retry` with a
+ * `Schedule` (exponential, full jitter, capped, honouring `Retry-After`).
  *
  * @internal
  * @module
  */
 import * as Cause from "effect/Cause";
 import * as Clock from "effect/Clock";
+import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Random from "effect/Random";
 import * as Redacted from "effect/Redacted";
 import * as Result from "effect/Result";
+import * as Schedule from "effect/Schedule";
 import type * as SchemaIssue from "effect/SchemaIssue";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import type * as HttpClient from "effect/http/HttpClient";
+import * as HttpClient from "effect/http/HttpClient";
 import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
+import type * as HttpClientResponse from "effect/http/HttpClientResponse";
+import * as RateLimiter from "effect/persistence/RateLimiter";
 import {
   type DiscoveryError,
   PaginationError,
@@ -55,7 +61,7 @@ export interface Call<A> {
   readonly page?: number | undefined;
   /** What a page lists, plural, for messages. */
   readonly plural?: string | undefined;
-  /** Decodes a 2xx JSON body (a precompiled Schema decoder). */
+  /** Decodes a 2xx JSON body (a precompiled decoder). */
   readonly decode: (json: unknown) => Result.Result<A, SchemaIssue.Issue>;
   /** Called before each retry (for the walk's retry count). */
   readonly onRetry?: (() => void) | undefined;
@@ -68,18 +74,16 @@ interface Failure {
   readonly retryAfterSeconds?: number | undefined;
 }
 
-const fail = (
+const failure = (
   error: DiscoveryError,
   retryable: boolean,
   retryAfterSeconds?: number,
-): Effect.Effect<never, Failure> => Effect.fail({ error, retryable, retryAfterSeconds });
+): Failure => ({ error, retryable, retryAfterSeconds });
 
-/** The answer to one HTTP exchange, body read in full. */
-interface Answer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly text: string;
-  readonly url: URL;
+/** A failure the redirect guard raises inside the `HttpClient` pipeline. */
+class Refused {
+  readonly _tag = "Refused";
+  constructor(readonly failure: Failure) {}
 }
 
 const causeText = (error: HttpClientError.HttpClientError): string => {
@@ -90,9 +94,8 @@ const causeText = (error: HttpClientError.HttpClientError): string => {
 
 /**
  * Runs `effect` with fetch's own redirect following turned off, so that
- * redirects reach the client (which follows same-origin ones only). Other
- * `HttpClient` implementations ignore this setting and do not follow
- * redirects themselves.
+ * redirects reach `HttpClient.followRedirects` and the same-origin guard.
+ * Other `HttpClient` implementations ignore this setting.
  */
 const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(
@@ -104,241 +107,305 @@ const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect
       }),
   );
 
+const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
+
 /** Sends calls for one client: shares its requests-per-second budget. */
 export interface Requester {
   readonly send: <A>(call: Call<A>) => Effect.Effect<A, DiscoveryError>;
 }
 
 /**
+ * The retry policy as a `Schedule` over the failures: exponential from
+ * `backoffBaseMs`, full jitter, capped at `backoffMaxMs`; a failure that
+ * carries `Retry-After` waits that long instead (capped at
+ * `maxRetryAfterSeconds`).
+ */
+const retrySchedule = (settings: Settings): Schedule.Schedule<Duration.Duration, Failure> =>
+  Schedule.exponential(Duration.millis(Math.max(settings.backoffBaseMs, 1))).pipe(
+    Schedule.setInputType<Failure>(),
+    Schedule.modifyDelay(({ input, attempt }) =>
+      Effect.map(
+        Random.next,
+        (random) =>
+          Duration.millis(retryDelayMs(attempt, input.retryAfterSeconds, settings, random)),
+      )
+    ),
+  );
+
+/**
  * A {@link Requester} over `client` with `settings`.
  *
  * **Details**
  *
- * - Each attempt (every redirect hop included) waits for the budget, then has
- *   `timeoutMs` to send the request and read the whole body.
- * - Redirects (301, 302, 303, 307, 308) are followed only within the base
- *   URL's origin; one to another origin fails with `PaginationError`
- *   `cross-origin` before anything is sent there, so credentials never leave
- *   the origin. A POST follows only 307 and 308.
- * - Retried for GET: 408, 429, 500, 502, 503, 504, transport failures,
- *   timeouts and a 2xx body that starts like JSON but does not parse (cut
- *   short). For POST (not safe to repeat): 408 and 429 only. A body that is
- *   not JSON at all (HTML) or JSON of the wrong shape is never retried.
- * - `Retry-After` (429, 503) is honoured up to `maxRetryAfterSeconds`;
- *   otherwise exponential backoff with full jitter.
+ * - Each attempt has `timeoutMs` to send the request, follow its redirects
+ *   and read the whole body; with `requestsPerSecond`, every request sent
+ *   (retries and redirect hops included) first waits for the budget
+ *   (`HttpClient.withRateLimiter`, a token bucket of one request per
+ *   `1000 / requestsPerSecond` ms).
+ * - Redirects (301, 302, 303, 307, 308) are followed by
+ *   `HttpClient.followRedirects`, only within the base URL's origin: a guard
+ *   under it fails with `PaginationError` `cross-origin` before anything is
+ *   sent elsewhere, so credentials never leave the origin. A POST follows
+ *   only 303 (as a GET), 307 and 308.
+ * - Retried (`Effect.retry` with {@link retrySchedule}) for GET: 408, 429,
+ *   500, 502, 503, 504, transport failures, timeouts and a 2xx body that
+ *   starts like JSON but does not parse (cut short). For POST (not safe to
+ *   repeat): 408 and 429 only. A body that is not JSON at all (HTML) or JSON
+ *   of the wrong shape is never retried.
  */
 export const makeRequester = (
   client: HttpClient.HttpClient,
   settings: Settings,
   onRequest: ((event: RequestEvent) => void) | undefined,
-): Requester => {
-  const spacingMs = settings.requestsPerSecond === undefined
-    ? 0
-    : 1000 / settings.requestsPerSecond;
-  let nextSlotMs = 0;
-  // Each request takes the next free slot, `spacingMs` after the previous one.
-  const throttle: Effect.Effect<void> = spacingMs === 0
-    ? Effect.void
-    : Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const slot = Math.max(now, nextSlotMs);
-      nextSlotMs = slot + spacingMs;
-      return slot > now ? Effect.sleep(slot - now) : Effect.void;
-    });
-
-  const report = (event: RequestEvent): Effect.Effect<void> =>
-    onRequest === undefined ? Effect.void : Effect.sync(() => onRequest(event));
-
-  const send = <A>(call: Call<A>): Effect.Effect<A, DiscoveryError> => {
-    const exchange = (
-      method: string,
-      url: URL,
-      body: string | undefined,
-      attempt: number,
-      hop: number,
-    ): Effect.Effect<Answer, Failure> => {
-      const retries = attempt - 1;
-      const where = `${method} ${url.href}`;
-      let request = HttpClientRequest.make(method as "GET")(url.href, {
-        headers: {
-          authorization: Redacted.value(call.authorization),
-          accept: "application/json",
-        },
-      });
-      if (body !== undefined) {
-        request = HttpClientRequest.bodyText(request, body, "application/json");
-      }
-      const started = Date.now();
-      const once = client.execute(request).pipe(
-        Effect.flatMap((response) =>
-          Effect.map(response.text, (text): Answer => ({
-            status: response.status,
-            headers: response.headers,
-            text,
-            url,
-          }))
-        ),
-        manualRedirects,
-        Effect.catch((error: HttpClientError.HttpClientError) => {
-          const transient = error.reason._tag === "TransportError" ||
-            error.reason._tag === "DecodeError" || error.reason._tag === "EmptyBodyError";
-          return fail(
-            new TransportError({
-              url: url.href,
-              message: `${where} failed before a complete answer arrived${retriedNote(retries)}: ${
-                causeText(error)
-              }. Check the base URL (MODE_BASE_URL) and your network${
-                method === "GET"
-                  ? ", then try again"
-                  : "; the request may still have been carried out"
-              }.`,
-            }),
-            transient && method === "GET",
-          );
+): Effect.Effect<Requester> =>
+  Effect.gen(function* () {
+    let base: HttpClient.HttpClient = client.pipe(HttpClient.transformResponse(manualRedirects));
+    if (settings.requestsPerSecond !== undefined) {
+      const limiter = yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory));
+      base = base.pipe(
+        HttpClient.withRateLimiter({
+          limiter,
+          key: "mode-discovery",
+          algorithm: "token-bucket",
+          limit: 1,
+          window: Duration.millis(1000 / settings.requestsPerSecond),
+          times: 0,
+          disableResponseInspection: true,
         }),
-        Effect.timeoutOrElse({
-          duration: settings.timeoutMs,
-          orElse: () =>
-            fail(
-              new TimeoutError({
-                url: url.href,
-                timeoutMs: settings.timeoutMs,
-                message: `${where} did not answer within ${settings.timeoutMs} ms${
-                  retriedNote(retries, "timing out")
-                }. The server may be overloaded; try again later or raise the timeout${
-                  method === "GET" ? "" : " (the request may still have been carried out)"
-                }.`,
-              }),
-              method === "GET",
-            ),
-        }),
-        Effect.onExit((exit) =>
-          report({
-            method,
-            url: url.href,
-            attempt,
-            ...(exit._tag === "Success"
-              ? { status: exit.value.status }
-              : { error: failureText(exit.cause) }),
-            durationMs: Date.now() - started,
-          })
-        ),
+        // The limiter's own failure (its in-memory store never fails) is a defect.
+        HttpClient.catchTag("RateLimiterError", (error) => Effect.die(error)),
       );
-      return Effect.flatMap(Effect.andThen(throttle, once), (answer) => {
-        const { status } = answer;
-        if (status < 300 || status >= 400 || status === 304) return Effect.succeed(answer);
-        const location = answer.headers["location"];
-        if (location === undefined || location === "") {
-          return fail(
-            ServerError.withStatus(
-              status,
-              "redirect_without_location",
-              `${where} answered ${status} (a redirect) without a Location header. Check the base URL (MODE_BASE_URL).`,
-            ),
-            false,
-          );
-        }
-        const target = resolveLink(location, settings.baseUrl, { against: url, via: "redirect" });
-        if (target instanceof PaginationError) return fail(target, false);
-        if (hop >= MAX_REDIRECTS) {
-          return fail(
-            ServerError.withStatus(
-              status,
-              "too_many_redirects",
-              `${where} redirected more than ${MAX_REDIRECTS} times in a row; the last Location was ${
-                JSON.stringify(target.href)
-              }. Check the base URL (MODE_BASE_URL).`,
-            ),
-            false,
-          );
-        }
-        if (status === 303 && method !== "GET") {
-          return exchange("GET", target, undefined, attempt, hop + 1);
-        }
-        if (method !== "GET" && status !== 307 && status !== 308) {
-          return fail(
-            ServerError.withStatus(
-              status,
-              "redirect_refused",
-              `${where} answered ${status}, a redirect that would turn the ${method} into a GET and drop its body; it was not followed. Check the base URL (MODE_BASE_URL).`,
-            ),
-            false,
-          );
-        }
-        return exchange(method, target, body, attempt, hop + 1);
-      });
-    };
+    }
+    const schedule = retrySchedule(settings);
 
-    const attemptOnce = (attempt: number): Effect.Effect<A, Failure> =>
-      Effect.flatMap(exchange(call.method, call.url, call.body, attempt, 0), (answer) => {
-        const retries = attempt - 1;
-        const context: RequestContext = {
-          method: call.method,
-          url: answer.url.href,
-          kind: call.kind,
-          workspace: call.workspace,
-          page: call.page,
-          plural: call.plural,
-        };
-        const { status } = answer;
-        if (status >= 200 && status < 300) {
-          let json: unknown;
-          try {
-            json = JSON.parse(answer.text);
-          } catch (error) {
-            const truncated = looksTruncated(answer.text);
-            return fail(
-              notJsonError({
-                status,
-                bodyText: answer.text,
-                parseError: error instanceof Error ? error.message : String(error),
-                truncated,
-                context,
-                retries,
-              }),
-              truncated && call.method === "GET",
-            );
+    const send = <A>(call: Call<A>): Effect.Effect<A, DiscoveryError> =>
+      Effect.suspend(() => {
+        let attempt = 0;
+
+        // Reports every request sent (each redirect hop), then guards its redirect.
+        const hops = base.pipe(
+          HttpClient.transformResponse((effect) =>
+            Effect.flatMap(Clock.currentTimeMillis, (started) =>
+              effect.pipe(
+                Effect.onExit((exit) =>
+                  onRequest === undefined ? Effect.void : Effect.flatMap(
+                    Clock.currentTimeMillis,
+                    (now) =>
+                      Effect.sync(() =>
+                        onRequest({
+                          method: exit._tag === "Success" ? exit.value.request.method : call.method,
+                          url: exit._tag === "Success" ? exit.value.request.url : call.url.href,
+                          attempt,
+                          ...(exit._tag === "Success"
+                            ? { status: exit.value.status }
+                            : { error: failureText(exit.cause) }),
+                          durationMs: now - started,
+                        })
+                      ),
+                  )
+                ),
+              ))
+          ),
+          HttpClient.transformResponse(Effect.flatMap(guardRedirect(call, settings))),
+          HttpClient.followRedirects(MAX_REDIRECTS),
+        );
+
+        const exchange = (): Effect.Effect<{
+          readonly response: HttpClientResponse.HttpClientResponse;
+          readonly text: string;
+        }, Failure> => {
+          const retries = attempt - 1;
+          const where = `${call.method} ${call.url.href}`;
+          let request = HttpClientRequest.make(call.method)(call.url.href, {
+            headers: {
+              authorization: Redacted.value(call.authorization),
+              accept: "application/json",
+            },
+          });
+          if (call.body !== undefined) {
+            request = HttpClientRequest.bodyText(request, call.body, "application/json");
           }
-          const decoded = call.decode(json);
-          return Result.isSuccess(decoded)
-            ? Effect.succeed(decoded.success)
-            : fail(decodeError({ status, issue: decoded.failure, context }), false);
-        }
-        const retryAfterSeconds = status === 429 || status === 503
-          ? parseRetryAfter(answer.headers["retry-after"], Date.now())
-          : undefined;
-        return fail(
-          apiErrorFromResponse({
-            status,
-            bodyText: answer.text,
-            context,
-            retries,
-            retryAfterSeconds,
+          return hops.execute(request).pipe(
+            Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+            Effect.catch((error: HttpClientError.HttpClientError | Refused) => {
+              if (error instanceof Refused) return Effect.fail(error.failure);
+              const transient = error.reason._tag === "TransportError" ||
+                error.reason._tag === "DecodeError" || error.reason._tag === "EmptyBodyError";
+              return Effect.fail(failure(
+                new TransportError({
+                  url: call.url.href,
+                  message: `${where} failed before a complete answer arrived${
+                    retriedNote(retries)
+                  }: ${causeText(error)}. Check the base URL (MODE_BASE_URL) and your network${
+                    call.method === "GET"
+                      ? ", then try again"
+                      : "; the request may still have been carried out"
+                  }.`,
+                }),
+                transient && call.method === "GET",
+              ));
+            }),
+            Effect.timeoutOrElse({
+              duration: settings.timeoutMs,
+              orElse: () =>
+                Effect.fail(failure(
+                  new TimeoutError({
+                    url: call.url.href,
+                    timeoutMs: settings.timeoutMs,
+                    message: `${where} did not answer within ${settings.timeoutMs} ms${
+                      retriedNote(retries, "timing out")
+                    }. The server may be overloaded; try again later or raise the timeout${
+                      call.method === "GET" ? "" : " (the request may still have been carried out)"
+                    }.`,
+                  }),
+                  call.method === "GET",
+                )),
+            }),
+          );
+        };
+
+        const once: Effect.Effect<A, Failure> = Effect.suspend(() => {
+          attempt++;
+          if (attempt > 1) call.onRetry?.();
+          return Effect.flatMap(exchange(), ({ response, text }) => {
+            const retries = attempt - 1;
+            const context: RequestContext = {
+              method: call.method,
+              url: response.request.url,
+              kind: call.kind,
+              workspace: call.workspace,
+              page: call.page,
+              plural: call.plural,
+            };
+            const { status } = response;
+            if (isRedirect(status)) return Effect.fail(redirectFailure(call, response));
+            if (status >= 200 && status < 300) {
+              let json: unknown;
+              try {
+                json = JSON.parse(text);
+              } catch (error) {
+                const truncated = looksTruncated(text);
+                return Effect.fail(failure(
+                  notJsonError({
+                    status,
+                    bodyText: text,
+                    parseError: error instanceof Error ? error.message : String(error),
+                    truncated,
+                    context,
+                    retries,
+                  }),
+                  truncated && call.method === "GET",
+                ));
+              }
+              const decoded = call.decode(json);
+              return Result.isSuccess(decoded) ? Effect.succeed(decoded.success) : Effect.fail(
+                failure(decodeError({ status, issue: decoded.failure, context }), false),
+              );
+            }
+            return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const retryAfterSeconds = status === 429 || status === 503
+                ? parseRetryAfter(response.headers["retry-after"], now)
+                : undefined;
+              return Effect.fail(failure(
+                apiErrorFromResponse({
+                  status,
+                  bodyText: text,
+                  context,
+                  retries,
+                  retryAfterSeconds,
+                }),
+                isRetryableStatus(status, call.method),
+                retryAfterSeconds,
+              ));
+            });
+          });
+        });
+
+        return once.pipe(
+          Effect.retry({
+            schedule,
+            times: settings.maxRetries,
+            while: (f: Failure) => f.retryable,
           }),
-          isRetryableStatus(status, call.method),
-          retryAfterSeconds,
+          Effect.mapError((f) => f.error),
         );
       });
 
-    const loop = (attempt: number): Effect.Effect<A, DiscoveryError> =>
-      Effect.catch(attemptOnce(attempt), (failure: Failure) => {
-        if (!failure.retryable || attempt > settings.maxRetries) {
-          return Effect.fail(failure.error);
-        }
-        return Effect.flatMap(Random.next, (random) => {
-          const delay = retryDelayMs(attempt, failure.retryAfterSeconds, settings, random);
-          call.onRetry?.();
-          return Effect.andThen(Effect.sleep(delay), loop(attempt + 1));
-        });
-      });
+    return { send };
+  });
 
-    return loop(1);
-  };
-
-  return { send };
+/**
+ * Checks one redirect before `followRedirects` follows it: refuses a
+ * `Location` on another origin (nothing is sent there) and a 301 or 302 of a
+ * POST (following would turn it into a GET and drop its body).
+ */
+const guardRedirect = (call: Call<unknown>, settings: Settings) =>
+(
+  response: HttpClientResponse.HttpClientResponse,
+): Effect.Effect<HttpClientResponse.HttpClientResponse, Refused> => {
+  const { status } = response;
+  if (!isRedirect(status)) return Effect.succeed(response);
+  const location = response.headers["location"];
+  if (location === undefined || location === "") return Effect.succeed(response);
+  const target = resolveLink(location, settings.baseUrl, {
+    against: new URL(response.request.url),
+    via: "redirect",
+  });
+  if (target instanceof PaginationError) return Effect.fail(new Refused(failure(target, false)));
+  const method = response.request.method;
+  if (method !== "GET" && (status === 301 || status === 302)) {
+    return Effect.fail(
+      new Refused(failure(
+        ServerError.withStatus(
+          status,
+          "redirect_refused",
+          `${method} ${response.request.url} answered ${status}, a redirect that would turn the ${method} into a GET and drop its body; it was not followed. Check the base URL (MODE_BASE_URL).`,
+        ),
+        false,
+      )),
+    );
+  }
+  void call;
+  return Effect.succeed(response);
 };
 
-const failureText = (cause: Cause.Cause<Failure>): string => {
-  const failure = Cause.findErrorOption(cause);
-  if (Option.isSome(failure)) return `${failure.value.error._tag}: ${failure.value.error.message}`;
+/** The failure for a redirect `followRedirects` did not follow: no `Location`, or too many. */
+const redirectFailure = (
+  call: Call<unknown>,
+  response: HttpClientResponse.HttpClientResponse,
+): Failure => {
+  const where = `${response.request.method} ${response.request.url}`;
+  const location = response.headers["location"];
+  return failure(
+    location === undefined || location === ""
+      ? ServerError.withStatus(
+        response.status,
+        "redirect_without_location",
+        `${where} answered ${response.status} (a redirect) without a Location header. Check the base URL (MODE_BASE_URL).`,
+      )
+      : ServerError.withStatus(
+        response.status,
+        "too_many_redirects",
+        `${call.method} ${call.url.href} redirected more than ${MAX_REDIRECTS} times in a row; the last Location was ${
+          JSON.stringify(location)
+        }. Check the base URL (MODE_BASE_URL).`,
+      ),
+    false,
+  );
+};
+
+const failureText = (cause: Cause.Cause<unknown>): string => {
+  const found = Cause.findErrorOption(cause);
+  if (Option.isSome(found)) {
+    const error = found.value;
+    if (error instanceof Refused) {
+      return `${error.failure.error._tag}: ${error.failure.error.message}`;
+    }
+    const reason = (error as { readonly reason?: { readonly _tag?: unknown } }).reason;
+    if (typeof reason?._tag === "string") {
+      return `${reason._tag}: ${causeText(error as HttpClientError.HttpClientError)}`;
+    }
+    return String(error).slice(0, 300);
+  }
   return Cause.hasInterrupts(cause) ? "interrupted" : "unexpected failure";
 };

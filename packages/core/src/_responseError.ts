@@ -121,7 +121,7 @@ export const apiErrorFromResponse = (options: {
         id: "forbidden",
         message: admin
           ? `${head} The API key must belong to an admin of the workspace.`
-          : `${head} The signature token may not read this; create a read-only batch-api token in the workspace.`,
+          : `${head} For the Discovery API this means the workspace's plan does not include the Discovery API, or the signature token may not read this workspace (its admin may have left, or it is not a read-only batch-api token). Ask a workspace admin to check the plan and to create a new signature token.`,
       });
     case 404:
       return new NotFound({
@@ -234,6 +234,7 @@ export const notJsonError = (options: {
     status: options.status,
     path: [],
     message,
+    ...(options.truncated ? { truncated: true } : {}),
   });
 };
 

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { BadRequest } from "./DiscoveryError.ts";
+import { ClientOptionError } from "./DiscoveryError.ts";
 import type { ClientOptions } from "./DiscoveryClient.ts";
 
 /** Mode's production base URL (also exported by DiscoveryClient.ts). */
@@ -51,9 +51,9 @@ const shown = (value: unknown): string => {
 };
 
 /** The message for a client option that is not acceptable. */
-export const invalidOption = (name: string, value: unknown, takes: string): BadRequest =>
-  new BadRequest({
-    id: "bad_request",
+export const invalidOption = (name: string, value: unknown, takes: string): ClientOptionError =>
+  new ClientOptionError({
+    option: name,
     message: `Invalid client option ${name}: got ${shown(value)}. ${takes}`,
   });
 
@@ -94,16 +94,16 @@ const checkNumber = (
   fallback: number,
   ok: (n: number) => boolean,
   takes: string,
-): number | BadRequest => {
+): number | ClientOptionError => {
   if (value === undefined) return fallback;
   return typeof value === "number" && ok(value) ? value : invalidOption(name, value, takes);
 };
 
 /**
  * Applies the defaults to `ClientOptions` and checks them; the first bad
- * option comes back as a `BadRequest` naming it.
+ * option comes back as a `ClientOptionError` naming it.
  */
-export const resolveSettings = (input: SettingsInput): Settings | BadRequest => {
+export const resolveSettings = (input: SettingsInput): Settings | ClientOptionError => {
   const base = input.baseUrl ?? PRODUCTION_BASE_URL;
   const problem = baseUrlProblem(base);
   if (problem !== undefined) {
@@ -121,7 +121,7 @@ export const resolveSettings = (input: SettingsInput): Settings | BadRequest => 
     (n) => int(n) && n >= 0 && n <= 100,
     `Use a whole number from 0 to 100 (default ${DEFAULTS.maxRetries}).`,
   );
-  if (maxRetries instanceof BadRequest) return maxRetries;
+  if (maxRetries instanceof ClientOptionError) return maxRetries;
   const timeoutMs = checkNumber(
     "timeoutMs",
     input.timeoutMs,
@@ -129,7 +129,7 @@ export const resolveSettings = (input: SettingsInput): Settings | BadRequest => 
     (n) => Number.isFinite(n) && n > 0,
     `Use a number of milliseconds above 0 (default ${DEFAULTS.timeoutMs}).`,
   );
-  if (timeoutMs instanceof BadRequest) return timeoutMs;
+  if (timeoutMs instanceof ClientOptionError) return timeoutMs;
   const backoffBaseMs = checkNumber(
     "backoffBaseMs",
     input.backoffBaseMs,
@@ -137,7 +137,7 @@ export const resolveSettings = (input: SettingsInput): Settings | BadRequest => 
     (n) => Number.isFinite(n) && n >= 0,
     `Use a number of milliseconds of 0 or more (default ${DEFAULTS.backoffBaseMs}).`,
   );
-  if (backoffBaseMs instanceof BadRequest) return backoffBaseMs;
+  if (backoffBaseMs instanceof ClientOptionError) return backoffBaseMs;
   const backoffMaxMs = checkNumber(
     "backoffMaxMs",
     input.backoffMaxMs,
@@ -145,7 +145,7 @@ export const resolveSettings = (input: SettingsInput): Settings | BadRequest => 
     (n) => Number.isFinite(n) && n >= backoffBaseMs,
     `Use a number of milliseconds of at least backoffBaseMs (${backoffBaseMs}); default ${DEFAULTS.backoffMaxMs}.`,
   );
-  if (backoffMaxMs instanceof BadRequest) return backoffMaxMs;
+  if (backoffMaxMs instanceof ClientOptionError) return backoffMaxMs;
   const maxRetryAfterSeconds = checkNumber(
     "maxRetryAfterSeconds",
     input.maxRetryAfterSeconds,
@@ -153,7 +153,7 @@ export const resolveSettings = (input: SettingsInput): Settings | BadRequest => 
     (n) => Number.isFinite(n) && n >= 0,
     `Use a number of seconds of 0 or more (default ${DEFAULTS.maxRetryAfterSeconds}).`,
   );
-  if (maxRetryAfterSeconds instanceof BadRequest) return maxRetryAfterSeconds;
+  if (maxRetryAfterSeconds instanceof ClientOptionError) return maxRetryAfterSeconds;
   const rps = input.requestsPerSecond;
   if (rps !== undefined && !(typeof rps === "number" && Number.isFinite(rps) && rps > 0)) {
     return invalidOption(

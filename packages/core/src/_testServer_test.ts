@@ -15,7 +15,12 @@ import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import type * as HttpClient from "effect/http/HttpClient";
-import { type Collection, collections as collectionsResource, spaceUrl } from "./Resources.ts";
+import {
+  type Collection,
+  collections as collectionsResource,
+  resourceForSegment,
+  spaceUrl,
+} from "./Resources.ts";
 import { parseBearer, SignatureCredentials } from "./Credentials.ts";
 import {
   type ClientOptions,
@@ -26,10 +31,11 @@ import {
 import {
   type LastPageNext,
   pageLinks,
-  PageRequestFromQuery,
+  PageRequestWithSpacesFromQuery,
   pageSlice,
   paginationInfo,
 } from "./Pagination.ts";
+import type * as Resource from "./Resource.ts";
 
 /** The credentials the test server accepts. */
 export const TEST_CREDENTIALS = {
@@ -70,11 +76,15 @@ export const valueOf = <A, E>(exit: Exit.Exit<A, E>): A => {
   return exit.value;
 };
 
-/** Lists a workspace of `server` with the test credentials and fast retries. */
+/**
+ * Lists a workspace of `server` with the test credentials and fast retries:
+ * collections, or `resource` when given.
+ */
 export const listAll = async (
   server: { readonly url: string },
   list: Partial<ListOptions> = {},
   client: ClientOptions = {},
+  resource: Resource.Any = collectionsResource,
 ): Promise<{
   readonly exit: Exit.Exit<Collection[], unknown>;
   readonly summary: ListSummary | undefined;
@@ -87,7 +97,7 @@ export const listAll = async (
       ...FAST,
       ...client,
     });
-    return yield* Stream.runCollect(discovery.collections.list({
+    return yield* Stream.runCollect(discovery.list(resource, {
       workspace: "acme",
       ...list,
       onSummary: (s) => {
@@ -96,7 +106,7 @@ export const listAll = async (
         list.onSummary?.(s);
       },
     }));
-  }));
+  })) as Exit.Exit<Collection[], unknown>;
   return { exit, summary };
 };
 
@@ -131,6 +141,8 @@ export interface HookContext {
   /** The page asked for, when the query is valid. */
   readonly page: number | undefined;
   readonly perPage: number | undefined;
+  /** The path segment asked for (`spaces`, `reports`, ...). */
+  readonly segment: string | undefined;
   /** 1 for the first request to the server, 2 for the second, ... */
   readonly n: number;
   /** The page the server would answer, as a JSON-ready object. */
@@ -142,9 +154,13 @@ export interface HookContext {
 export interface TestServerOptions {
   readonly workspace?: string;
   readonly collections?: Collection[];
+  /** Rows of other resources, by path segment (`reports`, `report_stats`, ...). */
+  readonly rows?: Readonly<Record<string, ReadonlyArray<Record<string, unknown>>>>;
+  /** Keys of rows only listed with `include_spaces=all`, by path segment. */
+  readonly personal?: Readonly<Record<string, ReadonlySet<number>>>;
   readonly lastPageNext?: LastPageNext;
   /** Answers instead of the server when it returns a Response. */
-  readonly hook?: (ctx: HookContext) => Response | Promise<Response> | undefined;
+  readonly hook?: (ctx: HookContext) => Response | undefined | Promise<Response | undefined>;
   /** Checks the bearer credentials (default true). */
   readonly auth?: boolean;
 }
@@ -173,7 +189,7 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
   let n = 0;
   const requests: SeenRequest[] = [];
   const state = { collections: options.collections ?? seedCollections(25) };
-  const decodeQuery = Schema.decodeUnknownOption(PageRequestFromQuery);
+  const decodeQuery = Schema.decodeUnknownOption(PageRequestWithSpacesFromQuery);
   let server!: TestServer;
   const listening = Promise.withResolvers<void>();
   const http = Deno.serve({
@@ -182,10 +198,19 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
     onListen: () => listening.resolve(),
   }, async (request) => {
     const url = new URL(request.url);
-    const query = decodeQuery({
-      page: url.searchParams.get("page") ?? undefined,
-      per_page: url.searchParams.get("per_page") ?? undefined,
-    });
+    const route = /^\/batch\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
+    const segment = route?.[2];
+    const resource = segment === undefined ? undefined : resourceForSegment(segment);
+    const query = decodeQuery(
+      Object.fromEntries(
+        ["page", "per_page", "include_spaces"].flatMap((name) => {
+          const value = url.searchParams.get(name);
+          return value === null || (name === "include_spaces" && !resource?.includeSpaces)
+            ? []
+            : [[name, value]];
+        }),
+      ),
+    );
     const page = query._tag === "Some" ? query.value.page : undefined;
     const perPage = query._tag === "Some" ? query.value.per_page : undefined;
     const body = request.method === "POST" ? await request.text() : "";
@@ -200,24 +225,32 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
     const normal = () => {
       const p = page ?? 1;
       const size = perPage ?? 1000;
-      const all = state.collections;
+      const target = resource ?? collectionsResource;
+      const includeSpaces = query._tag === "Some" ? query.value.include_spaces : undefined;
+      const hidden = includeSpaces === "all" ? undefined : options.personal?.[target.segment];
+      const rows: ReadonlyArray<Record<string, unknown>> = options.rows?.[target.segment] ??
+        (target === collectionsResource ? state.collections : []);
+      const all = hidden === undefined
+        ? rows
+        : rows.filter((row) => !hidden.has(row[target.key] as number));
       const info = paginationInfo({ page: p, perPage: size, totalCount: all.length });
       const { start, end } = pageSlice(p, size, all.length);
       return {
         pagination: info,
-        spaces: all.slice(start, end),
+        [target.segment]: all.slice(start, end),
         _links: pageLinks(
-          { route: collectionsResource, workspace, page: p, perPage: size },
+          { route: target, workspace, page: p, perPage: size, includeSpaces },
           info.total_pages,
           options.lastPageNext,
         ),
-      };
+      } as Record<string, unknown>;
     };
     const hooked = await options.hook?.({
       request,
       url,
       page,
       perPage,
+      segment,
       n,
       normal,
       server,
@@ -233,9 +266,10 @@ export const startTestServer = (options: TestServerOptions = {}): Promise<TestSe
         return json(401, { id: "unauthorized", message: "Invalid signature token." });
       }
     }
-    const match = /^\/batch\/([^/]+)\/spaces$/.exec(url.pathname);
-    if (match === null) return json(404, { id: "not_found", message: "Not found." });
-    if (decodeURIComponent(match[1]) !== workspace) {
+    if (route === null || resource === undefined) {
+      return json(404, { id: "not_found", message: "Not found." });
+    }
+    if (decodeURIComponent(route[1]) !== workspace) {
       return json(404, { id: "not_found", message: "Workspace not found." });
     }
     if (query._tag === "None") {

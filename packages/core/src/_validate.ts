@@ -1,6 +1,6 @@
 /**
  * Checks of the options of each client call, against core's schemas, before
- * anything is sent: a bad option is a `BadRequest` naming it.
+ * anything is sent: a bad option is a `ClientOptionError` naming it.
  *
  * @internal
  * @module
@@ -9,7 +9,7 @@ import * as Result from "effect/Result";
 import * as Schema from "effect/Schema";
 import * as SchemaIssue from "effect/SchemaIssue";
 import * as SchemaParser from "effect/SchemaParser";
-import { BadRequest } from "./DiscoveryError.ts";
+import { ClientOptionError } from "./DiscoveryError.ts";
 import { WorkspaceName } from "./Routes.ts";
 import { PageNumber, PerPage } from "./Pagination.ts";
 import { AUTHENTICATION_FOR, AUTHORIZATION_TYPE, SignatureTokenRequest } from "./SignatureToken.ts";
@@ -37,11 +37,11 @@ const checkSchema = <A>(
   name: string,
   value: unknown,
   takes: string,
-): A | BadRequest => {
+): A | ClientOptionError => {
   const result = SchemaParser.decodeUnknownResult(schema)(value);
   if (Result.isSuccess(result)) return result.success;
-  return new BadRequest({
-    id: "bad_request",
+  return new ClientOptionError({
+    option: name,
     message: `Invalid ${name}: got ${shown(value)}; ${
       firstIssue(result.failure).message
     }. ${takes}`,
@@ -49,7 +49,7 @@ const checkSchema = <A>(
 };
 
 /** Checks a workspace name (the workspace's username). */
-export const checkWorkspace = (workspace: unknown): string | BadRequest =>
+export const checkWorkspace = (workspace: unknown): string | ClientOptionError =>
   checkSchema(
     WorkspaceName,
     "workspace",
@@ -58,15 +58,22 @@ export const checkWorkspace = (workspace: unknown): string | BadRequest =>
   );
 
 /** Checks `perPage` (default 1000). */
-export const checkPerPage = (perPage: unknown): number | BadRequest =>
-  checkSchema(PerPage, "perPage", perPage, "Leave it unset for the default, 1000.");
+export const checkPerPage = (perPage: unknown, name = "perPage"): number | ClientOptionError =>
+  checkSchema(
+    PerPage,
+    name,
+    perPage,
+    name === "perPage"
+      ? "Leave it unset for the default, 1000."
+      : "Leave it unset for the default.",
+  );
 
 /** Checks `page` (default 1). */
-export const checkPage = (page: unknown): number | BadRequest =>
+export const checkPage = (page: unknown): number | ClientOptionError =>
   checkSchema(PageNumber, "page", page, "Pages are numbered from 1.");
 
 /** Checks `concurrency` of `collections.list`: a whole number from 1 to 64. */
-export const checkConcurrency = (value: number | undefined): number | BadRequest =>
+export const checkConcurrency = (value: number | undefined): number | ClientOptionError =>
   value === undefined
     ? DEFAULTS.concurrency
     : Number.isSafeInteger(value) && value >= 1 && value <= 64
@@ -78,7 +85,7 @@ export const checkConcurrency = (value: number | undefined): number | BadRequest
     );
 
 /** Checks `maxPages` of `collections.list`: a whole number of 1 or more. */
-export const checkMaxPages = (value: number | undefined): number | BadRequest =>
+export const checkMaxPages = (value: number | undefined): number | ClientOptionError =>
   value === undefined
     ? DEFAULTS.maxPages
     : Number.isSafeInteger(value) && value >= 1
@@ -90,7 +97,7 @@ export const checkMaxPages = (value: number | undefined): number | BadRequest =>
     );
 
 /** Checks `strategy` of `collections.list`. */
-export const checkStrategy = (value: unknown): "totals" | "links" | BadRequest =>
+export const checkStrategy = (value: unknown): "totals" | "links" | ClientOptionError =>
   value === undefined || value === "totals"
     ? "totals"
     : value === "links"
@@ -103,7 +110,10 @@ const encodeRequest = Schema.encodeSync(SignatureTokenRequest);
  * The JSON body of `POST /batch/{workspace}/signature_tokens` for a name and
  * an expiry, checked against core's `SignatureTokenRequest`.
  */
-export const signatureTokenBody = (name: unknown, expiresAt: unknown): string | BadRequest => {
+export const signatureTokenBody = (
+  name: unknown,
+  expiresAt: unknown,
+): string | ClientOptionError => {
   const input = {
     signature_token: {
       name,
@@ -123,8 +133,8 @@ export const signatureTokenBody = (name: unknown, expiresAt: unknown): string | 
       ? "name"
       : path;
     const value = option === "expiresAt" ? expiresAt : option === "name" ? name : undefined;
-    return new BadRequest({
-      id: "bad_request",
+    return new ClientOptionError({
+      option,
       message: `Invalid ${option} of the signature token: got ${shown(value)}; ${message}. ${
         option === "expiresAt"
           ? "Give an ISO 8601 time such as 2027-01-01T00:00:00Z."

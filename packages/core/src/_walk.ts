@@ -1,26 +1,37 @@
 /**
- * The walk through a listing's pages: `totals` (page 1, then pages
- * 2..total_pages with bounded concurrency, emitted in order) or `links`
- * (follow `_links.next_page` one page at a time), with deduplication, drift
- * detection, stop rules that never loop, progress and a summary.
+ * The walk through a listing's pages, built from effect's `Stream`:
+ * `totals` (page 1, then `Stream.range` of the next pages through
+ * `Stream.mapEffect` with ordered concurrency) or `links`
+ * (`Stream.paginate` over `_links.next_page`), with deduplication, drift
+ * detection, stop rules that never loop, an adaptive page size, a shared
+ * budget of requests in flight, progress and a summary.
  *
  * @internal
  * @module
  */
 import * as Cause from "effect/Cause";
+import * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
-import * as Fiber from "effect/Fiber";
-import * as Scope from "effect/Scope";
+import * as Option from "effect/Option";
+import type * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
-import { type DiscoveryError, PaginationError } from "./DiscoveryError.ts";
+import {
+  type DiscoveryError,
+  PaginationError,
+  ResponseDecodeError,
+  ServerError,
+  TimeoutError,
+  TransportError,
+} from "./DiscoveryError.ts";
 import type { ListProgress, ListStrategy, ListSummary } from "./DiscoveryClient.ts";
-import { type Links, type PaginationInfo, parsePageHref } from "./Pagination.ts";
+import { type Links, type PaginationInfo, parsePageHref, totalPages } from "./Pagination.ts";
 import { IdSet } from "./_idSet.ts";
 import { linkKey } from "./_links.ts";
 
-/** A page to fetch: its number (as far as known) and its absolute URL. */
+/** A page to fetch: its number and size, and its absolute URL. */
 export interface WalkTarget {
   readonly page: number;
+  readonly perPage: number;
   readonly url: URL;
 }
 
@@ -38,8 +49,15 @@ export interface WalkInput<A> {
   readonly concurrency: number;
   /** Hard cap on pages fetched. */
   readonly maxPages: number;
-  /** The URL of page `n` (`totals`, and page 1 of `links`). */
-  readonly pageUrl: (page: number) => URL;
+  /** The page size asked for. */
+  readonly perPage: number;
+  /**
+   * The smallest page size the walk shrinks to when a page keeps failing in
+   * a way a smaller page can fix; at or above `perPage`: never shrinks.
+   */
+  readonly minPerPage: number;
+  /** The URL of page `page` at `perPage` items a page. */
+  readonly pageUrl: (page: number, perPage: number) => URL;
   /** Resolves a `next_page` href, refusing other origins (`links`). */
   readonly resolveNext: (href: string) => URL | PaginationError;
   /** Fetches and decodes one page, retries included; `onRetry` counts them. */
@@ -47,6 +65,8 @@ export interface WalkInput<A> {
     target: WalkTarget,
     onRetry: () => void,
   ) => Effect.Effect<WalkPage<A>, DiscoveryError>;
+  /** Requests in flight across walks that share it (each request takes one permit). */
+  readonly permits?: Semaphore.Semaphore | undefined;
   /** The key of an item (deduplication). */
   readonly keyOf: (item: A) => number;
   /** What the items are, plural, for messages (`collections`, `report stats`). */
@@ -59,22 +79,31 @@ type Stop = ListSummary["stoppedBecause"];
 
 /** What the walk has done so far. */
 class WalkState<A> {
-  readonly startedMs = Date.now();
   readonly seen = new IdSet();
-  constructor(readonly keyOf: (item: A) => number) {}
   pagesFetched = 0;
   emitted = 0;
   duplicates = 0;
   retries = 0;
+  shrinks = 0;
   drifted = false;
   initialTotalCount: number | undefined = undefined;
   initialTotalPages: number | undefined = undefined;
   lastTotalCount: number | undefined = undefined;
   lastTotalPages: number | undefined = undefined;
   stopped: Stop | undefined = undefined;
+  /** The page size requests use now (halved by each shrink). */
+  size: number;
   readonly onRetry = (): void => {
     this.retries++;
   };
+
+  constructor(
+    readonly keyOf: (item: A) => number,
+    readonly startedMs: number,
+    size: number,
+  ) {
+    this.size = size;
+  }
 
   /** Counts a page, notes drift, drops duplicates: the page's new items. */
   take(page: WalkPage<A>): ReadonlyArray<A> {
@@ -106,18 +135,18 @@ class WalkState<A> {
     return result;
   }
 
-  progress(): ListProgress {
+  progress(now: number): ListProgress {
     return {
       pagesFetched: this.pagesFetched,
       totalPages: this.lastTotalPages,
       totalCount: this.lastTotalCount,
       itemsEmitted: this.emitted,
       retries: this.retries,
-      elapsedMs: Date.now() - this.startedMs,
+      elapsedMs: now - this.startedMs,
     };
   }
 
-  summary(stoppedBecause: Stop): ListSummary {
+  summary(stoppedBecause: Stop, now: number): ListSummary {
     return {
       pagesFetched: this.pagesFetched,
       itemsEmitted: this.emitted,
@@ -126,8 +155,10 @@ class WalkState<A> {
       initialTotalCount: this.initialTotalCount,
       finalTotalCount: this.lastTotalCount,
       retries: this.retries,
+      pageSizeShrinks: this.shrinks,
+      finalPerPage: this.size,
       stoppedBecause,
-      elapsedMs: Date.now() - this.startedMs,
+      elapsedMs: now - this.startedMs,
     };
   }
 }
@@ -144,161 +175,229 @@ const pageCapError = (
       `Stopped after ${maxPages} pages, the cap on pages per listing, with the server still reporting more. Every one of the ${plural} read so far was emitted. If the workspace really is that large, raise maxPages (or per_page); otherwise the server's pagination is inconsistent.`,
   });
 
-/** What happens after the page just read. */
-type After =
-  | { readonly _tag: "continue" }
-  | { readonly _tag: "stop"; readonly reason: Stop }
-  | { readonly _tag: "fail"; readonly reason: Stop; readonly error: DiscoveryError };
+/** Whether a failure (after its retries) is one a smaller page may get through. */
+const smallerPageMayHelp = (error: DiscoveryError): boolean =>
+  (error instanceof ServerError && (error.status === 503 || error.status === 504)) ||
+  error instanceof TimeoutError || error instanceof TransportError ||
+  (error instanceof ResponseDecodeError && error.truncated === true);
+
+/** Two consecutive pages as one: their items in order, the later page's totals and links. */
+const joinPages = <A>(first: WalkPage<A>, second: WalkPage<A>): WalkPage<A> => ({
+  pagination: second.pagination,
+  _links: second._links,
+  items: first.items.length === 0 ? second.items : [...first.items, ...second.items],
+});
 
 /**
- * How a walk ends, once a page decided it: the next pull fails with the
- * walk's error when there is one, and every pull after that is done.
+ * Fetches pages with the adaptive size: a page of `size` that fails in a
+ * way a smaller page may fix is fetched again as the two pages of
+ * `size / 2` that hold the same rows (page `n` at size `s` holds the rows
+ * of pages `2n - 1` and `2n` at size `s / 2`), down to `minPerPage`.
  */
-class WalkEnd {
-  private after: After | undefined = undefined;
-
-  /** Whether the end is decided. */
-  get decided(): boolean {
-    return this.after !== undefined;
-  }
-
-  /** Decides the end (the last decision holds). */
-  decide(after: After): void {
-    this.after = after;
-  }
-
-  /** The answer of a pull once the end is decided. */
-  pull(): Effect.Effect<never, DiscoveryError | Cause.Done> {
-    const after = this.after;
-    if (after?._tag === "fail") {
-      this.after = { _tag: "stop", reason: after.reason };
-      return Effect.fail(after.error);
-    }
-    return Cause.done();
-  }
-}
-
-/**
- * The pull of a walk: each call gives the next page's new items (never an
- * empty chunk), ends with `Cause.done()`, or fails.
- */
-type PagePull<A> = Effect.Effect<
-  ReadonlyArray<A> & readonly [A, ...Array<A>],
-  DiscoveryError | Cause.Done
->;
-
-const nonEmpty = <A>(items: ReadonlyArray<A>) =>
-  items as ReadonlyArray<A> & readonly [A, ...Array<A>];
-
-const totalsPull = <A>(
-  input: WalkInput<A>,
-  state: WalkState<A>,
-  scope: Scope.Scope,
-): PagePull<A> => {
-  const inflight: Array<{
-    readonly page: number;
-    readonly fiber: Fiber.Fiber<WalkPage<A>, DiscoveryError>;
-  }> = [];
-  let nextPage = 1;
-  // Pages up to this number may be requested: 1 until page 1 tells the total.
-  let launchLimit = 1;
-  const end = new WalkEnd();
-
-  const stopInflight = Effect.suspend(() =>
-    Fiber.interruptAll(inflight.splice(0).map((entry) => entry.fiber))
-  );
-
-  const afterPage = (page: number, read: WalkPage<A>): After => {
-    const total = read.pagination.total_pages;
-    if (page >= total) return { _tag: "stop", reason: "last-page" };
-    if (read.items.length === 0) return { _tag: "stop", reason: "empty-page" };
-    if (page >= input.maxPages) {
-      return {
-        _tag: "fail",
-        reason: "limit",
-        error: pageCapError(input.maxPages, input.pageUrl(page + 1).href, input.plural),
-      };
-    }
-    launchLimit = Math.min(input.maxPages, total);
-    return { _tag: "continue" };
+const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
+  const request = (target: WalkTarget): Effect.Effect<WalkPage<A>, DiscoveryError> => {
+    const fetch = input.fetchPage(target, state.onRetry);
+    return input.permits === undefined ? fetch : input.permits.withPermits(1)(fetch);
   };
-
-  return Effect.gen(function* () {
-    while (true) {
-      if (end.decided) return yield* end.pull();
-      while (inflight.length < input.concurrency && nextPage <= launchLimit) {
-        const page = nextPage++;
-        const fiber = yield* Effect.forkIn(
-          input.fetchPage({ page, url: input.pageUrl(page) }, state.onRetry),
-          scope,
-        );
-        inflight.push({ page, fiber });
-      }
-      const head = inflight.shift();
-      if (head === undefined) {
-        state.stopped = "last-page";
-        end.decide({ _tag: "stop", reason: "last-page" });
-        continue;
-      }
-      const read = yield* Fiber.join(head.fiber);
-      const fresh = state.take(read);
-      const after = afterPage(head.page, read);
-      if (input.onProgress !== undefined) input.onProgress(state.progress());
-      if (after._tag !== "continue") {
-        state.stopped = after.reason;
-        end.decide(after);
-        yield* stopInflight;
-      }
-      if (fresh.length > 0) return nonEmpty(fresh);
-    }
-  });
+  const fetchSized = (
+    page: number,
+    size: number,
+    url?: URL,
+  ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
+    Effect.catch(
+      request({ page, perPage: size, url: url ?? input.pageUrl(page, size) }),
+      (error: DiscoveryError) => {
+        const half = size / 2;
+        if (!smallerPageMayHelp(error) || !Number.isInteger(half) || half < input.minPerPage) {
+          return Effect.fail(error);
+        }
+        state.shrinks++;
+        state.size = Math.min(state.size, half);
+        return Effect.flatMap(fetchSized(2 * page - 1, half), (first) =>
+          // The first half was the last page: the second would be past the end.
+          first.pagination.page >= first.pagination.total_pages
+            ? Effect.succeed(first)
+            : Effect.map(fetchSized(2 * page, half), (second) => joinPages(first, second)));
+      },
+    );
+  return fetchSized;
 };
 
-const linksPull = <A>(input: WalkInput<A>, state: WalkState<A>): PagePull<A> => {
-  let current: URL = input.pageUrl(1);
-  const followed = new Set<string>([linkKey(current)]);
-  const end = new WalkEnd();
+/**
+ * `totals`: page 1, then pages 2..total_pages through `Stream.mapEffect`
+ * (ordered, `concurrency` at once), re-reading the total from each page in
+ * order: pages the total gained are fetched too; the walk stops at the first
+ * page that is the last by its own count or is empty.
+ *
+ * Pages are counted in units of the size page 1 was answered with; once the
+ * size has shrunk, unit `p` is fetched as the smaller pages holding its rows.
+ */
+const totalsPages = <A>(
+  input: WalkInput<A>,
+  state: WalkState<A>,
+): Stream.Stream<ReadonlyArray<A>, DiscoveryError> => {
+  const fetchSized = sizedFetcher(input, state);
+  let unit = input.perPage;
+  let done = false;
 
-  const afterPage = (read: WalkPage<A>): After => {
-    const { page, total_pages } = read.pagination;
-    // A server with no real totals (total_pages 0 next to items) is walked by
-    // its links alone.
-    const noTotals = total_pages === 0 && read.items.length > 0;
-    if (page >= total_pages && !noTotals) return { _tag: "stop", reason: "last-page" };
-    if (read.items.length === 0) return { _tag: "stop", reason: "empty-page" };
-    const href = read._links.next_page?.href;
-    if (href === undefined) return { _tag: "stop", reason: "no-next-link" };
-    const next = input.resolveNext(href);
-    if (next instanceof PaginationError) return { _tag: "fail", reason: "failed", error: next };
-    const key = linkKey(next);
-    if (followed.has(key)) return { _tag: "stop", reason: "repeated-link" };
-    if (state.pagesFetched >= input.maxPages) {
+  /** Unit `p`: its rows at the size in use when it starts, one smaller page after another. */
+  const fetchUnit = (p: number): Effect.Effect<WalkPage<A>, DiscoveryError> => {
+    const size = state.size;
+    const parts = unit / size;
+    const first = (p - 1) * parts + 1;
+    const loop = (
+      n: number,
+      acc: WalkPage<A> | undefined,
+    ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
+      Effect.flatMap(fetchSized(n, size), (read) => {
+        const joined = acc === undefined ? read : joinPages(acc, read);
+        const last = read.pagination.page >= read.pagination.total_pages ||
+          read.items.length === 0;
+        return n >= first + parts - 1 || last ? Effect.succeed(joined) : loop(n + 1, joined);
+      });
+    return Effect.map(loop(first, undefined), (read) => {
+      if (parts === 1 && unit === read.pagination.per_page) return read;
+      const count = read.pagination.total_count;
       return {
-        _tag: "fail",
-        reason: "limit",
-        error: pageCapError(input.maxPages, href, input.plural),
+        ...read,
+        pagination: {
+          ...read.pagination,
+          page: p,
+          per_page: unit,
+          count: read.items.length,
+          total_pages: totalPages(count, unit),
+        },
       };
-    }
-    followed.add(key);
-    current = next;
-    return { _tag: "continue" };
+    });
   };
 
-  return Effect.gen(function* () {
-    while (true) {
-      if (end.decided) return yield* end.pull();
-      const url = current;
-      const page = parsePageHref(`${url.pathname}${url.search}`)?.page ?? state.pagesFetched + 1;
-      const read = yield* input.fetchPage({ page, url }, state.onRetry);
-      const fresh = state.take(read);
-      const after = afterPage(read);
-      if (input.onProgress !== undefined) input.onProgress(state.progress());
-      if (after._tag !== "continue") {
-        state.stopped = after.reason;
-        end.decide(after);
-      }
-      if (fresh.length > 0) return nonEmpty(fresh);
+  /** What the page just read decides; `undefined` to go on. */
+  const after = (p: number, read: WalkPage<A>): Stop | PaginationError | undefined => {
+    const total = read.pagination.total_pages;
+    if (p >= total) return "last-page";
+    if (read.items.length === 0) return "empty-page";
+    if (p >= input.maxPages) {
+      return pageCapError(input.maxPages, input.pageUrl(p + 1, unit).href, input.plural);
     }
+    return undefined;
+  };
+
+  /** Takes page `p` in order: its new items, and whether the walk ends with it. */
+  const take = (
+    p: number,
+    read: WalkPage<A>,
+  ): Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly last: boolean }> =>
+    Effect.map(Clock.currentTimeMillis, (now) => {
+      // A page fetched ahead of a page that ended the walk is dropped.
+      if (done) return { items: [], last: true };
+      const items = state.take(read);
+      const decided = after(p, read);
+      input.onProgress?.(state.progress(now));
+      if (decided === undefined) return { items, last: false };
+      done = true;
+      // Past the cap the page's items go out first; the failure follows them.
+      state.stopped = decided instanceof PaginationError ? "limit" : decided;
+      return { items, last: true };
+    });
+
+  const ending = (): Stream.Stream<never, DiscoveryError> =>
+    state.stopped === "limit"
+      ? Stream.fail(
+        pageCapError(input.maxPages, input.pageUrl(input.maxPages + 1, unit).href, input.plural),
+      )
+      : Stream.empty;
+
+  const rest = (from: number): Stream.Stream<ReadonlyArray<A>, DiscoveryError> =>
+    Stream.suspend(() => {
+      if (done) return ending();
+      const until = Math.min(state.lastTotalPages ?? 0, input.maxPages);
+      if (from > until) {
+        state.stopped ??= "last-page";
+        return Stream.empty;
+      }
+      return Stream.range(from, until).pipe(
+        Stream.mapEffect((p) => Effect.map(fetchUnit(p), (read) => [p, read] as const), {
+          concurrency: input.concurrency,
+        }),
+        Stream.mapEffect(([p, read]) => take(p, read)),
+        Stream.takeUntil((taken) => taken.last),
+        Stream.map((taken) => taken.items),
+        Stream.concat(Stream.suspend(() => rest(until + 1))),
+      );
+    });
+
+  return Stream.unwrap(Effect.map(fetchSized(1, input.perPage), (first) => {
+    // A server that answers with smaller pages than asked: count pages in its size.
+    const answered = first.pagination.per_page;
+    if (answered > 0 && answered < input.perPage && first.items.length <= answered) {
+      unit = answered;
+      state.size = Math.min(state.size, answered);
+    }
+    return Stream.concat(
+      Stream.fromEffect(Effect.map(take(1, first), (taken) => taken.items)),
+      rest(2),
+    );
+  }));
+};
+
+/**
+ * `links`: `Stream.paginate` over `_links.next_page`, resolved against the
+ * base URL and refused if it leaves the origin; stops on the last page, an
+ * empty page, a missing link, or a link to a page already read. A page that
+ * reports `total_pages` 0 yet has items (a server with no real totals) is
+ * not taken as the last: its links decide.
+ */
+const linksPages = <A>(
+  input: WalkInput<A>,
+  state: WalkState<A>,
+): Stream.Stream<ReadonlyArray<A>, DiscoveryError> => {
+  const fetchSized = sizedFetcher(input, state);
+  const start = input.pageUrl(1, input.perPage);
+  const followed = new Set<string>([linkKey(start)]);
+
+  type Next = { readonly url: URL } | { readonly fail: PaginationError };
+
+  const after = (read: WalkPage<A>): Stop | Next => {
+    const { page, total_pages } = read.pagination;
+    const noTotals = total_pages === 0 && read.items.length > 0;
+    if (page >= total_pages && !noTotals) return "last-page";
+    if (read.items.length === 0) return "empty-page";
+    const href = read._links.next_page?.href;
+    if (href === undefined) return "no-next-link";
+    const next = input.resolveNext(href);
+    if (next instanceof PaginationError) return { fail: next };
+    const key = linkKey(next);
+    if (followed.has(key)) return "repeated-link";
+    if (state.pagesFetched >= input.maxPages) {
+      return { fail: pageCapError(input.maxPages, href, input.plural) };
+    }
+    followed.add(key);
+    return { url: next };
+  };
+
+  return Stream.paginate<Next, ReadonlyArray<A>, DiscoveryError>({ url: start }, (next) => {
+    if ("fail" in next) return Effect.fail(next.fail);
+    const url = next.url;
+    const parsed = parsePageHref(`${url.pathname}${url.search}`);
+    const page = parsed?.page ?? state.pagesFetched + 1;
+    const size = parsed?.per_page ?? input.perPage;
+    return Effect.flatMap(
+      fetchSized(page, size, url),
+      (read) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          const fresh = state.take(read);
+          const decided = after(read);
+          input.onProgress?.(state.progress(now));
+          if (typeof decided === "string") {
+            state.stopped = decided;
+            return [[fresh], Option.none()] as const;
+          }
+          if ("fail" in decided) {
+            state.stopped = decided.fail.reason === "page-cap" ? "limit" : undefined;
+          }
+          return [[fresh], Option.some(decided)] as const;
+        }),
+    );
   });
 };
 
@@ -307,42 +406,42 @@ const linksPull = <A>(input: WalkInput<A>, state: WalkState<A>): PagePull<A> => 
  *
  * **Details**
  *
- * - `totals`: page 1 first; then pages 2..total_pages with at most
- *   `concurrency` pages in flight or waiting to be emitted, emitted in page
- *   order. The total is re-read from each page in order: if it grows during
- *   the walk, the extra pages are fetched too; the walk stops at the first
- *   page that is the last by its own count or is empty.
- * - `links`: follows `_links.next_page`, resolved against the base URL and
- *   refused if it leaves the origin; stops on the last page, an empty page,
- *   a missing link, or a link to a page already read. A page that reports
- *   `total_pages` 0 yet has collections (a server with no real totals) is
- *   not taken as the last: its links decide.
- * - Both: at most `maxPages` pages (then `PaginationError` `page-cap`);
- *   collections whose id was already emitted are dropped and counted;
- *   interrupting the stream interrupts the requests in flight; `onSummary`
+ * - `totals` and `links` as above; both stop at `maxPages` pages (then
+ *   `PaginationError` `page-cap`, after the items read).
+ * - Items whose key was already emitted are dropped and counted.
+ * - Adaptive page size: a page that still fails after its retries with 503,
+ *   504, a timeout, a transport failure or a body cut short is fetched as
+ *   the two pages of half its size that hold the same rows, down to
+ *   `minPerPage`; later pages use the smaller size. Nothing is skipped or
+ *   repeated, order is kept, and the summary counts the shrinks.
+ * - With `permits`, each request takes one permit for as long as it runs,
+ *   so walks sharing the semaphore share its requests in flight.
+ * - Interrupting the stream interrupts the requests in flight; `onSummary`
  *   is called once at the end, however it ends.
  */
 export const walk = <A>(input: WalkInput<A>): Stream.Stream<A, DiscoveryError> =>
-  Stream.suspend(() => {
-    const state = new WalkState(input.keyOf);
-    const pages = Stream.unwrap(Effect.gen(function* () {
-      const scope = yield* Scope.Scope;
-      return Stream.fromPull(Effect.succeed(
-        input.strategy === "links" ? linksPull(input, state) : totalsPull(input, state, scope),
-      ));
-    }));
+  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (startedMs) => {
+    const state = new WalkState(input.keyOf, startedMs, input.perPage);
+    const pages = input.strategy === "links" ? linksPages(input, state) : totalsPages(input, state);
+    const items = pages.pipe(
+      Stream.filter((batch): batch is readonly [A, ...Array<A>] => batch.length > 0),
+      Stream.flattenArray,
+    );
     const onSummary = input.onSummary;
-    if (onSummary === undefined) return pages;
-    return pages.pipe(Stream.onExit((exit) =>
-      Effect.sync(() => {
-        const reason: Stop = exit._tag === "Success"
-          ? state.stopped ?? "interrupted"
-          : Cause.hasInterruptsOnly(exit.cause)
-          ? "interrupted"
-          : state.stopped === "limit"
-          ? "limit"
-          : "failed";
-        onSummary(state.summary(reason));
-      })
-    ));
-  });
+    if (onSummary === undefined) return items;
+    return items.pipe(
+      Stream.onExit((exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            const reason: Stop = exit._tag === "Success"
+              ? state.stopped ?? "interrupted"
+              : Cause.hasInterruptsOnly(exit.cause)
+              ? "interrupted"
+              : state.stopped === "limit"
+              ? "limit"
+              : "failed";
+            onSummary(state.summary(reason, now));
+          }))
+      ),
+    );
+  }));

@@ -1,18 +1,21 @@
 import assert from "node:assert/strict";
 import * as Deferred from "effect/Deferred";
 import * as Effect from "effect/Effect";
+import * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
-import type { ListSummary } from "./DiscoveryClient.ts";
+import { DiscoveryClient, type ListSummary } from "./DiscoveryClient.ts";
 import { PaginationError } from "./DiscoveryError.ts";
 import { pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";
-import { type Collection, collections as collectionsResource } from "./Resources.ts";
+import { type Collection, collections as collectionsResource, members } from "./Resources.ts";
 import type { WalkPage } from "./_walk.ts";
 import { walk, type WalkTarget } from "./_walk.ts";
 import {
   failureOf,
   listAll,
+  runExit,
   seedCollections,
   startTestServer,
+  testCredentials,
   valueOf,
 } from "./_testServer_test.ts";
 
@@ -232,7 +235,7 @@ const fakeListing = (total: number, perPage: number) => {
   return { all, page };
 };
 
-Deno.test("totals: at most `concurrency` pages are in flight or waiting, whatever the consumer's pace", async () => {
+Deno.test("totals: at most `concurrency` pages in flight and one waiting, whatever the consumer's pace", async () => {
   const { all, page } = fakeListing(200, 10);
   for (const concurrency of [1, 3, 5]) {
     let inFlight = 0;
@@ -244,6 +247,8 @@ Deno.test("totals: at most `concurrency` pages are in flight or waiting, whateve
       const stream = walk<Collection>({
         keyOf: (c) => c.id,
         plural: "collections",
+        perPage: 10,
+        minPerPage: 10,
         strategy: "totals",
         concurrency,
         maxPages: 1000,
@@ -270,8 +275,9 @@ Deno.test("totals: at most `concurrency` pages are in flight or waiting, whateve
     const items = await Effect.runPromise(program);
     assert.deepEqual(ids(items), ids(all));
     assert.ok(highest <= concurrency, `concurrency ${concurrency}: ${highest} pages at once`);
+    // The page being emitted is held beside the ones in flight.
     assert.ok(
-      mostAhead <= concurrency,
+      mostAhead <= concurrency + 1,
       `concurrency ${concurrency}: ${mostAhead} pages fetched ahead of the consumer`,
     );
     if (concurrency > 1) assert.ok(highest > 1, "pages were fetched concurrently");
@@ -286,6 +292,8 @@ Deno.test("totals: a failed page fails the stream and interrupts the other pages
   const program = walk<Collection>({
     keyOf: (c) => c.id,
     plural: "collections",
+    perPage: 10,
+    minPerPage: 10,
     strategy: "totals",
     concurrency: 4,
     maxPages: 1000,
@@ -327,6 +335,194 @@ Deno.test("links: a server with no real totals (all zeros) is walked by its link
     // past-end by default: the page after the last is empty, and says it is the last.
     assert.equal(summary?.stoppedBecause, "last-page");
     assert.equal(server.requests.length, 6);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("adaptive page size: members at 1000 fail every time, the listing still ends with exactly every member", async (t) => {
+  const memberRows = Array.from({ length: 2345 }, (_, i) => ({
+    id: 10 + i,
+    token: `m${i}`,
+    member_email: `m${i}@example.com`,
+  }));
+  for (const strategy of ["totals", "links"] as const) {
+    for (const failure of ["503", "truncate"] as const) {
+      await t.step(`${strategy}, ${failure} above 250`, async () => {
+        const server = await startTestServer({
+          rows: { members: memberRows },
+          hook: ({ perPage, normal }) => {
+            if ((perPage ?? 1000) <= 250) return undefined;
+            return failure === "503"
+              ? Response.json({ id: "server_error", message: "backend read error" }, {
+                status: 503,
+              })
+              : new Response(JSON.stringify(normal()).slice(0, 50), {
+                headers: { "content-type": "application/json" },
+              });
+          },
+        });
+        try {
+          const { exit, summary } = await listAll(
+            server,
+            { strategy, concurrency: 3 },
+            { maxRetries: 1 },
+            members,
+          );
+          const items = valueOf(exit);
+          assert.deepEqual(ids(items), memberRows.map((m) => m.id), "every member once, in order");
+          assert.equal(
+            summary?.pageSizeShrinks !== undefined && summary.pageSizeShrinks >= 2,
+            true,
+          );
+          assert.equal(summary?.finalPerPage, 250);
+          assert.equal(summary?.itemsEmitted, 2345);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+  }
+  await t.step("never below minPerPage: then the failure is the listing's", async () => {
+    const server = await startTestServer({
+      rows: { members: memberRows },
+      hook: () => Response.json({ id: "server_error", message: "down" }, { status: 503 }),
+    });
+    try {
+      const { exit, summary } = await listAll(
+        server,
+        { minPerPage: 500 },
+        { maxRetries: 0 },
+        members,
+      );
+      const error = failureOf(exit);
+      assert.equal((error as { status?: number }).status, 503);
+      assert.equal(summary?.pageSizeShrinks, 1, "1000 -> 500, then no further");
+      assert.deepEqual(server.requests.map((r) => r.url.searchParams.get("per_page")), [
+        "1000",
+        "500",
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+  await t.step("a 404 is not a reason to shrink", async () => {
+    const server = await startTestServer({
+      hook: () => Response.json({ id: "not_found", message: "no" }, { status: 404 }),
+    });
+    try {
+      const { summary } = await listAll(server, {}, {}, members);
+      assert.equal(summary?.pageSizeShrinks, 0);
+      assert.equal(server.requests.length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("per_page answered smaller than asked (the server ignores it): the walk still ends exactly", async () => {
+  const seeded = seedCollections(1234);
+  const server = await startTestServer({
+    collections: seeded,
+    hook: ({ url, server }) => {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const info = paginationInfo({ page, perPage: 100, totalCount: server.collections.length });
+      const { start, end } = pageSlice(page, 100, server.collections.length);
+      return Response.json({
+        pagination: info,
+        spaces: server.collections.slice(start, end),
+        _links: pageLinks(
+          { route: collectionsResource, workspace: "acme", page, perPage: 100 },
+          info.total_pages,
+        ),
+      });
+    },
+  });
+  try {
+    for (const strategy of ["totals", "links"] as const) {
+      const { exit } = await listAll(server, { perPage: 1000, strategy });
+      assert.deepEqual(ids(valueOf(exit)), ids(seeded), strategy);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a total_count that shrinks to 0 mid-walk ends the walk without an error", async () => {
+  const server = await startTestServer({
+    collections: seedCollections(100),
+    hook: ({ page, normal }) => {
+      if ((page ?? 1) < 3) return undefined;
+      const body = normal();
+      return Response.json({
+        ...body,
+        pagination: { page, per_page: 10, count: 0, total_pages: 0, total_count: 0 },
+        spaces: [],
+      });
+    },
+  });
+  try {
+    const { exit, summary } = await listAll(server, { perPage: 10, concurrency: 1 });
+    assert.equal(valueOf(exit).length, 20);
+    assert.equal(summary?.totalsDrifted, true);
+    assert.equal(summary?.stoppedBecause, "last-page");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("duplicated keys across pages: each emitted once, counted as dropped", async () => {
+  const seeded = seedCollections(30);
+  const server = await startTestServer({
+    collections: seeded,
+    hook: ({ page, normal }) => {
+      if (page !== 2) return undefined;
+      const body = normal();
+      return Response.json({ ...body, spaces: [seeded[0], ...(body.spaces as unknown[])] });
+    },
+  });
+  try {
+    const { exit, summary } = await listAll(server, { perPage: 10 });
+    assert.deepEqual(ids(valueOf(exit)), ids(seeded));
+    assert.equal(summary?.duplicatesDropped, 1);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("permits: listings sharing one budget never have more requests in flight than it holds", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const server = await startTestServer({
+    collections: seedCollections(200),
+    rows: { members: seedCollections(200) },
+    hook: async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return undefined;
+    },
+  });
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const permits = yield* Semaphore.make(3);
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+      });
+      const list = (resource: "collections" | "members") =>
+        Stream.runCount(client.list(resource, {
+          workspace: "acme",
+          perPage: 10,
+          concurrency: 4,
+          permits,
+        }));
+      return yield* Effect.all([list("collections"), list("members")], { concurrency: 2 });
+    }));
+    assert.deepEqual(valueOf(exit), [200, 200]);
+    assert.ok(most <= 3, `${most} requests in flight`);
+    assert.ok(most >= 2, "the two listings ran side by side");
   } finally {
     await server.close();
   }
