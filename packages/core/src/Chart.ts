@@ -9,6 +9,25 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one chart, by wire name, in the order the server sends them:
+ * the chart's schema and plain type are derived from them.
+ */
+export const chartFields = {
+  id: Field.key("The chart's id."),
+  token: Field.token("The chart's token."),
+  chart_type: Field.text("bar, line, stackedBar100, bigNumber, table, ..."),
+  chart_title: Field.text("The chart's title, or null."),
+  query_id: Field.int("The id of the query it draws."),
+  report_id: Field.int("The id of the query's report."),
+  space_id: Field.int("The id of the report's collection."),
+  query_token: Field.text("The token of the query it draws."),
+  report_token: Field.text("The token of the query's report."),
+  space_token: Field.text("The token of the report's collection."),
+  report_creator_email: Field.text("The e-mail address of the report's creator."),
+  exploration_url: Field.text("The API path of its exploration, or null."),
+};
+
+/**
  * The charts resource: `GET /batch/{workspace}/charts`, array key `charts`,
  * ascending `id`. Each chart draws one query; its report and collection are
  * that query's. Charts in personal collections are listed only with
@@ -24,25 +43,13 @@ export const charts = Resource.make({
   name: "charts",
   segment: "charts",
   title: "Chart",
+  singular: "chart",
   plural: "charts",
   description: "A chart of a query's results.",
   key: "id",
   token: "token",
   includeSpaces: true,
-  fields: {
-    id: Field.key("The chart's id."),
-    token: Field.token("The chart's token."),
-    chart_type: Field.text("bar, line, stackedBar100, bigNumber, table, ..."),
-    chart_title: Field.text("The chart's title, or null."),
-    query_id: Field.int("The id of the query it draws."),
-    report_id: Field.int("The id of the query's report."),
-    space_id: Field.int("The id of the report's collection."),
-    query_token: Field.text("The token of the query it draws."),
-    report_token: Field.text("The token of the query's report."),
-    space_token: Field.text("The token of the report's collection."),
-    report_creator_email: Field.text("The e-mail address of the report's creator."),
-    exploration_url: Field.text("The API path of its exploration, or null."),
-  },
+  fields: chartFields,
   relations: [
     {
       field: "query_id",

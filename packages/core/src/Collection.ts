@@ -9,6 +9,21 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one collection, by wire name, in the order the server sends them:
+ * the collection's schema and plain type are derived from them.
+ */
+export const collectionFields = {
+  id: Field.key("The collection's id."),
+  token: Field.token("The collection's token."),
+  name: Field.text("The collection's name (null in Mode's own examples)."),
+  description: Field.text("What the collection holds."),
+  space_type: Field.text(
+    "custom, private (a member's personal collection), community or shared.",
+  ),
+  space_url: Field.text("Its API path: /api/{workspace}/spaces/{token}."),
+};
+
+/**
  * The collections resource: `GET /batch/{workspace}/spaces`, array key
  * `spaces`, ascending `id`. Lists every collection, personal ones (`space_type`
  * `private`) too; `include_spaces` is not taken (ignored).
@@ -23,22 +38,14 @@ export const collections = Resource.make({
   name: "collections",
   segment: "spaces",
   title: "Collection",
+  singular: "collection",
   plural: "collections",
   description: "A collection (called a space on the wire) of a Mode workspace.",
   key: "id",
   token: "token",
   includeSpaces: false,
-  fields: {
-    id: Field.key("The collection's id."),
-    token: Field.token("The collection's token."),
-    name: Field.text("The collection's name (null in Mode's own examples)."),
-    description: Field.text("What the collection holds."),
-    space_type: Field.text(
-      "custom, private (a member's personal collection), community or shared.",
-    ),
-    space_url: Field.text("Its API path: /api/{workspace}/spaces/{token}."),
-  },
-  display: ["id", "token", "name", "space_type"],
+  fields: collectionFields,
+  display: ["id", "token", "space_type", "name", "description"],
   seedCount: (count) => count,
   personal: (row) => row.space_type === "private",
   example: {

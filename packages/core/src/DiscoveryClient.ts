@@ -85,6 +85,13 @@ export interface ClientOptions {
    */
   readonly maxRetryAfterSeconds?: number | undefined;
   /**
+   * Give each HTTP request a client span of effect's tracer
+   * (`HttpClient`'s automatic spans). Default false: the spans cost more per
+   * request than the rest of a request's work in the client (see
+   * BENCHMARKS.md); turn them on when your program exports traces.
+   */
+  readonly traceRequests?: boolean | undefined;
+  /**
    * Called once per HTTP request sent (every attempt and every redirect hop):
    * method, URL, status or error. Never holds a secret.
    */

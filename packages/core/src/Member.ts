@@ -9,6 +9,34 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one member, by wire name, in the order the server sends them:
+ * the member's schema and plain type are derived from them.
+ */
+export const memberFields = {
+  id: Field.key("The membership's id."),
+  token: Field.token("The membership's token."),
+  state: Field.text("active or deactivated."),
+  member_email: Field.text("The member's e-mail address."),
+  member_token: Field.text("The member's user token."),
+  member_username: Field.text("The member's username."),
+  banned_at: Field.timestamp("When the member was banned, or null."),
+  activated_at: Field.timestamp("When the member was activated, or null."),
+  last_report_created_at: Field.timestamp("When they last created a report, or null."),
+  last_report_edited_at: Field.timestamp("When they last edited a report, or null."),
+  last_report_viewed_at: Field.timestamp("When they last viewed a report, or null."),
+  last_report_run_at: Field.timestamp("When they last ran a report, or null."),
+  last_day_engaged: Field.aliased(
+    Field.timestamp("The last day they used Mode (last_day_enagaged in one of Mode's pages)."),
+    "last_day_enagaged",
+  ),
+  last_day_api_engaged: Field.timestamp("The last day they used the API, or null."),
+  last_day_in_app_engaged: Field.timestamp("The last day they used the app, or null."),
+  last_exploration_created_at: Field.timestamp("When they last created an exploration."),
+  last_exploration_updated_at: Field.timestamp("When they last updated an exploration."),
+  total_days_engaged: Field.int("On how many days they used Mode."),
+};
+
+/**
  * The members resource: `GET /batch/{workspace}/members`, array key
  * `members`, ascending `id`. `include_spaces` is not taken (ignored).
  *
@@ -22,34 +50,13 @@ export const members = Resource.make({
   name: "members",
   segment: "members",
   title: "Member",
+  singular: "member",
   plural: "members",
   description: "A member of a Mode workspace and how engaged they are.",
   key: "id",
   token: "token",
   includeSpaces: false,
-  fields: {
-    id: Field.key("The membership's id."),
-    token: Field.token("The membership's token."),
-    state: Field.text("active or deactivated."),
-    member_email: Field.text("The member's e-mail address."),
-    member_token: Field.text("The member's user token."),
-    member_username: Field.text("The member's username."),
-    banned_at: Field.timestamp("When the member was banned, or null."),
-    activated_at: Field.timestamp("When the member was activated, or null."),
-    last_report_created_at: Field.timestamp("When they last created a report, or null."),
-    last_report_edited_at: Field.timestamp("When they last edited a report, or null."),
-    last_report_viewed_at: Field.timestamp("When they last viewed a report, or null."),
-    last_report_run_at: Field.timestamp("When they last ran a report, or null."),
-    last_day_engaged: Field.aliased(
-      Field.timestamp("The last day they used Mode (last_day_enagaged in one of Mode's pages)."),
-      "last_day_enagaged",
-    ),
-    last_day_api_engaged: Field.timestamp("The last day they used the API, or null."),
-    last_day_in_app_engaged: Field.timestamp("The last day they used the app, or null."),
-    last_exploration_created_at: Field.timestamp("When they last created an exploration."),
-    last_exploration_updated_at: Field.timestamp("When they last updated an exploration."),
-    total_days_engaged: Field.int("On how many days they used Mode."),
-  },
+  fields: memberFields,
   display: ["id", "member_username", "member_email", "state", "last_day_engaged"],
   seedCount: (collections) => collections > 0 ? Math.max(1, Math.ceil(collections / 10)) : 0,
   example: {

@@ -9,6 +9,23 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one query, by wire name, in the order the server sends them:
+ * the query's schema and plain type are derived from them.
+ */
+export const queryFields = {
+  id: Field.key("The query's id."),
+  token: Field.token("The query's token."),
+  name: Field.text("The query's name."),
+  raw_query: Field.text("The SQL text."),
+  creator_email: Field.text("The e-mail address of the member who created it."),
+  data_source_token: Field.text("The token of the data source it runs on."),
+  report_id: Field.int("The id of its report."),
+  report_token: Field.text("The token of its report."),
+  space_id: Field.int("The id of its report's collection."),
+  space_token: Field.text("The token of its report's collection."),
+};
+
+/**
  * The queries resource: `GET /batch/{workspace}/queries`, array key
  * `queries`, ascending `id`. Each query belongs to a report and sits in that
  * report's collection; queries in personal collections are listed only with
@@ -24,23 +41,13 @@ export const queries = Resource.make({
   name: "queries",
   segment: "queries",
   title: "Query",
+  singular: "query",
   plural: "queries",
   description: "A query of a report: its SQL text and the data source it runs on.",
   key: "id",
   token: "token",
   includeSpaces: true,
-  fields: {
-    id: Field.key("The query's id."),
-    token: Field.token("The query's token."),
-    name: Field.text("The query's name."),
-    raw_query: Field.text("The SQL text."),
-    creator_email: Field.text("The e-mail address of the member who created it."),
-    data_source_token: Field.text("The token of the data source it runs on."),
-    report_id: Field.int("The id of its report."),
-    report_token: Field.text("The token of its report."),
-    space_id: Field.int("The id of its report's collection."),
-    space_token: Field.text("The token of its report's collection."),
-  },
+  fields: queryFields,
   relations: [
     {
       field: "report_id",

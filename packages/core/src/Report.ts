@@ -9,6 +9,29 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one report, by wire name, in the order the server sends them:
+ * the report's schema and plain type are derived from them.
+ */
+export const reportFields = {
+  id: Field.key("The report's id."),
+  token: Field.token("The report's token."),
+  name: Field.text("The report's name."),
+  description: Field.text("What the report shows."),
+  created_at: Field.timestamp("When the report was created."),
+  edited_at: Field.timestamp("When the report was last edited, or null."),
+  updated_at: Field.timestamp("When the report was last updated."),
+  last_successfully_run_at: Field.timestamp("When a run last succeeded, or null."),
+  last_viewed_at: Field.timestamp("When somebody last viewed it, or null."),
+  last_run_at: Field.timestamp("When it last ran, or null (never ran)."),
+  last_run_token: Field.text("The token of its last run, or null."),
+  last_run_state: Field.text("succeeded, failed, cancelled, ..., or null (never ran)."),
+  creator_email: Field.text("The e-mail address of the member who created it."),
+  space_id: Field.int("The id of its collection."),
+  space_token: Field.text("The token of its collection."),
+  report_url: Field.text("Its API path: /api/{workspace}/reports/{token}."),
+};
+
+/**
  * The reports resource: `GET /batch/{workspace}/reports`, array key
  * `reports`, ascending `id`. Reports in members' personal collections are
  * listed only with `include_spaces=all`.
@@ -23,29 +46,13 @@ export const reports = Resource.make({
   name: "reports",
   segment: "reports",
   title: "Report",
+  singular: "report",
   plural: "reports",
   description: "A report of a Mode workspace, in one of its collections.",
   key: "id",
   token: "token",
   includeSpaces: true,
-  fields: {
-    id: Field.key("The report's id."),
-    token: Field.token("The report's token."),
-    name: Field.text("The report's name."),
-    description: Field.text("What the report shows."),
-    created_at: Field.timestamp("When the report was created."),
-    edited_at: Field.timestamp("When the report was last edited, or null."),
-    updated_at: Field.timestamp("When the report was last updated."),
-    last_successfully_run_at: Field.timestamp("When a run last succeeded, or null."),
-    last_viewed_at: Field.timestamp("When somebody last viewed it, or null."),
-    last_run_at: Field.timestamp("When it last ran, or null (never ran)."),
-    last_run_token: Field.text("The token of its last run, or null."),
-    last_run_state: Field.text("succeeded, failed, cancelled, ..., or null (never ran)."),
-    creator_email: Field.text("The e-mail address of the member who created it."),
-    space_id: Field.int("The id of its collection."),
-    space_token: Field.text("The token of its collection."),
-    report_url: Field.text("Its API path: /api/{workspace}/reports/{token}."),
-  },
+  fields: reportFields,
   relations: [
     { field: "space_id", token: "space_token", to: "collections" },
     { field: "creator_email", to: "members", toField: "member_email" },

@@ -9,6 +9,24 @@ import * as Field from "./Field.ts";
 import * as Resource from "./Resource.ts";
 
 /**
+ * The fields of one report stat, by wire name, in the order the server sends them:
+ * the report stat's schema and plain type are derived from them.
+ */
+export const reportStatFields = {
+  report_id: Field.key("The report's id."),
+  report_token: Field.token("The report's token."),
+  active_schedules_count: Field.int("How many schedules run it."),
+  explorations_count: Field.int("How many explorations were made from it."),
+  view_count: Field.aliased(
+    Field.int("How often it was viewed (total_views_count in one of Mode's examples)."),
+    "total_views_count",
+  ),
+  recent_manual_run_creators_emails: Field.strings("Who ran it by hand recently."),
+  scheduled_run_creators_emails: Field.strings("Who created its scheduled runs."),
+  editors_emails: Field.strings("Who edited it."),
+};
+
+/**
  * The report stats resource: `GET /batch/{workspace}/report_stats`, array
  * key `report_stats`, ascending `report_id`. Exactly one row per report the
  * request can see (the same `report_token` set as `/reports` with the same
@@ -24,24 +42,13 @@ export const reportStats = Resource.make({
   name: "reportStats",
   segment: "report_stats",
   title: "ReportStat",
+  singular: "report stat",
   plural: "report stats",
   description: "How a report is used: views, explorations, schedules, editors.",
   key: "report_id",
   token: "report_token",
   includeSpaces: true,
-  fields: {
-    report_id: Field.key("The report's id."),
-    report_token: Field.token("The report's token."),
-    active_schedules_count: Field.int("How many schedules run it."),
-    explorations_count: Field.int("How many explorations were made from it."),
-    view_count: Field.aliased(
-      Field.int("How often it was viewed (total_views_count in one of Mode's examples)."),
-      "total_views_count",
-    ),
-    recent_manual_run_creators_emails: Field.strings("Who ran it by hand recently."),
-    scheduled_run_creators_emails: Field.strings("Who created its scheduled runs."),
-    editors_emails: Field.strings("Who edited it."),
-  },
+  fields: reportStatFields,
   relations: [{ field: "report_id", token: "report_token", to: "reports", one: true }],
   display: ["report_id", "report_token", "view_count", "explorations_count"],
   example: {

@@ -75,6 +75,8 @@ export interface ResourceSpec<
   readonly segment: Segment;
   /** The name of one item, for OpenAPI and messages: `Collection`, `ReportStat`. */
   readonly title: string;
+  /** What one item is, in words: `collection`, `report stat`, `query`. */
+  readonly singular: string;
   /** What the items are, in words, plural: `collections`, `report stats`. */
   readonly plural: string;
   /** One sentence on what the resource lists. */
@@ -215,7 +217,7 @@ const itemSchema = (spec: ResourceSpec<string, string, any>): Schema.Top => {
  * ```ts
  * import { Field, Resource } from "@mode-discovery/core";
  * const widgets = Resource.make({
- *   name: "widgets", segment: "widgets", title: "Widget", plural: "widgets",
+ *   name: "widgets", segment: "widgets", title: "Widget", singular: "widget", plural: "widgets",
  *   description: "Widgets of a workspace.", key: "id", token: "token", includeSpaces: false,
  *   fields: { id: Field.key("The widget's id."), token: Field.token("The widget's token.") },
  *   seedCount: (collections) => collections,

@@ -107,6 +107,8 @@ const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect
       }),
   );
 
+const noTracing = (): boolean => true;
+
 const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
 
 /** Sends calls for one client: shares its requests-per-second budget. */
@@ -321,13 +323,18 @@ export const makeRequester = (
           });
         });
 
-        return once.pipe(
+        const sent = once.pipe(
           Effect.retry({
             schedule,
             times: settings.maxRetries,
             while: (f: Failure) => f.retryable,
           }),
           Effect.mapError((f) => f.error),
+        );
+        return settings.traceRequests ? sent : Effect.provideService(
+          sent,
+          HttpClient.TracerDisabledWhen,
+          noTracing,
         );
       });
 

@@ -32,6 +32,7 @@ export type SettingsInput = Pick<
   | "backoffBaseMs"
   | "backoffMaxMs"
   | "maxRetryAfterSeconds"
+  | "traceRequests"
 >;
 
 /** Client options with every default applied. */
@@ -43,6 +44,7 @@ export interface Settings {
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   readonly maxRetryAfterSeconds: number;
+  readonly traceRequests: boolean;
 }
 
 const shown = (value: unknown): string => {
@@ -170,5 +172,6 @@ export const resolveSettings = (input: SettingsInput): Settings | ClientOptionEr
     backoffBaseMs,
     backoffMaxMs,
     maxRetryAfterSeconds,
+    traceRequests: input.traceRequests === true,
   };
 };
