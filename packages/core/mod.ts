@@ -27,3 +27,4 @@ export * from "./src/SignatureToken.ts";
 export * from "./src/DiscoveryApi.ts";
 export * from "./src/RequestValidation.ts";
 export * from "./src/DiscoveryClient.ts";
+export * from "./src/Snapshot.ts";
