@@ -23,11 +23,11 @@
  * @module
  */
 import * as Effect from "effect/Effect";
+import { errorBody, ServerError } from "@mode-discovery/core";
 import { EdgeSettings } from "./src/EdgeSettings.ts";
 import { type EdgeHandler, makeEdgeHandler } from "./src/EdgeHandler.ts";
 import { type CronRegister, registerMirrorCron } from "./src/MirrorCron.ts";
 import { readMirrorSettings } from "./src/MirrorSettings.ts";
-import { errorResponse } from "./src/_render.ts";
 
 let handler: Promise<EdgeHandler | undefined> | undefined;
 
@@ -47,10 +47,12 @@ const start = async (): Promise<EdgeHandler | undefined> => {
 const fetch = async (request: Request): Promise<Response> => {
   const edge = await (handler ??= start());
   return edge === undefined
-    ? errorResponse(
-      503,
-      "server_error",
-      "The server is not configured correctly; its log says which setting is wrong.",
+    ? new Response(
+      errorBody(
+        ServerError.id,
+        "The server is not configured correctly; its log says which setting is wrong.",
+      ),
+      { status: 503, headers: { "content-type": "application/json" } },
     )
     : edge.fetch(request);
 };
@@ -74,7 +76,7 @@ if (envGranted()) {
       typeof cron === "function" ? cron.bind(Deno) : undefined,
       {
         settings: mirror,
-        store: async () => (await (handler ??= start()))?.store,
+        store: async () => (await (handler ??= start()))?.listings,
         signal: stop.signal,
       },
     );

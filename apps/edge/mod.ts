@@ -1,8 +1,12 @@
 /**
- * @mode-discovery/edge: Mode's Discovery API served from Deno KV. Core's
- * `DiscoveryApi` implemented with `HttpApiBuilder`, so server and client
- * cannot drift; a KV layout where any page costs O(per_page); deterministic
- * seeding and development credentials for offline work and tests.
+ * @mode-discovery/edge: Mode's Discovery API served by Deno from Deno KV.
+ * The thin Deno adapter of `@mode-discovery/server`: `Deno.serve`
+ * (`startEdgeServer`, `serve.ts`), `export default { fetch }` for
+ * `deno serve` and Deno Deploy (`main.ts`), the KV stores opened on
+ * `Deno.openKv`, the `Deno.cron` mirror job, and the settings that go with
+ * them (`MODE_KV_PATH`, `DENO_DEPLOYMENT_ID`, `MODE_MIRROR_*`) on top of the
+ * server's. The server's own API is re-exported, so one import serves a
+ * Deno program.
  *
  * @example
  * ```ts
@@ -16,29 +20,10 @@
  *
  * @module
  */
-export * from "./src/CollectionStore.ts";
-export * from "./src/KvCollectionStore.ts";
+export * from "@mode-discovery/server";
 export * from "./src/EdgeSettings.ts";
-export * from "./src/Seed.ts";
-export * from "./src/CredentialCache.ts";
-export * from "./src/EdgeAuth.ts";
-export * from "./src/BatchHandlers.ts";
 export * from "./src/EdgeHandler.ts";
 export * from "./src/EdgeServer.ts";
-export * from "./src/MemoryCollectionStore.ts";
-export * from "./src/ApiHandler.ts";
-export * from "./src/EdgeSettingsError.ts";
-export * from "./src/RateLimit.ts";
-export * from "./src/KvRateLimitStore.ts";
-export * from "./src/Faults.ts";
-export * from "./src/Cors.ts";
-export * from "./src/AccessLog.ts";
-export * from "./src/ApiDocs.ts";
-export * from "./src/Health.ts";
-export * from "./src/EdgePolicies.ts";
-export * from "./src/WorkspaceEdits.ts";
 export * from "./src/MirrorSettings.ts";
-export * from "./src/Mirror.ts";
 export * from "./src/MirrorCron.ts";
-export * from "./src/NdjsonImport.ts";
 export * from "./src/OpenKvStore.ts";

@@ -6,8 +6,9 @@
  * @module
  */
 import * as Effect from "effect/Effect";
+import { collections, resources, workspacePath } from "@mode-discovery/core";
+import { lineBuffer } from "@mode-discovery/server";
 import { describeSettings, EdgeSettings } from "./src/EdgeSettings.ts";
-import { lineBuffer } from "./src/AccessLog.ts";
 import { writeStdoutSync } from "./src/_stdout.ts";
 import { startEdgeServer } from "./src/EdgeServer.ts";
 import { type CronRegister, registerMirrorCron } from "./src/MirrorCron.ts";
@@ -31,7 +32,9 @@ const server = await startEdgeServer({
 
 console.log(`mode-discovery edge listening on ${server.url} (${describeSettings(settings)})`);
 if (settings.seed.length > 0) {
-  console.log(`  try: ${server.url}/batch/${settings.seed[0].workspace}/spaces?per_page=100`);
+  const workspace = settings.seed[0].workspace;
+  console.log(`  try: ${server.url}${workspacePath(collections.path, workspace)}?per_page=100`);
+  console.log(`  resources: ${resources.map((r) => workspacePath(r.path, workspace)).join(" ")}`);
 }
 
 if (settings.mirror !== undefined) {
@@ -39,7 +42,7 @@ if (settings.mirror !== undefined) {
   const cron = (Deno as { cron?: CronRegister }).cron;
   const registered = registerMirrorCron(
     typeof cron === "function" ? cron.bind(Deno) : undefined,
-    { settings: mirror, store: () => Promise.resolve(server.handler.store) },
+    { settings: mirror, store: () => Promise.resolve(server.handler.listings) },
   );
   console.error(
     registered

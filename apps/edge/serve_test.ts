@@ -58,17 +58,34 @@ const startupFailure = async (env: Record<string, string>, expected: RegExp) => 
   assert.ok(!/\bat .+:\d+:\d+/.test(result.stderr), "no stack trace");
 };
 
-Deno.test("serve: a bad MODE_SEED stops start-up with one line naming it", async () => {
+Deno.test("serve: a bad MODE_SEED stops start-up with one line naming the part", async () => {
   await startupFailure(
     { MODE_SEED: "acme:lots" },
-    /^mode-discovery edge: Invalid MODE_SEED: the count of acme is "lots"/,
+    /^mode-discovery edge: Invalid MODE_SEED: the count of acme is "lots"; it must be a whole number from 0 to 1000000\.$/,
   );
+  await startupFailure(
+    { MODE_SEED: "acme:300:widgets=3" },
+    /^mode-discovery edge: Invalid MODE_SEED: "widgets" in acme: there is no such key; the keys are reports, queries, charts, members\.$/,
+  );
+  await startupFailure(
+    { MODE_SEED: "acme:300:reports=-1" },
+    /^mode-discovery edge: Invalid MODE_SEED: the count of reports in acme is "-1"/,
+  );
+  await startupFailure(
+    { MODE_SEED: ":300" },
+    /Invalid MODE_SEED: ":300" has an empty workspace name/,
+  );
+  await startupFailure({ MODE_SEED: "acme:3,acme:4" }, /Invalid MODE_SEED: acme is listed twice/);
 });
 
 Deno.test("serve: a malformed MODE_FAULTS stops start-up with one line saying what is wrong", async () => {
   await startupFailure(
     { MODE_FAULTS: "503:0.1,explode:0.2" },
     /^mode-discovery edge: Invalid MODE_FAULTS: "explode" is not a fault \(use a status such as 503 or 429, reset, truncate or delay=<duration>\)/,
+  );
+  await startupFailure(
+    { MODE_FAULTS: "slow-above=widgets:250" },
+    /^mode-discovery edge: Invalid MODE_FAULTS: "widgets" is not a resource/,
   );
   await startupFailure(
     { MODE_FAULTS: "503:0.7,429:0.5" },
@@ -153,7 +170,14 @@ Deno.test("serve: starts on 127.0.0.1, logs its URL, serves the seed, stops clea
     },
   );
   assert.equal(result.status.code, 0, result.stderr);
-  assert.match(result.stdout, /in-memory KV, seed acme:4146, last page next_page: past-end/);
+  assert.match(
+    result.stdout,
+    /in-memory KV, seed acme:4146:reports=4146:queries=8292:charts=8292:members=415, last page next_page: past-end/,
+  );
+  assert.match(
+    result.stdout,
+    / {2}resources: \/batch\/acme\/spaces \/batch\/acme\/reports \/batch\/acme\/queries \/batch\/acme\/charts \/batch\/acme\/report_stats \/batch\/acme\/members\n/,
+  );
   assert.match(result.stdout, /SIGTERM, shutting down/);
   assert.ok(!result.stdout.includes("devsecret") && !result.stderr.includes("devsecret"));
   // The access log is on when serving: one JSON line for the request, no credentials.

@@ -6,11 +6,16 @@
 import assert from "node:assert/strict";
 import * as Redacted from "effect/Redacted";
 import * as Effect from "effect/Effect";
+import { MAX_HEADER_BYTES, parseCorsOrigins, parseFaults } from "@mode-discovery/server";
+import {
+  ADMIN_AUTH,
+  bearer,
+  DEV_AUTH,
+  devSettings,
+  expectError,
+} from "@mode-discovery/server/testing";
+import { EdgeSettings } from "./EdgeSettings.ts";
 import { startEdgeServer } from "./EdgeServer.ts";
-import { parseCorsOrigins } from "./Cors.ts";
-import { parseFaults } from "./Faults.ts";
-import { MAX_HEADER_BYTES } from "./EdgePolicies.ts";
-import { ADMIN_AUTH, bearer, DEV_AUTH, devSettings, expectError } from "./_testing.ts";
 
 const cors = parseCorsOrigins("http://page.localhost:8000");
 const faults = parseFaults("header");
@@ -18,19 +23,20 @@ if (cors instanceof Error || faults instanceof Error) throw new Error("bad test 
 
 const server = await startEdgeServer({
   port: 0,
-  settings: devSettings([{ workspace: "acme", count: 40 }], {
+  settings: EdgeSettings.make(devSettings([{ workspace: "acme", count: 40 }], {
     corsOrigins: cors,
     faults,
     rateLimit: { limit: 20, windowMs: 60_000 },
-  }),
+  })),
   log: () => {},
 });
-await Effect.runPromise(server.handler.store.putSignatureToken("acme", {
+await Effect.runPromise(server.handler.credentials.putSignatureToken("acme", {
   token: "calmtoken002",
   accessKey: "calmkey",
   accessSecret: Redacted.make("calm-secret"),
   name: "calm",
   creatorId: 1,
+  organizationId: 1,
   expiresAt: null,
 }));
 const CALM = bearer("calmtoken002", "calmkey", "calm-secret");

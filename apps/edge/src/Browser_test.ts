@@ -3,7 +3,9 @@
  * playwright-core): a page on another origin runs the reference page's
  * XMLHttpRequest example against the API and gets the page; a page on a
  * disallowed origin is blocked; `/docs` renders with every request to a
- * non-loopback host blocked, and is kept as test-artifacts/docs.png.
+ * non-loopback host blocked, shows every resource's endpoint once Scalar
+ * has rendered it (waited for, with a deadline), and is kept as
+ * test-artifacts/docs.png.
  *
  * Needs Chromium at /usr/bin/chromium (or MODE_CHROMIUM_PATH). Without it
  * the test fails saying so; MODE_SKIP_BROWSER=1 skips it for quick local
@@ -12,13 +14,18 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { parseCorsOrigins } from "./Cors.ts";
+import { openApiPath, resources } from "@mode-discovery/core";
+import { parseCorsOrigins } from "@mode-discovery/server";
+import { DEV, devSettings } from "@mode-discovery/server/testing";
+import { EdgeSettings } from "./EdgeSettings.ts";
 import { startEdgeServer } from "./EdgeServer.ts";
-import { DEV, devSettings } from "./_testing.ts";
 
 const SKIP = Deno.env.get("MODE_SKIP_BROWSER") === "1";
 const CHROMIUM = Deno.env.get("MODE_CHROMIUM_PATH") || "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
+
+/** How long the docs page may take to show what the test looks for (a loaded CI machine). */
+const DOCS_DEADLINE_MS = 60_000;
 
 /** The flags Chromium runs with: headless, nothing phoning home, no GPU, no sandbox (CI runs as root). */
 const CHROMIUM_FLAGS = [
@@ -96,7 +103,9 @@ Deno.test({
     if (origins instanceof Error) throw origins;
     const api = await startEdgeServer({
       port: 0,
-      settings: devSettings([{ workspace: "acme", count: 250 }], { corsOrigins: origins }),
+      settings: EdgeSettings.make(
+        devSettings([{ workspace: "acme", count: 250 }], { corsOrigins: origins }),
+      ),
       log: () => {},
     });
     apiUrl = api.url;
@@ -145,7 +154,7 @@ Deno.test({
       });
 
       await t.step(
-        "/docs renders with nothing fetched from outside, showing the collections endpoint",
+        "/docs renders with nothing fetched from outside, showing every resource's endpoint",
         async () => {
           const page = await context.newPage();
           const outside: Array<string> = [];
@@ -158,11 +167,32 @@ Deno.test({
             return route.abort();
           });
           await page.goto(`${api.url}/docs`, { waitUntil: "load" });
-          await page.getByText("List collections for a workspace").first().waitFor({
-            state: "visible",
+          // Scalar renders the operations after the page has loaded, one by one: wait (with a
+          // deadline) until the page's text shows every summary and path the test checks.
+          const expected = [
+            ...resources.map((r) => `List ${r.plural} for a workspace`),
+            ...resources.map((r) => openApiPath(r.path)),
+          ];
+          const shown = await page.waitForFunction(
+            (wanted: Array<string>) => {
+              // Runs in the page: its DOM, not Deno's globals.
+              const text = (globalThis as unknown as {
+                document: { body: { innerText: string } };
+              }).document.body.innerText;
+              return wanted.every((w) => text.includes(w)) ? text : false;
+            },
+            expected,
+            { timeout: DOCS_DEADLINE_MS, polling: 250 },
+          ).then((handle) => handle.jsonValue(), async (error) => {
+            const text = await page.locator("body").innerText();
+            const missing = expected.filter((w) => !text.includes(w));
+            throw new Error(
+              `/docs did not show ${missing.join(", ")} within ${DOCS_DEADLINE_MS} ms (${
+                String(error).split("\n")[0]
+              })`,
+            );
           });
-          const text = await page.locator("body").innerText();
-          assert.match(text, /\/batch\/\{workspace\}\/spaces/);
+          for (const wanted of expected) assert.ok(String(shown).includes(wanted), wanted);
           await Deno.mkdir(ARTIFACTS, { recursive: true });
           await page.screenshot({ path: `${ARTIFACTS}docs.png`, fullPage: false });
           assert.ok((await Deno.stat(`${ARTIFACTS}docs.png`)).size > 10_000);

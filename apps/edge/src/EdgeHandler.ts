@@ -1,7 +1,7 @@
 /**
- * The edge server as a fetch handler: core's `DiscoveryApi` served by
- * `HttpApiBuilder` on a Deno KV {@link CollectionStore}, seeded from the
- * settings, with clean JSON answers at every edge.
+ * The edge server as a fetch handler: packages/server's handler on Deno
+ * KV (the listing, credential and rate-limit stores on one `Deno.Kv`),
+ * seeded from the settings.
  *
  * @module
  */
@@ -10,99 +10,57 @@ import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import * as Schema from "effect/Schema";
 import type * as Scope from "effect/Scope";
-import type { StoreError } from "./CollectionStore.ts";
+import {
+  type CredentialStoreService,
+  KvCredentialStore,
+  KvListingStore,
+  type KvListingStoreService,
+  KvRateLimitStore,
+  makeServerHandler,
+  type ServerHandler,
+  type ServerHandlerOptions,
+} from "@mode-discovery/server";
 import { EdgeSettings, type KvLocation } from "./EdgeSettings.ts";
-import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
-import { makeApiHandler } from "./ApiHandler.ts";
-import { seedWorkspaces } from "./_seeding.ts";
-import type { RequestEvent } from "./AccessLog.ts";
-import { makeEdgePolicies, type PolicyStats } from "./EdgePolicies.ts";
-import { KvRateLimitStore } from "./KvRateLimitStore.ts";
-import type { RateLimitStore } from "./RateLimit.ts";
-
-/** The user id of the development admin (`MODE_DEV_ADMIN`), and creator of the dev token. */
-export const DEV_ADMIN_USER_ID = 1;
-
-export { MAX_BODY_BYTES } from "./EdgePolicies.ts";
-
-export type { FetchHandler } from "./FetchHandler.ts";
-import type { FetchHandler } from "./FetchHandler.ts";
 
 /**
- * A running edge handler.
+ * A running edge handler: the server handler on Deno KV.
  *
  * **Details**
  *
- * `fetch` never rejects: every answer is JSON with `application/json`.
- * `store` is the live store (change data through it and the next request
- * sees it). `dispose` releases the handler and closes the KV if the handler
- * opened it.
+ * `fetch` never rejects: every answer is JSON with `application/json`
+ * (except `/docs`). `listings` (with `collectGarbage`) and `credentials`
+ * are the live stores on the KV: change data through them and the next
+ * request sees it. `dispose` releases the handler and closes the KV if
+ * the handler opened it.
  */
-export interface EdgeHandler {
-  /** Answers one request; never rejects. */
-  readonly fetch: FetchHandler;
-  /** The live store behind the handler. */
-  readonly store: KvCollectionStoreService;
+export interface EdgeHandler
+  extends Omit<ServerHandler<KvListingStoreService, CredentialStoreService>, "settings"> {
   /** The settings it was built with. */
   readonly settings: EdgeSettings;
-  /**
-   * Requests that reached the API handler and how many of them the fast
-   * path answered; requests refused by the rate limit; faults injected.
-   */
-  readonly stats: () => EdgeStats;
-  /** Releases the handler and closes the KV if it opened it. */
-  readonly dispose: () => Promise<void>;
+  /** The KV behind the stores. */
+  readonly kv: Deno.Kv;
 }
 
-/** The counts of {@link EdgeHandler.stats}. */
-export interface EdgeStats extends PolicyStats {
-  /** Requests that reached the API handler (not the built-in routes, 429s or injected statuses). */
-  readonly requests: number;
-  /** How many of those the fast path answered. */
-  readonly fastPath: number;
-}
-
-/** Options of {@link makeEdgeHandler}. */
-export interface EdgeHandlerOptions {
+/** Options of {@link makeEdgeHandler}: the server handler's, without the stores. */
+export interface EdgeHandlerOptions
+  extends Omit<ServerHandlerOptions, "listings" | "credentials" | "settings" | "name"> {
   /** The settings; default `EdgeSettings.make()` (in-memory KV, no seed). */
   readonly settings?: EdgeSettings | undefined;
   /** Use this KV instead of opening `settings.kv`; it is not closed by `dispose`. */
   readonly kv?: Deno.Kv | undefined;
-  /**
-   * Answer plain page requests from memory when everything is cached
-   * (default `true`). Turn it off when wrapping per-request policies into
-   * the HttpApi middleware rather than around `fetch`.
-   */
-  readonly fastPath?: boolean | undefined;
-  /** Seconds verified credentials are remembered. Default 10; 0 disables. */
-  readonly credentialCacheSeconds?: number | undefined;
-  /** Milliseconds a workspace record is reused (see `KvCollectionStoreOptions`). Default 1000. */
+  /** Milliseconds a workspace record is reused (see `KvListingStoreOptions`). Default 1000. */
   readonly metaTtlMs?: number | undefined;
-  /** Where warnings and unexpected failures are reported. Default `console.error`. */
-  readonly log?: ((line: string) => void) | undefined;
-  /**
-   * Where access log lines go when `settings.accessLog` is on. Default
-   * `console.log` (standard output).
-   */
-  readonly accessLog?: ((line: string) => void) | undefined;
-  /**
-   * Called after each request is answered and before its answer is
-   * returned (awaited): the test hook to change data between page requests,
-   * for example with `removeCollections(edge.store, ...)` once page 2 was
-   * answered.
-   */
-  readonly onResponse?: ((event: RequestEvent) => void | Promise<void>) | undefined;
-  /** Where rate-limit counts live. Default: the handler's KV (shared by instances). */
-  readonly rateLimitStore?: RateLimitStore | undefined;
-  /** Clock of the rate limit, epoch ms. Default `Date.now`. */
-  readonly now?: (() => number) | undefined;
-  /** How fault delays wait. Default `setTimeout`. */
-  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /**
  * A failure to start: the KV cannot be opened, or seeding failed. The
  * message is one line and names the setting involved.
+ *
+ * @example
+ * ```ts
+ * import { EdgeStartupError } from "@mode-discovery/edge";
+ * new EdgeStartupError({ message: "Cannot open the KV store at MODE_KV_PATH=/nope/edge.kv: ..." });
+ * ```
  */
 export class EdgeStartupError extends Schema.TaggedError<EdgeStartupError>()("EdgeStartupError", {
   message: Schema.String,
@@ -111,6 +69,14 @@ export class EdgeStartupError extends Schema.TaggedError<EdgeStartupError>()("Ed
 /**
  * Opens the Deno KV at `location`; fails with an {@link EdgeStartupError}
  * naming `MODE_KV_PATH` when it cannot (or when KV is not enabled).
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect";
+ * import { KvLocation, openKv } from "@mode-discovery/edge";
+ * const kv = await Effect.runPromise(openKv(KvLocation.memory));
+ * kv.close();
+ * ```
  */
 export const openKv = (location: KvLocation): Effect.Effect<Deno.Kv, EdgeStartupError> =>
   Effect.tryPromise({
@@ -132,49 +98,6 @@ export const openKv = (location: KvLocation): Effect.Effect<Deno.Kv, EdgeStartup
           location._tag === "Path" ? ` at MODE_KV_PATH=${location.path}` : ""
         }: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       }),
-  });
-
-const startupFailure = (what: string) => (error: StoreError) =>
-  new EdgeStartupError({ message: `${what}: ${error.message}` });
-
-/**
- * Seeds the workspaces of `MODE_SEED`, stores the development credentials
- * and clears versions left over by a crash.
- *
- * **Details**
- *
- * A workspace is (re)seeded when it is missing or holds other seeded data;
- * a workspace holding data from elsewhere (an import) is left alone, with a
- * warning, so a seed never overwrites real data.
- */
-export const applySettings = (
-  store: KvCollectionStoreService,
-  settings: EdgeSettings,
-  log: (line: string) => void,
-): Effect.Effect<void, EdgeStartupError> =>
-  Effect.gen(function* () {
-    yield* store.collectGarbage().pipe(Effect.mapError(startupFailure("Cleaning the KV store")));
-    yield* seedWorkspaces(store, {
-      seed: settings.seed,
-      devCredentials: settings.devCredentials,
-      devAdmin: settings.devAdmin,
-      tokenName: "development token (MODE_DEV_CREDENTIALS)",
-      devUserId: DEV_ADMIN_USER_ID,
-      skipped: (workspace, source) =>
-        log(
-          `edge: MODE_SEED: not seeding ${workspace}: the KV already holds its data from ${source}; delete it or use another MODE_KV_PATH`,
-        ),
-      failure: (step) =>
-        startupFailure(
-          step._tag === "Read"
-            ? `Reading workspace ${step.workspace}`
-            : step._tag === "Seed"
-            ? `MODE_SEED: seeding ${step.workspace}`
-            : step._tag === "DevCredentials"
-            ? "MODE_DEV_CREDENTIALS"
-            : "MODE_DEV_ADMIN",
-        ),
-    });
   });
 
 /**
@@ -203,49 +126,53 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
     const ownsKv = options.kv === undefined;
     const kv = options.kv ?? (yield* openKv(settings.kv));
     const closeKv = () => {
-      if (ownsKv) {
-        try {
-          kv.close();
-        } catch {
-          // already closed
-        }
+      if (!ownsKv) return;
+      try {
+        kv.close();
+      } catch {
+        // already closed
       }
     };
-    const store = KvCollectionStore.make(kv, { metaTtlMs: options.metaTtlMs });
-    const applied = yield* Effect.exit(applySettings(store, settings, log));
-    if (Exit.isFailure(applied)) {
+    const listings = KvListingStore.make(kv, { metaTtlMs: options.metaTtlMs });
+    const started = yield* Effect.exit(Effect.gen(function* () {
+      // Versions left half-written by a crash are deleted before serving.
+      yield* listings.collectGarbage().pipe(
+        Effect.mapError((error) =>
+          new EdgeStartupError({ message: `Cleaning the KV store: ${error.message}` })
+        ),
+      );
+      return yield* Effect.tryPromise({
+        try: () =>
+          makeServerHandler({
+            ...options,
+            listings,
+            credentials: KvCredentialStore.make(kv),
+            settings,
+            rateLimitStore: options.rateLimitStore ?? KvRateLimitStore.make(kv),
+            probe: options.probe ?? listings.probe,
+            log,
+            name: "edge",
+          }),
+        catch: (error) =>
+          new EdgeStartupError({
+            message: error instanceof Error ? error.message : String(error),
+          }),
+      });
+    }));
+    if (Exit.isFailure(started)) {
       closeKv();
-      return yield* Effect.failCause(applied.cause);
+      return yield* Effect.failCause(started.cause);
     }
-    const api = makeApiHandler({
-      store,
-      lastPageNext: settings.lastPageNext,
-      fastPath: options.fastPath,
-      credentialCacheSeconds: options.credentialCacheSeconds,
-      log,
-      name: "edge",
-    });
+    const server = started.value;
     let disposed = false;
-    const policies = makeEdgePolicies({
-      settings,
-      rateLimitStore: options.rateLimitStore ?? KvRateLimitStore.make(kv),
-      probe: () => kv.get(["mode-discovery", "health"]),
-      log,
-      accessLog: options.accessLog,
-      onResponse: options.onResponse,
-      now: options.now,
-      sleep: options.sleep,
-    });
-    const fetch = policies.wrap(api.fetch);
     return {
-      fetch,
-      store,
+      ...server,
       settings,
-      stats: () => ({ ...api.stats(), ...policies.stats() }),
+      kv,
       dispose: async () => {
         if (disposed) return;
         disposed = true;
-        await api.dispose();
+        await server.dispose();
         closeKv();
       },
     } satisfies EdgeHandler;
@@ -253,7 +180,7 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
 
 /**
  * Builds the edge handler: opens the KV, seeds it from the settings and
- * returns `{ fetch, store, dispose }`.
+ * returns `{ fetch, listings, credentials, stats, dispose }`.
  *
  * **When to use**
  *
@@ -266,7 +193,7 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
  * const edge = await makeEdgeHandler({
  *   settings: EdgeSettings.make({ seed: [{ workspace: "acme", count: 10 }] }),
  * });
- * const response = await edge.fetch(new Request("http://localhost/batch/acme/spaces"));
+ * const response = await edge.fetch(new Request("http://localhost/batch/acme/reports"));
  * response.status; // => 401 (no credentials)
  * await edge.dispose();
  * ```

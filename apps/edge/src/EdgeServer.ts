@@ -1,5 +1,6 @@
 /**
  * The edge server on a socket: `Deno.serve` around {@link makeEdgeHandler}.
+ * The one starter other apps use (the CLI's `serve` and demo).
  *
  * @module
  */
@@ -25,7 +26,7 @@ export interface EdgeServer {
   readonly url: string;
   /** The port actually bound. */
   readonly port: number;
-  /** The handler behind the socket (its `store` changes what the server answers). */
+  /** The handler behind the socket (its `listings` change what the server answers). */
   readonly handler: EdgeHandler;
   /** Stops listening, waits for requests in flight, then disposes the handler. */
   readonly close: () => Promise<void>;

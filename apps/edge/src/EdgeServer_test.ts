@@ -1,15 +1,30 @@
 import assert from "node:assert/strict";
+import * as ConfigProvider from "effect/ConfigProvider";
 import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
 import * as Schema from "effect/Schema";
-import { CollectionsPage, SignatureToken, signatureTokenCredentials } from "@mode-discovery/core";
+import {
+  type AnyResource,
+  INCLUDE_SPACES_ALL,
+  pageHref,
+  relations,
+  resources,
+  SignatureToken,
+  signatureTokenCredentials,
+} from "@mode-discovery/core";
+import { readWorkspace, seedCounts, seedWorld } from "@mode-discovery/server";
+import { ADMIN_AUTH, DEV, DEV_AUTH, devSettings } from "@mode-discovery/server/testing";
 import { EdgeStartupError } from "./EdgeHandler.ts";
-import { KvLocation } from "./EdgeSettings.ts";
+import { EdgeSettings, KvLocation } from "./EdgeSettings.ts";
 import { type EdgeServer, startEdgeServer } from "./EdgeServer.ts";
-import { seedCollections } from "./Seed.ts";
-import { ADMIN_AUTH, DEV_AUTH, devSettings } from "./_testing.ts";
 
-const decodePage = Schema.decodeUnknownSync(CollectionsPage);
+type Row = Record<string, unknown>;
+
+/** The test fixtures' settings (dev credentials of the first workspace), on the edge. */
+const edgeSettings = (
+  seed: Parameters<typeof devSettings>[0],
+  more: Partial<EdgeSettings> = {},
+): EdgeSettings => EdgeSettings.make({ ...devSettings(seed), ...more });
 
 const getJson = async (
   server: EdgeServer,
@@ -40,67 +55,160 @@ const createToken = async (server: EdgeServer, workspace = "acme") => {
   return Schema.decodeUnknownSync(SignatureToken)(await response.json());
 };
 
-Deno.test("server: over a real socket, the documented example and a full walk", async () => {
-  const server = await startEdgeServer({
-    port: 0,
-    settings: devSettings([{ workspace: "acme", count: 4146 }]),
-    log: () => {},
+/** Every item of a listing, walked by `next_page` from page 1, each page decoded. */
+const walk = async (
+  server: EdgeServer,
+  resource: AnyResource,
+  all: boolean,
+  authorization = DEV_AUTH,
+): Promise<{ readonly items: Array<Row>; readonly total: number }> => {
+  const decode = Schema.decodeUnknownSync(resource.page as unknown as Schema.Codec<Row, unknown>);
+  const items: Array<Row> = [];
+  let total = -1;
+  let href: string | undefined = pageHref({
+    route: resource,
+    workspace: "acme",
+    page: 1,
+    perPage: 1000,
+    includeSpaces: all && resource.includeSpaces ? INCLUDE_SPACES_ALL : undefined,
   });
+  for (let pages = 0; href !== undefined && pages < 100; pages++) {
+    const answer = await getJson(server, href, authorization);
+    assert.equal(answer.status, 200, href);
+    const page = decode(answer.body) as {
+      pagination: { total_count: number };
+      _links: { next_page?: { href: string } };
+    } & Row;
+    total = page.pagination.total_count;
+    const rows = page[resource.segment] as Array<Row>;
+    if (rows.length === 0) break;
+    items.push(...rows);
+    href = page._links.next_page?.href;
+  }
+  return { items, total };
+};
+
+Deno.test("server: MODE_SEED=acme:4146 over a real socket: every resource walked whole, every relation joined", async () => {
+  const settings = await Effect.runPromise(EdgeSettings.fromConfig.pipe(
+    Effect.provideService(
+      ConfigProvider.ConfigProvider,
+      ConfigProvider.fromEnv({
+        env: {
+          MODE_SEED: "acme:4146",
+          MODE_DEV_CREDENTIALS: `${DEV.token}:${DEV.accessKey}:${DEV.accessSecret}`,
+        },
+      }),
+    ),
+  ));
+  const server = await startEdgeServer({ port: 0, settings, log: () => {} });
   try {
-    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.ok(server.port > 0);
-    const first = await getJson(server, "/batch/acme/spaces");
-    assert.equal(first.status, 200);
-    const page = decodePage(first.body);
-    assert.deepEqual(page.pagination, {
-      page: 1,
-      per_page: 1000,
-      count: 1000,
-      total_pages: 5,
-      total_count: 4146,
-    });
-    assert.deepEqual(page._links, {
-      next_page: { href: "/batch/acme/spaces?page=2&per_page=1000" },
-      prev_page: { href: "/batch/acme/spaces?page=1&per_page=1000" },
-    });
-    const seen = [...page.spaces];
-    let href: string | undefined = page._links.next_page?.href;
-    while (href !== undefined) {
-      const next = decodePage((await getJson(server, href)).body);
-      if (next.spaces.length === 0) break;
-      seen.push(...next.spaces);
-      href = next._links.next_page?.href;
+    const counts = seedCounts({ workspace: "acme", count: 4146 });
+    const walked = new Map<string, Map<boolean, Array<Row>>>();
+    for (const resource of resources) {
+      const views = new Map<boolean, Array<Row>>();
+      for (const all of resource.includeSpaces ? [false, true] : [false]) {
+        const { items, total } = await walk(server, resource, all);
+        assert.equal(items.length, total, `${resource.name} all=${all}: the walk got total_count`);
+        const keys = items.map((item) => item[resource.key]);
+        assert.equal(new Set(keys).size, keys.length, `${resource.name}: each item once`);
+        assert.deepEqual(keys, [...keys].sort((a, b) => Number(a) - Number(b)));
+        views.set(all, items);
+      }
+      walked.set(resource.name, views);
+      const everything = views.get(true) ?? views.get(false)!;
+      assert.equal(everything.length, counts[resource.name], `${resource.name}: the seed's count`);
     }
-    assert.deepEqual(seen, seedCollections("acme", 4146));
+    const rows = (name: string, all: boolean) => {
+      const views = walked.get(name)!;
+      return views.get(all) ?? views.get(false)!;
+    };
+    for (const all of [false, true]) {
+      // Every relation of core's model, joined across the walked resources.
+      for (const { child, parent, relation, parentField } of relations) {
+        const parents = new Map(rows(parent.name, true).map((row) => [row[parentField], row]));
+        for (const row of rows(child.name, all)) {
+          const target = parents.get(row[relation.field]);
+          assert.ok(target !== undefined, `${child.name}.${relation.field} ${row[relation.field]}`);
+          if (relation.token !== undefined) {
+            assert.equal(row[relation.token], target[parent.token]);
+          }
+          for (const [own, theirs] of Object.entries(relation.copies ?? {})) {
+            assert.equal(row[own], target[theirs], `${child.name}.${own}`);
+          }
+        }
+      }
+      // What the reference spells out: queries agree with their report on the space; charts
+      // with their query; every creator is a member; the report stats are the reports.
+      const reportsById = new Map(rows("reports", true).map((r) => [r.id, r]));
+      const queriesById = new Map(rows("queries", true).map((q) => [q.id, q]));
+      const emails = new Set(rows("members", false).map((m) => m.member_email));
+      for (const query of rows("queries", all)) {
+        assert.equal(reportsById.get(query.report_id)?.space_id, query.space_id);
+        assert.ok(emails.has(query.creator_email));
+      }
+      for (const chart of rows("charts", all)) {
+        const query = queriesById.get(chart.query_id)!;
+        assert.deepEqual(
+          [chart.report_id, chart.space_id, chart.report_token, chart.space_token],
+          [query.report_id, query.space_id, query.report_token, query.space_token],
+        );
+        assert.equal(reportsById.get(chart.report_id)?.creator_email, chart.report_creator_email);
+      }
+      for (const report of rows("reports", all)) assert.ok(emails.has(report.creator_email));
+      assert.deepEqual(
+        new Set(rows("reportStats", all).map((s) => s.report_token)),
+        new Set(rows("reports", all).map((r) => r.token)),
+      );
+      // The default view leaves out exactly the items of personal collections.
+      const personal = new Set(
+        rows("collections", false).filter((c) => c.space_type === "private").map((c) => c.id),
+      );
+      assert.ok(personal.size > 400);
+      for (const name of ["reports", "queries", "charts"]) {
+        const left = rows(name, all).filter((row) => personal.has(row.space_id)).length;
+        assert.equal(left > 0, all, `${name} all=${all}: items in personal collections`);
+      }
+    }
+    // What was walked is what was seeded.
+    const world = seedWorld({ workspace: "acme", count: 4146 });
+    for (const resource of resources) {
+      assert.deepEqual(rows(resource.name, true), world[resource.name], resource.name);
+    }
   } finally {
     await server.close();
   }
 });
 
-Deno.test("server: over a real socket, errors are JSON with the right status", async () => {
+Deno.test("server: over a real socket, errors on every resource are JSON with the right status", async () => {
   const server = await startEdgeServer({
     port: 0,
-    settings: devSettings([{ workspace: "acme", count: 10 }]),
+    settings: edgeSettings([{ workspace: "acme", count: 10 }]),
     log: () => {},
   });
   try {
-    const cases: Array<[string, string | null, number, string]> = [
-      ["/batch/acme/spaces?per_page=0", DEV_AUTH, 400, "bad_request"],
-      ["/batch/acme/spaces", null, 401, "unauthorized"],
-      ["/batch/acme/spaces", "Bearer %%%", 401, "unauthorized"],
-      ["/batch/nope/spaces", DEV_AUTH, 404, "not_found"],
-      ["/nope", null, 404, "not_found"],
-    ];
-    for (const [path, authorization, status, id] of cases) {
-      const answer = await getJson(server, path, authorization);
-      assert.equal(answer.status, status, path);
-      assert.equal(answer.body.id, id, path);
-      assert.equal(typeof answer.body.message, "string");
+    for (const resource of resources) {
+      const path = `/batch/acme/${resource.segment}`;
+      const cases: Array<[string, string | null, number, string]> = [
+        [`${path}?per_page=0`, DEV_AUTH, 400, "bad_request"],
+        [path, null, 401, "unauthorized"],
+        [path, "Bearer %%%", 401, "unauthorized"],
+        [`/batch/nope/${resource.segment}`, DEV_AUTH, 404, "not_found"],
+      ];
+      if (resource.includeSpaces) {
+        cases.push([`${path}?include_spaces=ALL`, DEV_AUTH, 400, "bad_request"]);
+      }
+      for (const [target, authorization, status, id] of cases) {
+        const answer = await getJson(server, target, authorization);
+        assert.equal(answer.status, status, target);
+        assert.equal(answer.body.id, id, target);
+        assert.equal(typeof answer.body.message, "string");
+      }
+      const wrongMethod = await fetch(`${server.url}${path}`, { method: "DELETE" });
+      assert.equal(wrongMethod.status, 405);
+      assert.equal(wrongMethod.headers.get("allow"), "GET, HEAD");
+      assert.equal((await wrongMethod.json()).id, "method_not_allowed");
     }
-    const wrongMethod = await fetch(`${server.url}/batch/acme/spaces`, { method: "DELETE" });
-    assert.equal(wrongMethod.status, 405);
-    assert.equal(wrongMethod.headers.get("allow"), "GET, HEAD");
-    assert.equal((await wrongMethod.json()).id, "method_not_allowed");
+    assert.equal((await getJson(server, "/nope", null)).status, 404);
     const huge = await fetch(`${server.url}/batch/acme/signature_tokens`, {
       method: "POST",
       headers: { authorization: ADMIN_AUTH, "content-type": "application/json" },
@@ -111,11 +219,11 @@ Deno.test("server: over a real socket, errors are JSON with the right status", a
     const token = await createToken(server);
     const withToken = await getJson(
       server,
-      "/batch/acme/spaces?per_page=3",
+      "/batch/acme/queries?per_page=3",
       Redacted.value(signatureTokenCredentials(token).authorization),
     );
     assert.equal(withToken.status, 200);
-    assert.equal(withToken.body.spaces.length, 3);
+    assert.equal(withToken.body.queries.length, 3);
   } finally {
     await server.close();
   }
@@ -126,7 +234,7 @@ Deno.test("server: a port already in use is a one-line start-up error naming POR
   try {
     const port = (taken.addr as Deno.NetAddr).port;
     await assert.rejects(
-      () => startEdgeServer({ port, settings: devSettings([]), log: () => {} }),
+      () => startEdgeServer({ port, settings: edgeSettings([]), log: () => {} }),
       (error: unknown) => {
         assert.ok(error instanceof EdgeStartupError);
         assert.equal(
@@ -146,7 +254,7 @@ Deno.test("server: a KV path that cannot be opened is a one-line start-up error"
     () =>
       startEdgeServer({
         port: 0,
-        settings: devSettings([], { kv: KvLocation.path("/nonexistent-dir/sub/edge.kv") }),
+        settings: EdgeSettings.make({ kv: KvLocation.path("/nonexistent-dir/sub/edge.kv") }),
         log: () => {},
       }),
     (error: unknown) => {
@@ -161,25 +269,27 @@ Deno.test("server: a KV path that cannot be opened is a one-line start-up error"
   );
 });
 
-Deno.test("server: a file-backed KV keeps workspaces and tokens across a restart", async () => {
+Deno.test("server: a file-backed KV keeps every resource and the tokens across a restart", async () => {
   const dir = await Deno.makeTempDir({ prefix: "edge-kv-" });
   const path = `${dir}/edge.kv`;
   try {
     const seed = [{ workspace: "acme", count: 1234 }];
     const first = await startEdgeServer({
       port: 0,
-      settings: devSettings(seed, { kv: KvLocation.path(path) }),
+      settings: edgeSettings(seed, { kv: KvLocation.path(path) }),
       log: () => {},
     });
     let token;
     let version;
     try {
       token = await createToken(first);
-      version = (await Effect.runPromise(first.handler.store.workspace("acme")))?.version;
+      version = (await Effect.runPromise(first.handler.listings.workspace("acme")))?.version;
       await Effect.runPromise(
-        first.handler.store.replaceWorkspace("imported", seedCollections("imported", 7), {
-          source: "import",
-        }),
+        first.handler.listings.replaceWorkspace(
+          "imported",
+          seedWorld({ workspace: "imported", count: 7 }),
+          { source: "import" },
+        ),
       );
     } finally {
       await first.close();
@@ -188,51 +298,97 @@ Deno.test("server: a file-backed KV keeps workspaces and tokens across a restart
     const lines: Array<string> = [];
     const second = await startEdgeServer({
       port: 0,
-      settings: devSettings([], {
-        kv: KvLocation.path(path),
-        devCredentials: undefined,
-        devAdmin: undefined,
-      }),
+      settings: EdgeSettings.make({ kv: KvLocation.path(path) }),
       log: (line) => lines.push(line),
     });
     try {
       const authorization = Redacted.value(signatureTokenCredentials(token).authorization);
-      const seen = [];
-      for (let page = 1; page <= 2; page++) {
-        const answer = await getJson(
-          second,
-          `/batch/acme/spaces?page=${page}&per_page=1000`,
-          authorization,
-        );
-        assert.equal(answer.status, 200);
-        seen.push(...decodePage(answer.body).spaces);
+      const world = seedWorld({ workspace: "acme", count: 1234 });
+      for (const resource of resources) {
+        const { items } = await walk(second, resource, true, authorization);
+        assert.deepEqual(items, world[resource.name], resource.name);
       }
-      assert.deepEqual(seen, seedCollections("acme", 1234));
       // The development token was stored too (hashed) and still works.
-      assert.equal((await getJson(second, "/batch/acme/spaces?per_page=1")).status, 200);
-      assert.equal(await Effect.runPromise(second.handler.store.count("imported")), 7);
+      assert.equal((await getJson(second, "/batch/acme/members?per_page=1")).status, 200);
+      assert.equal(
+        (await Effect.runPromise(second.handler.listings.workspace("imported")))?.counts.queries,
+        14,
+      );
     } finally {
       await second.close();
     }
     // Restart with the same seed: nothing is rewritten. A seed never overwrites imported data.
     const third = await startEdgeServer({
       port: 0,
-      settings: devSettings([...seed, { workspace: "imported", count: 3 }], {
+      settings: edgeSettings([...seed, { workspace: "imported", count: 3 }], {
         kv: KvLocation.path(path),
       }),
       log: (line) => lines.push(line),
     });
     try {
-      const info = await Effect.runPromise(third.handler.store.workspace("acme"));
+      const info = await Effect.runPromise(third.handler.listings.workspace("acme"));
       assert.equal(info?.version, version);
-      assert.equal(await Effect.runPromise(third.handler.store.count("imported")), 7);
+      const imported = await Effect.runPromise(readWorkspace(third.handler.listings, "imported"));
+      assert.equal(imported?.collections.length, 7);
       assert.ok(
         lines.some((l) =>
-          /MODE_SEED: not seeding imported: the KV already holds its data from import/.test(l)
+          /^edge: MODE_SEED: not seeding imported: the store already holds its data from import/
+            .test(l)
         ),
+        lines.join("\n"),
       );
     } finally {
       await third.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server: a KV file written by the previous layout (collections only) is served", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "edge-kv-" });
+  const path = `${dir}/edge.kv`;
+  try {
+    // Write layout 1 as the previous server did: the record, then 100-row chunks under the version.
+    const collections = seedWorld({ workspace: "legacy", count: 250 }).collections as Array<Row>;
+    const kv = await Deno.openKv(path);
+    try {
+      await kv.set(["mode-discovery", "workspace", "legacy"], {
+        layout: 1,
+        version: "0legacy01-abcdef12",
+        count: 250,
+        chunkSize: 100,
+        organizationId: 424242,
+        source: "import:legacy.ndjson",
+        updatedAt: "2025-01-01T00:00:00.000Z",
+      });
+      for (let chunk = 0; chunk < 3; chunk++) {
+        const text = collections.slice(chunk * 100, chunk * 100 + 100).map((c) =>
+          JSON.stringify(c)
+        );
+        await kv.set(
+          ["mode-discovery", "chunk", "legacy", "0legacy01-abcdef12", chunk, 0, 1],
+          new TextEncoder().encode(text.join("\n")),
+        );
+      }
+    } finally {
+      kv.close();
+    }
+    const server = await startEdgeServer({
+      port: 0,
+      settings: edgeSettings([{ workspace: "legacy", count: 0 }], { kv: KvLocation.path(path) }),
+      log: () => {},
+    });
+    try {
+      const spaces = await getJson(server, "/batch/legacy/spaces?page=3&per_page=100");
+      assert.equal(spaces.status, 200);
+      assert.equal(spaces.body.pagination.total_count, 250);
+      assert.deepEqual(spaces.body.spaces, collections.slice(200));
+      const reports = await getJson(server, "/batch/legacy/reports?include_spaces=all");
+      assert.equal(reports.status, 200);
+      assert.deepEqual(reports.body.reports, []);
+    } finally {
+      await server.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

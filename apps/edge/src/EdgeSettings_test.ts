@@ -1,43 +1,24 @@
 import assert from "node:assert/strict";
-import * as ConfigProvider from "effect/ConfigProvider";
-import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
-import { EdgeSettings, EdgeSettingsError, KvLocation } from "./EdgeSettings.ts";
+import { settingsErrorFromEnv, settingsFromEnv } from "@mode-discovery/server/testing";
+import {
+  describeSettings,
+  EDGE_SETTINGS_VARIABLES,
+  EdgeSettings,
+  KvLocation,
+} from "./EdgeSettings.ts";
 
-const read = <A>(effect: Effect.Effect<A, EdgeSettingsError>, env: Record<string, string>) =>
-  Effect.runSync(Effect.result(
-    effect.pipe(
-      Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
-    ),
-  ));
-
-const settings = (env: Record<string, string>) => {
-  const result = read(EdgeSettings.fromConfig, env);
-  if (result._tag === "Failure") throw new Error(result.failure.message);
-  return result.success;
-};
-
-const portOf = (env: Record<string, string>) => {
-  const result = read(EdgeSettings.portFromConfig, env);
-  if (result._tag === "Failure") throw new Error(result.failure.message);
-  return result.success;
-};
+const settings = (env: Record<string, string>) => settingsFromEnv(EdgeSettings.fromConfig, env);
 
 /** The start-up error for `env`: one line, naming `variable`. */
 const settingsError = (
   env: Record<string, string>,
   variable: string,
-  effect = EdgeSettings.fromConfig,
-) => {
-  const result = read(effect, env);
-  assert.equal(result._tag, "Failure", `expected ${variable} to be refused`);
-  const error = (result as { failure: EdgeSettingsError }).failure;
-  assert.ok(error instanceof EdgeSettingsError);
-  assert.equal(error.variable, variable);
-  assert.ok(error.message.startsWith(`Invalid ${variable}: `), error.message);
-  assert.ok(!error.message.includes("\n"), "one line");
-  return error.message;
-};
+  read: typeof EdgeSettings.fromConfig | typeof EdgeSettings.portFromConfig =
+    EdgeSettings.fromConfig,
+) => settingsErrorFromEnv<unknown>(read, env, variable);
+
+const portOf = (env: Record<string, string>) => settingsFromEnv(EdgeSettings.portFromConfig, env);
 
 Deno.test("settings: defaults with nothing set", () => {
   const s = settings({});
@@ -59,7 +40,10 @@ Deno.test("settings: every variable read", () => {
     MODE_LAST_PAGE_NEXT: "omit",
   });
   assert.deepEqual(s.kv, KvLocation.path("/tmp/edge.kv"));
-  assert.deepEqual(s.seed, [{ workspace: "acme", count: 4146 }, { workspace: "other", count: 10 }]);
+  assert.deepEqual(s.seed, [
+    { workspace: "acme", count: 4146, counts: {} },
+    { workspace: "other", count: 10, counts: {} },
+  ]);
   assert.equal(Redacted.value(s.devCredentials!.token), "tok");
   assert.equal(Redacted.value(s.devCredentials!.accessKey), "key");
   assert.equal(Redacted.value(s.devCredentials!.accessSecret), "se:cret");
@@ -80,59 +64,10 @@ Deno.test("settings: where the KV lives", () => {
   );
 });
 
-Deno.test("settings: a bad MODE_SEED stops start-up naming it", () => {
-  assert.match(settingsError({ MODE_SEED: "acme" }, "MODE_SEED"), /"acme" has no ":count"/);
-  assert.match(settingsError({ MODE_SEED: "acme:x" }, "MODE_SEED"), /count of acme is "x"/);
-  assert.match(
-    settingsError({ MODE_SEED: "acme:-1" }, "MODE_SEED"),
-    /whole number from 0 to 1000000/,
-  );
-  assert.match(settingsError({ MODE_SEED: "acme:1000001" }, "MODE_SEED"), /from 0 to 1000000/);
-  assert.match(
-    settingsError({ MODE_SEED: "a b:1" }, "MODE_SEED"),
-    /"a b" is not a workspace username/,
-  );
-  assert.match(settingsError({ MODE_SEED: "acme:1,,b:2" }, "MODE_SEED"), /an entry is empty/);
-  assert.match(settingsError({ MODE_SEED: "acme:1,acme:2" }, "MODE_SEED"), /listed twice/);
-});
-
-Deno.test("settings: bad development credentials stop start-up without repeating the value", () => {
-  for (const value of ["tok:key", "tok::secretvalue", ":key:secretvalue", "onlyone"]) {
-    const message = settingsError(
-      { MODE_SEED: "acme:1", MODE_DEV_CREDENTIALS: value },
-      "MODE_DEV_CREDENTIALS",
-    );
-    assert.match(message, /token:access_key:access_secret/);
-    assert.ok(!message.includes(value), "the value is not echoed");
-  }
-  const admin = settingsError(
-    { MODE_SEED: "acme:1", MODE_DEV_ADMIN: "secretonly" },
-    "MODE_DEV_ADMIN",
-  );
-  assert.match(admin, /api_key:api_secret/);
-  assert.ok(!admin.includes("secretonly"));
-});
-
-Deno.test("settings: development credentials need MODE_SEED", () => {
-  assert.match(
-    settingsError({ MODE_DEV_CREDENTIALS: "t:k:s" }, "MODE_DEV_CREDENTIALS"),
-    /needs MODE_SEED/,
-  );
-  assert.match(settingsError({ MODE_DEV_ADMIN: "k:s" }, "MODE_DEV_ADMIN"), /needs MODE_SEED/);
-});
-
-Deno.test("settings: a bad MODE_LAST_PAGE_NEXT stops start-up listing the choices", () => {
-  assert.match(
-    settingsError({ MODE_LAST_PAGE_NEXT: "never" }, "MODE_LAST_PAGE_NEXT"),
-    /got "never"; it must be past-end, self or omit/,
-  );
-  assert.equal(settings({ MODE_LAST_PAGE_NEXT: "self" }).lastPageNext, "self");
-});
-
 Deno.test("settings: a bad PORT stops start-up naming it", () => {
   for (const value of ["abc", "-1", "65536", "80.5"]) {
     assert.match(
-      settingsError({ PORT: value }, "PORT", EdgeSettings.portFromConfig as never),
+      settingsError({ PORT: value }, "PORT", EdgeSettings.portFromConfig),
       /whole number from 0 to 65535/,
     );
   }
@@ -165,17 +100,6 @@ Deno.test("settings: rate limit, faults, CORS, access log and mirror are read", 
   assert.equal(settings({ MODE_ACCESS_LOG: "on" }).accessLog, true);
   assert.equal(settings({ MODE_TOKEN: "t" }).mirror, undefined, "credentials alone mirror nothing");
   assert.equal(settings({ MODE_RATE_LIMIT: "off" }).rateLimit, undefined);
-});
-
-Deno.test("settings: malformed policy settings stop start-up naming the variable", () => {
-  assert.match(settingsError({ MODE_RATE_LIMIT: "lots" }, "MODE_RATE_LIMIT"), /has no "\/"/);
-  assert.match(settingsError({ MODE_FAULTS: "503:lots" }, "MODE_FAULTS"), /probability of "503"/);
-  assert.match(settingsError({ MODE_FAULTS: "boom:0.1" }, "MODE_FAULTS"), /"boom" is not a fault/);
-  assert.match(
-    settingsError({ MODE_CORS_ORIGINS: "localhost" }, "MODE_CORS_ORIGINS"),
-    /not an http\(s\) origin/,
-  );
-  assert.match(settingsError({ MODE_ACCESS_LOG: "loud" }, "MODE_ACCESS_LOG"), /on or off/);
 });
 
 Deno.test("settings: an incomplete mirror stops start-up naming what is missing, no secret", () => {
@@ -213,9 +137,44 @@ Deno.test("settings: an incomplete mirror stops start-up naming what is missing,
     /five fields/,
   );
   for (
-    const env of [{ ...full, MODE_MIRROR_SCHEDULE: "x" }, { ...full, MODE_MIRROR_FROM: "ftp://x" }]
+    const [variable, env] of [
+      ["MODE_MIRROR_SCHEDULE", { ...full, MODE_MIRROR_SCHEDULE: "x" }],
+      ["MODE_MIRROR_FROM", { ...full, MODE_MIRROR_FROM: "ftp://x" }],
+    ] as const
   ) {
-    const result = read(EdgeSettings.fromConfig, env);
-    assert.ok(result._tag === "Failure" && !result.failure.message.includes("hidden-secret"));
+    assert.ok(!settingsError(env, variable).includes("hidden-secret"));
   }
+});
+Deno.test("settings: the edge reads the server's variables and its own, and says so without secrets", () => {
+  assert.deepEqual(
+    [...EDGE_SETTINGS_VARIABLES].filter((name) => !name.startsWith("MODE_MIRROR_")).sort(),
+    [
+      "DENO_DEPLOYMENT_ID",
+      "MODE_ACCESS_KEY",
+      "MODE_ACCESS_LOG",
+      "MODE_ACCESS_SECRET",
+      "MODE_CORS_ORIGINS",
+      "MODE_DEV_ADMIN",
+      "MODE_DEV_CREDENTIALS",
+      "MODE_FAULTS",
+      "MODE_KV_PATH",
+      "MODE_LAST_PAGE_NEXT",
+      "MODE_RATE_LIMIT",
+      "MODE_SEED",
+      "MODE_TOKEN",
+    ],
+  );
+  const s = settings({
+    MODE_KV_PATH: "/tmp/x.kv",
+    MODE_SEED: "acme:3",
+    MODE_DEV_CREDENTIALS: "tok:key:hidden-secret",
+  });
+  const line = describeSettings(s);
+  assert.equal(
+    line,
+    "KV file /tmp/x.kv, seed acme:3:reports=3:queries=6:charts=6:members=1, last page next_page: past-end",
+  );
+  assert.ok(!line.includes("hidden-secret"));
+  const seedError = settingsError({ MODE_SEED: "acme:300:widgets=2" }, "MODE_SEED");
+  assert.match(seedError, /the keys are reports, queries, charts, members/);
 });

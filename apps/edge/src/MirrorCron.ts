@@ -8,9 +8,8 @@ import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import { type ClientOptions, DiscoveryClient } from "@mode-discovery/core";
-import type { CollectionStoreService } from "./CollectionStore.ts";
-import { mirrorWorkspace } from "./Mirror.ts";
+import { type ClientOptions, DiscoveryClient, resources } from "@mode-discovery/core";
+import { type ListingStoreService, mirrorWorkspace } from "@mode-discovery/server";
 import type { MirrorSettings } from "./MirrorSettings.ts";
 
 /** The shape of `Deno.cron(name, schedule, options, handler)`. */
@@ -26,7 +25,7 @@ export interface MirrorJobOptions {
   /** What to mirror, from where, how often. */
   readonly settings: MirrorSettings;
   /** The store to write into (the server's), or `undefined` when it could not start. */
-  readonly store: () => Promise<CollectionStoreService | undefined>;
+  readonly store: () => Promise<ListingStoreService | undefined>;
   /** Where each run's one-line result goes. Default `console.error`. */
   readonly log?: ((line: string) => void) | undefined;
   /** Client settings (retries, timeouts); the base URL and credentials come from `settings`. */
@@ -37,16 +36,17 @@ export interface MirrorJobOptions {
 export const MIRROR_CRON_NAME = "mode-discovery mirror";
 
 /**
- * One mirror run as a function for `Deno.cron`: lists the workspace
- * upstream and swaps it into the store, then logs one line (the result, or
+ * One mirror run as a function for `Deno.cron`: lists every resource of
+ * the workspace upstream and swaps them into the store, then logs one line (the result, or
  * why it failed; never a secret). Never rejects; a run that starts while
  * the previous one is still going is skipped.
  *
  * @example
  * ```ts
- * import { mirrorJob, readMirrorSettings, MemoryCollectionStore } from "@mode-discovery/edge";
+ * import { MemoryListingStore } from "@mode-discovery/server";
+ * import { mirrorJob, readMirrorSettings } from "@mode-discovery/edge";
  * const settings = readMirrorSettings((name) => Deno.env.get(name));
- * const store = MemoryCollectionStore.make();
+ * const store = MemoryListingStore.make();
  * if (settings !== undefined && !(settings instanceof Error)) {
  *   await mirrorJob({ settings, store: () => Promise.resolve(store) })();
  * }
@@ -86,14 +86,18 @@ export const mirrorJob = (options: MirrorJobOptions): () => Promise<void> => {
         }).pipe(Effect.provide(FetchHttpClient.layer)),
       );
       if (Exit.isSuccess(exit)) {
-        const { info, summary } = exit.value;
+        const { info, summaries } = exit.value;
+        const listed = Object.values(summaries);
+        const sum = (f: (s: (typeof listed)[number]) => number) =>
+          listed.reduce((total, s) => total + f(s), 0);
         log(
-          `edge: mirror: ${info.count} collections of ${settings.workspace} from ${settings.from}` +
-            (summary === undefined
-              ? ""
-              : ` in ${summary.pagesFetched} pages, ${summary.retries} retries, ${
-                Math.round(summary.elapsedMs)
-              } ms${summary.totalsDrifted ? " (the workspace changed during the listing)" : ""}`),
+          `edge: mirror: ${
+            resources.map((r) => `${info.counts[r.name]} ${r.plural}`).join(", ")
+          } of ${settings.workspace} from ${settings.from} in ${
+            sum((s) => s.pagesFetched)
+          } pages, ${sum((s) => s.retries)} retries, ${Math.round(sum((s) => s.elapsedMs))} ms${
+            listed.some((s) => s.totalsDrifted) ? " (the workspace changed during the listing)" : ""
+          }`,
         );
       } else {
         const error = Cause.squash(exit.cause);

@@ -7,8 +7,13 @@
  * @module
  */
 import * as Schema from "effect/Schema";
-import { SignatureCredentials, WorkspaceName } from "@mode-discovery/core";
-import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
+import { SignatureCredentials, WORKSPACE_RULE, WorkspaceName } from "@mode-discovery/core";
+import {
+  mirrorUrlProblem,
+  quoteSetting,
+  type SettingsError,
+  settingsError,
+} from "@mode-discovery/server";
 
 /** Where and how often a mirror is refreshed. */
 export interface MirrorSettings {
@@ -25,25 +30,15 @@ export interface MirrorSettings {
 /** The schedule used when `MODE_MIRROR_SCHEDULE` is unset: every 15 minutes. */
 export const DEFAULT_MIRROR_SCHEDULE = "*/15 * * * *";
 
-/**
- * Why `text` is not a usable base URL to mirror from, or `undefined`: it
- * must be an absolute http(s) URL without user name, password, query or
- * fragment.
- */
-export const mirrorUrlProblem = (text: string): string | undefined => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return "it is not an absolute URL";
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return "it is not http or https";
-  if (url.username !== "" || url.password !== "") {
-    return "it has a user name or password; the credentials go in MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET";
-  }
-  if (url.search !== "" || url.hash !== "") return "it has a query or fragment";
-  return undefined;
-};
+/** The variables of the scheduled mirror job. */
+export const MIRROR_VARIABLES = [
+  "MODE_MIRROR_FROM",
+  "MODE_MIRROR_WORKSPACE",
+  "MODE_MIRROR_SCHEDULE",
+  "MODE_TOKEN",
+  "MODE_ACCESS_KEY",
+  "MODE_ACCESS_SECRET",
+] as const;
 
 const CRON_FIELD = /^[0-9*,/-]+$/;
 
@@ -64,7 +59,7 @@ const CRON_FIELD = /^[0-9*,/-]+$/;
  */
 export const readMirrorSettings = (
   read: (name: string) => string | undefined,
-): MirrorSettings | undefined | EdgeSettingsError => {
+): MirrorSettings | undefined | SettingsError => {
   const get = (name: string) => {
     const value = read(name)?.trim();
     return value === undefined || value === "" ? undefined : value;
@@ -98,9 +93,7 @@ export const readMirrorSettings = (
   if (!Schema.is(WorkspaceName)(workspace)) {
     return settingsError(
       "MODE_MIRROR_WORKSPACE",
-      `${
-        quoteSetting(workspace)
-      } is not a workspace username (1 to 100 letters, digits, '_', '-' or '.').`,
+      `${quoteSetting(workspace)} is not a workspace username (${WORKSPACE_RULE}).`,
     );
   }
   const parts = ["MODE_TOKEN", "MODE_ACCESS_KEY", "MODE_ACCESS_SECRET"] as const;

@@ -1,34 +1,40 @@
 /**
- * Opening the KV store the server reads, from outside the server: the CLI's
- * `mirror` and `import` write into the same `MODE_KV_PATH` file that
- * `serve` reads.
+ * Opening the KV stores the server reads, from outside the server (a
+ * script writing into the same `MODE_KV_PATH` file that `serve` reads).
  *
  * @module
  */
 import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
+import {
+  type CredentialStoreService,
+  KvCredentialStore,
+  KvListingStore,
+  type KvListingStoreService,
+} from "@mode-discovery/server";
 import { EdgeStartupError, openKv } from "./EdgeHandler.ts";
 import type { KvLocation } from "./EdgeSettings.ts";
-import { KvCollectionStore, type KvCollectionStoreService } from "./KvCollectionStore.ts";
 
-/** A store on a KV opened by {@link openKvStore}. */
+/** The stores on a KV opened by {@link openKvStore}. */
 export interface OpenedKvStore {
-  /** The store. */
-  readonly store: KvCollectionStoreService;
+  /** The listing store. */
+  readonly listings: KvListingStoreService;
+  /** The credential store. */
+  readonly credentials: CredentialStoreService;
   /** Closes the KV. */
   readonly close: () => void;
 }
 
 /**
- * Opens the KV at `location` and the {@link KvCollectionStore} on it.
- * Rejects with an {@link EdgeStartupError} naming `MODE_KV_PATH` when the KV
- * cannot be opened.
+ * Opens the KV at `location` and the KV stores on it. Rejects with an
+ * {@link EdgeStartupError} naming `MODE_KV_PATH` when the KV cannot be
+ * opened.
  *
  * @example
  * ```ts
  * import { KvLocation, openKvStore } from "@mode-discovery/edge";
- * const { store, close } = await openKvStore(KvLocation.memory);
+ * const { listings, close } = await openKvStore(KvLocation.memory);
  * close();
  * ```
  */
@@ -43,7 +49,8 @@ export const openKvStore = async (location: KvLocation): Promise<OpenedKvStore> 
   const kv = exit.value;
   let closed = false;
   return {
-    store: KvCollectionStore.make(kv),
+    listings: KvListingStore.make(kv),
+    credentials: KvCredentialStore.make(kv),
     close: () => {
       if (closed) return;
       closed = true;

@@ -2,7 +2,7 @@
  * What the server did with a request, as an event (for hooks and tests)
  * and as one structured JSON line (the access log, `MODE_ACCESS_LOG`).
  * Secrets never appear: no header is logged, and query values other than
- * `page` and `per_page` are replaced by `REDACTED`.
+ * `page`, `per_page` and `include_spaces` are replaced by `REDACTED`.
  *
  * @module
  */
@@ -15,7 +15,7 @@ export interface RequestEvent {
   readonly method: string;
   /** Path, without the query (cut after 200 characters). */
   readonly path: string;
-  /** The query with every value but `page`'s and `per_page`'s redacted; absent when empty. */
+  /** The query with every value but `page`'s, `per_page`'s and `include_spaces`'s redacted; absent when empty. */
   readonly query?: string | undefined;
   /** HTTP status of the answer. */
   readonly status: number;
@@ -32,7 +32,8 @@ export interface RequestEvent {
 }
 
 const WORKSPACE = /^\/+batch\/+([^/]+)/i;
-const KEPT = new Set(["page", "per_page"]);
+/** Query parameters whose values are logged (none is a secret); every other value is redacted. */
+const KEPT = new Set(["page", "per_page", "include_spaces"]);
 
 const decoded = (text: string): string => {
   try {
@@ -49,7 +50,7 @@ const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0,
  *
  * @example
  * ```ts
- * import { describeRequest } from "@mode-discovery/edge";
+ * import { describeRequest } from "@mode-discovery/server";
  * const event = describeRequest(
  *   new Request("http://x/batch/acme/spaces?page=2&per_page=100&secret=s3"),
  *   new Response("{}", { status: 200 }),
@@ -84,7 +85,7 @@ export const describeRequest = (
     if (KEPT.has(name)) {
       const number = /^[0-9]{1,9}$/.test(value) ? Number(value) : undefined;
       if (name === "page") page ??= number;
-      else perPage ??= number;
+      else if (name === "per_page") perPage ??= number;
       return `${name}=${cut(value, 20)}`;
     }
     return `${cut(name, 40)}=REDACTED`;
@@ -110,7 +111,7 @@ export const describeRequest = (
  *
  * @example
  * ```ts
- * import { accessLogLine } from "@mode-discovery/edge";
+ * import { accessLogLine } from "@mode-discovery/server";
  * accessLogLine({ time: "1970-01-01T00:00:00.000Z", method: "GET", path: "/healthz", status: 200, ms: 0.4 });
  * // => '{"time":"1970-01-01T00:00:00.000Z","method":"GET","path":"/healthz","status":200,"ms":0.4}'
  * ```
@@ -126,7 +127,7 @@ export interface LineBuffer {
 }
 
 /**
- * Batches lines for `write` (for example `Deno.stdout.writeSync`): queued
+ * Batches lines for `write` (for example a synchronous write to standard output): queued
  * lines are written together once the current burst of work is done (a
  * zero-delay timer), or at once when `maxLines` are waiting. One write per
  * batch instead of one per request keeps the access log from costing the
@@ -134,9 +135,8 @@ export interface LineBuffer {
  *
  * @example
  * ```ts
- * import { lineBuffer } from "@mode-discovery/edge";
- * const encoder = new TextEncoder();
- * const log = lineBuffer((text) => void Deno.stdout.writeSync(encoder.encode(text)));
+ * import { lineBuffer } from "@mode-discovery/server";
+ * const log = lineBuffer((text) => console.log(text.trimEnd()));
  * log.line('{"path":"/healthz"}');
  * log.flush();
  * ```

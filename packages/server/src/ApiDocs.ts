@@ -20,7 +20,7 @@ let openApiText: string | undefined;
  *
  * @example
  * ```ts
- * import { openApiJson } from "@mode-discovery/edge";
+ * import { openApiJson } from "@mode-discovery/server";
  * JSON.parse(openApiJson()).paths["/batch/{workspace}/spaces"].get.summary;
  * // => "List collections for a workspace"
  * ```
@@ -67,7 +67,7 @@ const renderDocs = async (): Promise<string> => {
  *
  * @example
  * ```ts
- * import { docsPage } from "@mode-discovery/edge";
+ * import { docsPage } from "@mode-discovery/server";
  * (await docsPage()).includes("/batch/{workspace}/spaces"); // => true
  * ```
  */

@@ -1,50 +1,47 @@
 /**
- * The Discovery API as a fetch handler over any {@link CollectionStoreService},
- * with no runtime-specific code: core's `DiscoveryApi` served by
- * `HttpApiBuilder`, the fast path, and clean JSON answers at every edge. The
- * store decides where data lives (Deno KV, memory, ...); the caller decides
- * how requests arrive (`Deno.serve`, `node:http`, a test calling `fetch`).
+ * The Discovery API as a fetch handler over a {@link ListingStoreService}
+ * and a {@link CredentialStoreService}, with no runtime-specific code:
+ * core's `DiscoveryApi` served by `HttpApiBuilder`, the fast path, and
+ * clean JSON answers at every edge. The stores decide where data lives (a
+ * KV, memory, ...); the caller decides how requests arrive (Deno's server,
+ * a `node:http` adapter, a test calling `fetch`).
  *
  * @module
  */
-import type * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as HttpRouter from "effect/http/HttpRouter";
 import * as HttpServer from "effect/http/HttpServer";
 import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder";
 import {
-  type AdminCredentials,
   DiscoveryApi,
   type LastPageNext,
   RequestValidationLayer,
-  type SignatureCredentials,
+  ServerError,
 } from "@mode-discovery/core";
-import { batchHandlers } from "./BatchHandlers.ts";
-import {
-  CollectionStore,
-  type CollectionStoreService,
-  type StoreError,
-} from "./CollectionStore.ts";
+import { batchHandlers } from "./Handlers.ts";
+import { CredentialStore, type CredentialStoreService } from "./CredentialStore.ts";
 import { CredentialCache } from "./CredentialCache.ts";
-import { adminAuthLayer, signatureAuthLayer } from "./EdgeAuth.ts";
-import { MAX_BODY_BYTES } from "./EdgePolicies.ts";
+import { adminAuthLayer, signatureAuthLayer } from "./Auth.ts";
+import { ListingStore, type ListingStoreService } from "./ListingStore.ts";
+import { PageCache } from "./PageCache.ts";
+import type { FetchHandler } from "./FetchHandler.ts";
 import { ensureJson, fallbackMiddleware } from "./_fallback.ts";
 import { makeFastPath } from "./_fastPath.ts";
-import { Lru } from "./_lru.ts";
 import { errorResponse } from "./_render.ts";
-import { seedWorkspaces } from "./_seeding.ts";
-
-/** The user id given to the development admin key and the token it stands for (as the edge server). */
-const DEV_USER_ID = 1;
+import { bodyTooLargeResponse, MAX_BODY_BYTES } from "./_responses.ts";
 
 /** Options of {@link makeApiHandler}. */
 export interface ApiHandlerOptions {
-  /** Where the collections, tokens and admin keys live. */
-  readonly store: CollectionStoreService;
+  /** Where the workspaces' listings live. */
+  readonly listings: ListingStoreService;
+  /** Where the signature tokens and admin keys live. */
+  readonly credentials: CredentialStoreService;
   /** What the last page's `next_page` does. Default `past-end`. */
   readonly lastPageNext?: LastPageNext | undefined;
   /** Answer plain page requests without the HttpApi pipeline when possible. Default `true`. */
   readonly fastPath?: boolean | undefined;
+  /** Where the fast path keeps rendered pages. Default `PageCache.memory()` (32 million characters). */
+  readonly pageCache?: PageCache | undefined;
   /** Seconds verified credentials are remembered. Default 10; 0 disables. */
   readonly credentialCacheSeconds?: number | undefined;
   /** Where unexpected failures are reported (one line, no secrets). Default `console.error`. */
@@ -55,11 +52,11 @@ export interface ApiHandlerOptions {
 
 /**
  * A running API handler: `fetch` answers one request and never rejects
- * (every answer is JSON); `dispose` releases it (the store is the caller's).
+ * (every answer is JSON); `dispose` releases it (the stores are the caller's).
  */
 export interface ApiHandler {
   /** Answers one request; never rejects. */
-  readonly fetch: (request: Request) => Promise<Response>;
+  readonly fetch: FetchHandler;
   /** Requests answered so far, and how many of them by the fast path. */
   readonly stats: () => { readonly requests: number; readonly fastPath: number };
   /** Releases the handler. */
@@ -67,24 +64,29 @@ export interface ApiHandler {
 }
 
 /**
- * Builds the Discovery API handler on `store`.
+ * Builds the Discovery API handler on the stores.
  *
  * **When to use**
  *
- * To serve the API from a runtime of your choice: wrap `fetch` with
- * `Deno.serve`, a `node:http` adapter, or call it in tests.
+ * To serve the API from a runtime of your choice: wrap `fetch` with that
+ * runtime's HTTP server, a `node:http` adapter, or call it in tests. For
+ * the per-request policies (rate limit, faults, CORS, access log, the
+ * built-in routes) and seeding, use `makeServerHandler`.
  *
  * @example
  * ```ts
- * import { MemoryCollectionStore, makeApiHandler } from "@mode-discovery/edge";
- * const api = makeApiHandler({ store: MemoryCollectionStore.make() });
- * const response = await api.fetch(new Request("http://localhost/batch/acme/spaces"));
+ * import { makeApiHandler, MemoryCredentialStore, MemoryListingStore } from "@mode-discovery/server";
+ * const api = makeApiHandler({
+ *   listings: MemoryListingStore.make(),
+ *   credentials: MemoryCredentialStore.make(),
+ * });
+ * const response = await api.fetch(new Request("http://localhost/batch/acme/reports"));
  * response.status; // => 401 (no credentials)
  * await api.dispose();
  * ```
  */
 export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
-  const { store } = options;
+  const { listings } = options;
   const lastPageNext = options.lastPageNext ?? "past-end";
   const log = options.log ?? ((line: string) => console.error(line));
   const name = options.name ?? "api";
@@ -92,18 +94,19 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
   const api = HttpApiBuilder.layer(DiscoveryApi).pipe(
     Layer.provide(batchHandlers({ lastPageNext })),
     Layer.provide([signatureAuthLayer(credentials), adminAuthLayer, RequestValidationLayer]),
-    Layer.provide(Layer.succeed(CollectionStore, store)),
+    Layer.provide(Layer.succeed(ListingStore, listings)),
+    Layer.provide(Layer.succeed(CredentialStore, options.credentials)),
     Layer.provide(HttpServer.layerServices),
   );
-  const web = HttpRouter.toWebHandler(Layer.mergeAll(api, fallbackMiddleware(log)), {
+  const web = HttpRouter.toWebHandler(Layer.mergeAll(api, fallbackMiddleware(log, name)), {
     disableLogger: true,
     routerConfig: { maxParamLength: 4096 },
   });
   const fast = options.fastPath === false ? undefined : makeFastPath({
-    store,
+    listings,
     credentials,
     lastPageNext,
-    pages: new Lru(32_000_000),
+    pages: options.pageCache ?? PageCache.memory(),
   });
   let requests = 0;
   let fastAnswers = 0;
@@ -118,11 +121,7 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
       }
       if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
         await request.body?.cancel();
-        return errorResponse(
-          400,
-          "bad_request",
-          `The request body is larger than ${MAX_BODY_BYTES} bytes; a signature token request is a small JSON object.`,
-        );
+        return bodyTooLargeResponse();
       }
       return await ensureJson(await web.handler(request));
     } catch (error) {
@@ -132,8 +131,8 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
         }`,
       );
       return errorResponse(
-        500,
-        "server_error",
+        ServerError.status,
+        ServerError.id,
         "The server failed to handle this request. This is a bug in the server; it has been logged.",
       );
     }
@@ -144,45 +143,3 @@ export const makeApiHandler = (options: ApiHandlerOptions): ApiHandler => {
     dispose: () => disposed ??= web.dispose(),
   };
 };
-
-/** What {@link seedStore} puts in a store. */
-export interface SeedStoreOptions {
-  /** Workspaces to seed with `seedCollections`, in order. */
-  readonly seed: ReadonlyArray<{ readonly workspace: string; readonly count: number }>;
-  /** A non-expiring signature token of the first seeded workspace. */
-  readonly devCredentials?: SignatureCredentials | undefined;
-  /** An admin API key of the first seeded workspace. */
-  readonly devAdmin?: AdminCredentials | undefined;
-  /** Where a skipped workspace is reported. Default `console.error`. */
-  readonly log?: ((line: string) => void) | undefined;
-}
-
-/**
- * Seeds a store: each workspace with its deterministic collections (unless
- * it already holds the same seed, or data from elsewhere, which is never
- * overwritten), then the development token and admin key of the first one.
- *
- * @example
- * ```ts
- * import * as Effect from "effect/Effect";
- * import { MemoryCollectionStore, seedStore } from "@mode-discovery/edge";
- * const store = MemoryCollectionStore.make();
- * await Effect.runPromise(seedStore(store, { seed: [{ workspace: "acme", count: 4146 }] }));
- * ```
- */
-export const seedStore = (
-  store: CollectionStoreService,
-  options: SeedStoreOptions,
-): Effect.Effect<void, StoreError> =>
-  seedWorkspaces(store, {
-    seed: options.seed,
-    devCredentials: options.devCredentials,
-    devAdmin: options.devAdmin,
-    tokenName: "development token",
-    devUserId: DEV_USER_ID,
-    skipped: (workspace, source) =>
-      (options.log ?? ((line: string) => console.error(line)))(
-        `seed: not seeding ${workspace}: the store already holds its data from ${source}`,
-      ),
-    failure: () => (error) => error,
-  });

@@ -1,6 +1,7 @@
 /**
- * The edge server's implementations of core's `SignatureAuth` (Bearer
- * signature tokens) and `AdminAuth` (Basic admin API keys) middleware.
+ * The server's implementations of core's `SignatureAuth` (Bearer signature
+ * tokens) and `AdminAuth` (Basic admin API keys) middleware, on a
+ * {@link CredentialStore}.
  *
  * @module
  */
@@ -12,17 +13,19 @@ import {
   AdminAuth,
   AdminPrincipal,
   bearerRejectionMessage,
+  openApiPath,
   parseBearer,
+  SIGNATURE_TOKENS_PATH,
   SignatureAuth,
   SignaturePrincipal,
   Unauthorized,
 } from "@mode-discovery/core";
-import { CollectionStore } from "./CollectionStore.ts";
+import { CredentialStore } from "./CredentialStore.ts";
 import { basicRejectionMessage, parseBasic } from "./_basicAuth.ts";
 import { CredentialCache } from "./CredentialCache.ts";
 import { storeFailureResponse } from "./_responses.ts";
 
-const unauthorized = (message: string) => new Unauthorized({ id: "unauthorized", message });
+const unauthorized = (message: string) => new Unauthorized({ id: Unauthorized.id, message });
 
 /** The 401 message for signature credentials that do not match a token. */
 export const WRONG_SIGNATURE_MESSAGE =
@@ -30,14 +33,16 @@ export const WRONG_SIGNATURE_MESSAGE =
 
 /** The 401 message for an expired signature token. */
 export const EXPIRED_SIGNATURE_MESSAGE =
-  "The signature token has expired: create a new one with POST /batch/{workspace}/signature_tokens.";
+  `The signature token has expired: create a new one with POST ${
+    openApiPath(SIGNATURE_TOKENS_PATH)
+  }.`;
 
 /** The 401 message for admin API credentials that do not match a key. */
 export const WRONG_ADMIN_MESSAGE =
   "The API key or API secret is wrong: use a workspace admin's API key and secret.";
 
 /**
- * `SignatureAuth` on a {@link CollectionStore}: parses the Bearer value with
+ * `SignatureAuth` on a {@link CredentialStore}: parses the Bearer value with
  * core's `parseBearer`, checks it against the store (salted hash, constant
  * time) and provides the `SignaturePrincipal`.
  *
@@ -50,11 +55,11 @@ export const WRONG_ADMIN_MESSAGE =
  */
 export const signatureAuthLayer = (
   cache: CredentialCache = new CredentialCache(),
-): Layer.Layer<SignatureAuth, never, CollectionStore> =>
+): Layer.Layer<SignatureAuth, never, CredentialStore> =>
   Layer.effect(
     SignatureAuth,
     Effect.gen(function* () {
-      const store = yield* CollectionStore;
+      const store = yield* CredentialStore;
       return {
         bearer: (effect) =>
           Effect.gen(function* () {
@@ -91,14 +96,14 @@ export const signatureAuthLayer = (
   );
 
 /**
- * `AdminAuth` on a {@link CollectionStore}: parses the Basic value, checks
+ * `AdminAuth` on a {@link CredentialStore}: parses the Basic value, checks
  * the API key and secret against the store and provides the
  * `AdminPrincipal`. Every failure is a 401 whose message says what was wrong.
  */
-export const adminAuthLayer: Layer.Layer<AdminAuth, never, CollectionStore> = Layer.effect(
+export const adminAuthLayer: Layer.Layer<AdminAuth, never, CredentialStore> = Layer.effect(
   AdminAuth,
   Effect.gen(function* () {
-    const store = yield* CollectionStore;
+    const store = yield* CredentialStore;
     return {
       basic: (effect) =>
         Effect.gen(function* () {

@@ -1,35 +1,33 @@
 /**
- * The issue's list of bad input, one test each: status, id and message.
+ * The issue's list of bad input, one test each (and each on every resource
+ * path): status, id and message, in process and over a real socket.
  */
 import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
-import { bearerRejectionMessage, invalidParameterMessage } from "@mode-discovery/core";
-import { EXPIRED_SIGNATURE_MESSAGE, WRONG_SIGNATURE_MESSAGE } from "./EdgeAuth.ts";
-import { startEdgeServer } from "./EdgeServer.ts";
-import { bearer, DEV, DEV_AUTH, devSettings, expectError } from "./_testing.ts";
+import { bearerRejectionMessage, invalidParameterMessage, resources } from "@mode-discovery/core";
+import { EXPIRED_SIGNATURE_MESSAGE, WRONG_SIGNATURE_MESSAGE } from "./Auth.ts";
+import { bearer, DEV, DEV_AUTH, expectError, listen, startTestServer } from "./_testing.ts";
 
 // One server for the whole file; each test only reads, in-process and over a real socket.
-const server = await startEdgeServer({
-  port: 0,
-  settings: devSettings([{ workspace: "acme", count: 25 }, { workspace: "other", count: 3 }]),
-  log: () => {},
-});
-const edge = server.handler;
-await Effect.runPromise(edge.store.putSignatureToken("acme", {
+const edge = await startTestServer();
+const socket = listen(edge.fetch);
+await Effect.runPromise(edge.credentials.putSignatureToken("acme", {
   token: "expired00001",
   accessKey: "oldkey",
   accessSecret: Redacted.make("old-secret"),
   name: "expired token",
   creatorId: 1,
+  organizationId: 1,
   expiresAt: new Date(Date.now() - 60_000),
 }));
-await Effect.runPromise(edge.store.putSignatureToken("other", {
+await Effect.runPromise(edge.credentials.putSignatureToken("other", {
   token: "othertoken01",
   accessKey: "otherkey",
   accessSecret: Redacted.make("other-secret"),
   name: "other workspace token",
   creatorId: 1,
+  organizationId: 2,
   expiresAt: null,
 }));
 
@@ -37,8 +35,21 @@ await Effect.runPromise(edge.store.putSignatureToken("other", {
 const get = async (path: string, authorization: string | null = DEV_AUTH) => {
   const headers: Record<string, string> = authorization === null ? {} : { authorization };
   const inProcess = await edge.fetch(new Request(`http://edge.test${path}`, { headers }));
-  const socket = await fetch(`${server.url}${path}`, { headers });
-  return new Both(inProcess, socket);
+  const over = await fetch(`${socket.url}${path}`, { headers });
+  return new Both(inProcess, over);
+};
+
+/** Every resource path segment, and the resources that take `include_spaces`. */
+const SEGMENTS = resources.map((r) => r.segment);
+const SPACES = resources.filter((r) => r.includeSpaces).map((r) => r.segment);
+
+/** One test per resource: `name` on `/batch/<workspace>/<segment>`. */
+const everyResource = (
+  name: string,
+  f: (segment: string) => Promise<void>,
+  segments = SEGMENTS,
+) => {
+  for (const segment of segments) Deno.test(`bad input: ${name} (${segment})`, () => f(segment));
 };
 
 /** Two answers to one request. */
@@ -58,15 +69,21 @@ const expectBoth = async (
   return a;
 };
 
-const badQuery = (name: string, query: string, parameter: string, given: Array<string>) =>
-  Deno.test(`bad input: ${name} answers 400 naming ${parameter}`, async () => {
+const badQuery = (
+  name: string,
+  query: string,
+  parameter: string,
+  given: Array<string>,
+  segments = SEGMENTS,
+) =>
+  everyResource(`${name} answers 400 naming ${parameter}`, async (segment) => {
     await expectBoth(
-      await get(`/batch/acme/spaces?${query}`),
+      await get(`/batch/acme/${segment}?${query}`),
       400,
       "bad_request",
       invalidParameterMessage(parameter, given),
     );
-  });
+  }, segments);
 
 badQuery("per_page 0", "per_page=0", "per_page", ["0"]);
 badQuery("per_page -1", "per_page=-1", "per_page", ["-1"]);
@@ -79,56 +96,76 @@ badQuery("page -1", "page=-1", "page", ["-1"]);
 badQuery("page abc", "page=abc", "page", ["abc"]);
 badQuery("repeated page", "page=1&page=2", "page", ["1", "2"]);
 badQuery("repeated per_page", "per_page=10&per_page=20", "per_page", ["10", "20"]);
+badQuery("include_spaces ALL", "include_spaces=ALL", "include_spaces", ["ALL"], SPACES);
+badQuery("include_spaces none", "include_spaces=none", "include_spaces", ["none"], SPACES);
+badQuery("include_spaces empty", "include_spaces=", "include_spaces", [""], SPACES);
+badQuery(
+  "repeated include_spaces",
+  "include_spaces=all&include_spaces=all",
+  "include_spaces",
+  ["all", "all"],
+  SPACES,
+);
 
-Deno.test("bad input: per_page 1001 message says what per_page takes", async () => {
+everyResource("include_spaces is only named when the resource takes it", async (segment) => {
+  const message = await expectBoth(
+    await get(`/batch/acme/${segment}?include_spaces=ALL`),
+    400,
+    "bad_request",
+    /^Invalid query parameter include_spaces: got "ALL"\. include_spaces must be all/,
+  );
+  assert.match(message, /left out\.$/);
+}, SPACES);
+
+everyResource("per_page 1001 message says what per_page takes", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces?per_page=1001"),
+    await get(`/batch/acme/${segment}?per_page=1001`),
     400,
     "bad_request",
     /per_page must be a whole number from 1 to 1000/,
   );
 });
 
-Deno.test("bad input: no Authorization answers 401 saying how to authenticate", async () => {
+everyResource("no Authorization answers 401 saying how to authenticate", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", null),
+    await get(`/batch/acme/${segment}`, null),
     401,
     "unauthorized",
     bearerRejectionMessage.missing,
   );
 });
 
-Deno.test("bad input: a scheme other than Bearer answers 401", async () => {
+everyResource("a scheme other than Bearer answers 401", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", `Basic ${btoa("a:b")}`),
+    await get(`/batch/acme/${segment}`, `Basic ${btoa("a:b")}`),
     401,
     "unauthorized",
     bearerRejectionMessage.scheme,
   );
 });
 
-Deno.test("bad input: invalid base64 answers 401", async () => {
+everyResource("invalid base64 answers 401", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", "Bearer not*base64!"),
+    await get(`/batch/acme/${segment}`, "Bearer not*base64!"),
     401,
     "unauthorized",
     bearerRejectionMessage.base64,
   );
 });
 
-Deno.test("bad input: two parts answers 401", async () => {
+everyResource("two parts answers 401", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", `Bearer ${btoa("token:key")}`),
+    await get(`/batch/acme/${segment}`, `Bearer ${btoa("token:key")}`),
     401,
     "unauthorized",
     bearerRejectionMessage.parts,
   );
 });
 
-Deno.test("bad input: empty parts answer 401", async () => {
+everyResource("empty parts answer 401", async (segment) => {
   for (const value of ["::", "t::s", ":k:s", "t:k:"]) {
     await expectBoth(
-      await get("/batch/acme/spaces", `Bearer ${btoa(value)}`),
+      await get(`/batch/acme/${segment}`, `Bearer ${btoa(value)}`),
       401,
       "unauthorized",
       bearerRejectionMessage["empty-part"],
@@ -136,45 +173,45 @@ Deno.test("bad input: empty parts answer 401", async () => {
   }
 });
 
-Deno.test("bad input: a wrong secret answers 401 without saying which part", async () => {
+everyResource("a wrong secret answers 401 without saying which part", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", bearer(DEV.token, DEV.accessKey, "wrong")),
+    await get(`/batch/acme/${segment}`, bearer(DEV.token, DEV.accessKey, "wrong")),
     401,
     "unauthorized",
     WRONG_SIGNATURE_MESSAGE,
   );
 });
 
-Deno.test("bad input: a wrong access key answers 401", async () => {
+everyResource("a wrong access key answers 401", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", bearer(DEV.token, "nokey", DEV.accessSecret)),
+    await get(`/batch/acme/${segment}`, bearer(DEV.token, "nokey", DEV.accessSecret)),
     401,
     "unauthorized",
     WRONG_SIGNATURE_MESSAGE,
   );
 });
 
-Deno.test("bad input: an unknown token answers 401", async () => {
+everyResource("an unknown token answers 401", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", bearer("nosuchtoken1", DEV.accessKey, DEV.accessSecret)),
+    await get(`/batch/acme/${segment}`, bearer("nosuchtoken1", DEV.accessKey, DEV.accessSecret)),
     401,
     "unauthorized",
     WRONG_SIGNATURE_MESSAGE,
   );
 });
 
-Deno.test("bad input: an expired token answers 401 saying it expired", async () => {
+everyResource("an expired token answers 401 saying it expired", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", bearer("expired00001", "oldkey", "old-secret")),
+    await get(`/batch/acme/${segment}`, bearer("expired00001", "oldkey", "old-secret")),
     401,
     "unauthorized",
     EXPIRED_SIGNATURE_MESSAGE,
   );
 });
 
-Deno.test("bad input: an expired token with a wrong secret does not learn it expired", async () => {
+everyResource("an expired token with a wrong secret does not learn it expired", async (segment) => {
   await expectBoth(
-    await get("/batch/acme/spaces", bearer("expired00001", "oldkey", "guess")),
+    await get(`/batch/acme/${segment}`, bearer("expired00001", "oldkey", "guess")),
     401,
     "unauthorized",
     WRONG_SIGNATURE_MESSAGE,
@@ -184,16 +221,16 @@ Deno.test("bad input: an expired token with a wrong secret does not learn it exp
 const notFound =
   /^Workspace "(acme|other|nosuchworkspace)" was not found, or these credentials do not give access to it\.$/;
 
-Deno.test("bad input: a token of another workspace answers 404", async () => {
+everyResource("a token of another workspace answers 404", async (segment) => {
   const message = await expectBoth(
-    await get("/batch/acme/spaces", bearer("othertoken01", "otherkey", "other-secret")),
+    await get(`/batch/acme/${segment}`, bearer("othertoken01", "otherkey", "other-secret")),
     404,
     "not_found",
     notFound,
   );
   const unknown = await expectBoth(
     await get(
-      "/batch/nosuchworkspace/spaces",
+      `/batch/nosuchworkspace/${segment}`,
       bearer("othertoken01", "otherkey", "other-secret"),
     ),
     404,
@@ -204,80 +241,95 @@ Deno.test("bad input: a token of another workspace answers 404", async () => {
   assert.equal(message.replace("acme", "X"), unknown.replace("nosuchworkspace", "X"));
 });
 
-Deno.test("bad input: an unknown workspace answers 404", async () => {
+everyResource("an unknown workspace answers 404", async (segment) => {
   await expectBoth(
-    await get("/batch/nosuchworkspace/spaces"),
+    await get(`/batch/nosuchworkspace/${segment}`),
     404,
     "not_found",
     notFound,
   );
 });
 
-Deno.test("bad input: an unknown workspace without credentials answers 401, not 404", async () => {
+everyResource("an unknown workspace without credentials answers 401, not 404", async (segment) => {
   await expectBoth(
-    await get("/batch/nosuchworkspace/spaces", null),
+    await get(`/batch/nosuchworkspace/${segment}`, null),
     401,
     "unauthorized",
     bearerRejectionMessage.missing,
   );
 });
 
-Deno.test("bad input: an empty workspace name answers 404 saying it is missing", async () => {
+everyResource("an empty workspace name answers 404 saying it is missing", async (segment) => {
   await expectBoth(
-    await get("/batch//spaces"),
+    await get(`/batch//${segment}`),
     404,
     "not_found",
-    /^The workspace is missing from the path "\/batch\/\/spaces"/,
+    new RegExp(
+      `^The workspace is missing from the path "/batch//${segment}": use /batch/\\{workspace\\}/${segment} `,
+    ),
   );
 });
 
-Deno.test("bad input: a workspace name of 101 characters answers 400 naming workspace", async () => {
-  await expectBoth(
-    await get(`/batch/${"a".repeat(101)}/spaces`),
-    400,
-    "bad_request",
-    /^Invalid path parameter workspace: workspace must be 1 to 100 letters/,
-  );
-});
+everyResource(
+  "a workspace name of 101 characters answers 400 naming workspace",
+  async (segment) => {
+    await expectBoth(
+      await get(`/batch/${"a".repeat(101)}/${segment}`),
+      400,
+      "bad_request",
+      /^Invalid path parameter workspace: workspace must be 1 to 100 letters/,
+    );
+  },
+);
 
-Deno.test("bad input: a very long workspace name answers 400 naming workspace", async () => {
+everyResource("a very long workspace name answers 400 naming workspace", async (segment) => {
   await expectBoth(
-    await get(`/batch/${"w".repeat(20_000)}/spaces`),
+    await get(`/batch/${"w".repeat(20_000)}/${segment}`),
     400,
     "bad_request",
     /^Invalid path parameter workspace: it is far too long/,
   );
 });
 
-Deno.test("bad input: a workspace full of odd characters answers 400 naming workspace", async () => {
-  for (const name of ["%3Cscript%3E", "a%20b", "%E2%9C%93", ".hidden", "-acme", "a'b\"c", "%00"]) {
-    await expectBoth(
-      await get(`/batch/${name}/spaces`),
-      400,
-      "bad_request",
-      /^Invalid path parameter workspace: /,
-    );
-  }
-});
+everyResource(
+  "a workspace full of odd characters answers 400 naming workspace",
+  async (segment) => {
+    for (
+      const name of ["%3Cscript%3E", "a%20b", "%E2%9C%93", ".hidden", "-acme", "a'b\"c", "%00"]
+    ) {
+      await expectBoth(
+        await get(`/batch/${name}/${segment}`),
+        400,
+        "bad_request",
+        /^Invalid path parameter workspace: /,
+      );
+    }
+  },
+);
 
-Deno.test("bad input: a workspace that is not valid percent-encoding answers 400", async () => {
+everyResource("a workspace that is not valid percent-encoding answers 400", async (segment) => {
   await expectBoth(
-    await get("/batch/%ZZ%/spaces"),
+    await get(`/batch/%ZZ%/${segment}`),
     400,
     "bad_request",
     /^Invalid path parameter workspace: it is not valid percent-encoded text/,
   );
 });
 
-Deno.test("bad input: the development token itself works (control)", async () => {
-  const both = await get("/batch/acme/spaces?per_page=5", DEV_AUTH);
+everyResource("the development token itself works (control)", async (segment) => {
+  const both = await get(`/batch/acme/${segment}?per_page=5`, DEV_AUTH);
   for (const response of [both.inProcess, both.socket]) {
     assert.equal(response.status, 200);
-    assert.equal((await response.json()).spaces.length, 5);
+    const body = await response.json();
+    assert.equal(body[segment].length, Math.min(5, body.pagination.total_count));
+    assert.ok(body.pagination.total_count > 0);
   }
 });
 
 Deno.test({
   name: "bad input: (close the shared server)",
-  fn: () => server.close(),
+  fn: async () => {
+    await socket.close();
+    await edge.close();
+  },
 });

@@ -6,8 +6,9 @@
  *
  * @module
  */
+import { Forbidden } from "@mode-discovery/core";
 import type { FetchHandler } from "./FetchHandler.ts";
-import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
+import { quoteSetting, type SettingsError, settingsError } from "./SettingsError.ts";
 import { errorResponse } from "./_render.ts";
 
 /** The origins allowed to call the API from a browser. */
@@ -22,7 +23,7 @@ export type CorsOrigins =
  *
  * @example
  * ```ts
- * import { parseCorsOrigins } from "@mode-discovery/edge";
+ * import { parseCorsOrigins } from "@mode-discovery/server";
  * parseCorsOrigins("http://localhost:5173, https://app.example.com");
  * // => { _tag: "List", origins: Set { "http://localhost:5173", "https://app.example.com" } }
  * ```
@@ -30,7 +31,7 @@ export type CorsOrigins =
 export const parseCorsOrigins = (
   text: string,
   variable = "MODE_CORS_ORIGINS",
-): CorsOrigins | EdgeSettingsError => {
+): CorsOrigins | SettingsError => {
   const help = "give origins separated by commas, such as " +
     "https://app.example.com,http://localhost:5173 (scheme, host and port only), or * for any";
   const entries = text.split(",").map((entry) => entry.trim());
@@ -113,7 +114,7 @@ const decorate = (response: Response, headers: Record<string, string>): Response
  *
  * @example
  * ```ts
- * import { parseCorsOrigins, withCors } from "@mode-discovery/edge";
+ * import { parseCorsOrigins, withCors } from "@mode-discovery/server";
  * const origins = parseCorsOrigins("http://localhost:5173");
  * if (!(origins instanceof Error)) {
  *   const fetch = withCors(() => Promise.resolve(new Response("{}")), origins);
@@ -135,8 +136,8 @@ export const withCors =
       await request.body?.cancel();
       if (!allowed(origins, origin)) {
         return errorResponse(
-          403,
-          "forbidden",
+          Forbidden.status,
+          Forbidden.id,
           `Origin ${
             JSON.stringify(origin.slice(0, 200))
           } may not call this API from a browser: the server allows ${

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { EdgeSettingsError } from "./EdgeSettingsError.ts";
+import { SettingsError } from "./SettingsError.ts";
 import { type CorsOrigins, parseCorsOrigins, withCors } from "./Cors.ts";
 
 const origins = (text: string): CorsOrigins => {
   const result = parseCorsOrigins(text);
-  if (result instanceof EdgeSettingsError) throw new Error(result.message);
+  if (result instanceof SettingsError) throw new Error(result.message);
   return result;
 };
 
 const refused = (text: string, pattern: RegExp) => {
   const result = parseCorsOrigins(text);
-  assert.ok(result instanceof EdgeSettingsError, `${text} should be refused`);
+  assert.ok(result instanceof SettingsError, `${text} should be refused`);
   assert.equal(result.variable, "MODE_CORS_ORIGINS");
   assert.ok(result.message.startsWith("Invalid MODE_CORS_ORIGINS: "));
   assert.match(result.message, pattern);

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { createHmac } from "node:crypto";
+import { hmacSha256 } from "./_sha256.ts";
+
+const encoder = new TextEncoder();
 
 /** Who verified credentials speak for. */
 export interface CachedPrincipal {
@@ -21,10 +23,18 @@ interface Entry extends CachedPrincipal {
 }
 
 /**
- * Verified credentials, keyed by an HMAC of the whole `Authorization` value
- * under a random per-process key: the cache never holds a secret, and an
- * entry only matches the exact header that was verified (a wrong secret
- * never hits it). Entries live `ttlMs` and never past the token's expiry.
+ * Verified credentials, keyed by an HMAC-SHA-256 of the whole
+ * `Authorization` value under a random per-cache key: the cache never holds
+ * a secret, and an entry only matches the exact header that was verified (a
+ * wrong secret never hits it). Entries live `ttlMs` and never past the
+ * token's expiry.
+ *
+ * **Details**
+ *
+ * The HMAC is computed synchronously in plain JavaScript (the fast path
+ * answers without awaiting anything, and Web Crypto's `crypto.subtle` only
+ * answers with a promise); the key comes from `crypto.getRandomValues`.
+ * No Node or Deno API is used, so the cache runs on any runtime.
  *
  * **When to use**
  *
@@ -33,14 +43,14 @@ interface Entry extends CachedPrincipal {
  *
  * @example
  * ```ts
- * import { CredentialCache } from "@mode-discovery/edge";
+ * import { CredentialCache } from "@mode-discovery/server";
  * const cache = new CredentialCache(10_000);
  * cache.set("Bearer abc", { workspace: "acme", token: "t", expiresAtMs: null });
  * cache.get("Bearer abc")?.workspace; // => "acme"
  * ```
  */
 export class CredentialCache {
-  readonly #key = crypto.getRandomValues(new Uint8Array(32));
+  readonly #mac = hmacSha256(crypto.getRandomValues(new Uint8Array(32)));
   readonly #entries = new Map<string, Entry>();
 
   /**
@@ -52,7 +62,10 @@ export class CredentialCache {
   constructor(readonly ttlMs = 10_000, readonly maxEntries = 10_000) {}
 
   #keyOf(header: string): string {
-    return createHmac("sha256", this.#key).update(header).digest("base64");
+    const digest = this.#mac(encoder.encode(header));
+    let key = "";
+    for (let i = 0; i < digest.length; i++) key += String.fromCharCode(digest[i]);
+    return key;
   }
 
   /** The principal verified for exactly this header, if still fresh. */

@@ -2,16 +2,27 @@
  * Fault injection for testing clients (`MODE_FAULTS`, and the
  * `X-Mode-Fault` request header): error statuses, 429 with `Retry-After`,
  * dropped connections, truncated bodies and added latency, drawn from a
- * seeded random sequence so a run can be repeated exactly.
+ * seeded random sequence so a run can be repeated exactly; and pages of a
+ * resource that fail above a size (`slow-above=members:250`), as Mode's
+ * `/members` does for large workspaces.
  *
  * @module
  */
+import {
+  type AnyResource,
+  BadRequest,
+  DEFAULT_PER_PAGE,
+  errorIdForStatus,
+  findResource,
+  resources,
+  ServerError,
+} from "@mode-discovery/core";
 import type { FetchHandler } from "./FetchHandler.ts";
-import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
+import { quoteSetting, type SettingsError, settingsError } from "./SettingsError.ts";
 import { seededRandom } from "./Seed.ts";
-import { idForStatus } from "./_fallback.ts";
 import { parseDuration, showDuration } from "./_duration.ts";
 import { errorResponse } from "./_render.ts";
+import { routeOfPath } from "./_routes.ts";
 
 /** What a failing fault does to the request (at most one per request). */
 export type FaultOutcome =
@@ -29,7 +40,47 @@ export interface FaultSpec {
   readonly delays: ReadonlyArray<{ readonly ms: number; readonly probability: number }>;
   /** Seed of the random sequence; `undefined` picks one at start (shown in the log and stats). */
   readonly seed: number | undefined;
+  /**
+   * Resources whose pages fail with 503 above a `per_page`
+   * (`slow-above=members:250`); none when absent.
+   */
+  readonly slowAbove?: ReadonlyArray<SlowAbove> | undefined;
 }
+
+/** Pages of `resource` with more than `size` items per page fail with 503 (a slow backend). */
+export interface SlowAbove {
+  /** The resource whose large pages fail. */
+  readonly resource: AnyResource;
+  /** The largest `per_page` that still answers. */
+  readonly size: number;
+}
+
+/** The name of a slow-above fault, as in the settings: `slow-above=members:250`. */
+export const slowAboveName = (slow: SlowAbove): string =>
+  `slow-above=${slow.resource.cliName}:${slow.size}`;
+
+/** A `slow-above=<resource>:<size>` entry, or why it is not one. */
+const parseSlowAbove = (text: string): SlowAbove | string => {
+  const body = text.trim().slice("slow-above=".length);
+  const colon = body.lastIndexOf(":");
+  const names = resources.map((r) => r.cliName).join(", ");
+  const usage =
+    `give slow-above=<resource>:<size> such as slow-above=members:250 (resources ${names})`;
+  if (colon < 0) return `${quoteSetting(text.trim())} has no ":size"; ${usage}`;
+  const resource = findResource(body.slice(0, colon).trim());
+  if (resource === undefined) {
+    return `${quoteSetting(body.slice(0, colon).trim())} is not a resource; ${usage}`;
+  }
+  const sizeText = body.slice(colon + 1).trim();
+  if (!/^[0-9]{1,4}$/.test(sizeText) || Number(sizeText) < 1 || Number(sizeText) > 999) {
+    return `the size of ${
+      quoteSetting(text.trim())
+    } is not a whole number from 1 to 999 (pages of more items fail); ${usage}`;
+  }
+  return { resource, size: Number(sizeText) };
+};
+
+const isSlowAbove = (text: string): boolean => text.trim().toLowerCase().startsWith("slow-above=");
 
 /** The request header that asks for one fault: `503`, `429`, `reset`, `truncate`, `delay=200ms`. */
 export const FAULT_HEADER = "x-mode-fault";
@@ -98,7 +149,7 @@ const PROBABILITY =
  *
  * @example
  * ```ts
- * import { parseFaults } from "@mode-discovery/edge";
+ * import { parseFaults } from "@mode-discovery/server";
  * parseFaults("503:0.1,delay=300ms:50%,seed=42");
  * // => { outcomes: [{ outcome: { _tag: "Status", status: 503 }, probability: 0.1 }],
  * //      delays: [{ ms: 300, probability: 0.5 }], seed: 42 }
@@ -107,11 +158,13 @@ const PROBABILITY =
 export const parseFaults = (
   text: string,
   variable = "MODE_FAULTS",
-): FaultSpec | EdgeSettingsError => {
+): FaultSpec | SettingsError => {
   const help = "give fault:probability entries separated by commas, such as " +
-    "503:0.1,429:0.05,reset:0.02,truncate:0.02,delay=300ms:0.1,seed=42 (or header)";
+    "503:0.1,429:0.05,reset:0.02,truncate:0.02,delay=300ms:0.1,seed=42, and slow-above=members:250 " +
+    "(or header)";
   const outcomes: Array<FaultSpec["outcomes"][number]> = [];
   const delays: Array<FaultSpec["delays"][number]> = [];
+  const slowAbove: Array<SlowAbove> = [];
   const seen = new Set<string>();
   let seed: number | undefined;
   const entries = text.split(",").map((entry) => entry.trim());
@@ -120,6 +173,18 @@ export const parseFaults = (
   }
   for (const entry of entries) {
     if (entry === "") return settingsError(variable, `an entry is empty; ${help}.`);
+    if (isSlowAbove(entry)) {
+      const slow = parseSlowAbove(entry);
+      if (typeof slow === "string") return settingsError(variable, `${slow}.`);
+      if (slowAbove.some((s) => s.resource === slow.resource)) {
+        return settingsError(
+          variable,
+          `slow-above is given twice for ${slow.resource.cliName}; give it once.`,
+        );
+      }
+      slowAbove.push(slow);
+      continue;
+    }
     if (entry.toLowerCase().startsWith("seed=")) {
       const value = entry.slice(5).trim();
       if (!/^[0-9]{1,10}$/.test(value) || Number(value) > 0xffffffff) {
@@ -182,7 +247,9 @@ export const parseFaults = (
       }, more than 1 (one request gets at most one of them).`,
     );
   }
-  return { outcomes, delays, seed };
+  return slowAbove.length === 0
+    ? { outcomes, delays, seed }
+    : { outcomes, delays, seed, slowAbove };
 };
 
 /** Describes a fault spec for the start-up line: `503:0.1, delay=300ms:0.1, seed 42`. */
@@ -190,19 +257,33 @@ export const describeFaults = (spec: FaultSpec, seed = spec.seed): string => {
   const parts = [
     ...spec.outcomes.map((o) => `${faultName(o.outcome)}:${o.probability}`),
     ...spec.delays.map((d) => `delay=${showDuration(d.ms)}:${d.probability}`),
+    ...(spec.slowAbove ?? []).map(slowAboveName),
   ];
   return parts.length === 0
     ? "faults on request only (X-Mode-Fault)"
     : `faults ${parts.join(",")} seed ${seed}`;
 };
 
+/** What one request is asked to suffer: at most one failing fault, one delay, one slow-above. */
+export interface FaultChoice {
+  readonly outcome?: FaultOutcome | undefined;
+  readonly delayMs?: number | undefined;
+  readonly slowAbove?: SlowAbove | undefined;
+}
+
 /** The faults asked for by one `X-Mode-Fault` header, or why the header is wrong. */
-export const parseFaultHeader = (
-  value: string,
-): { readonly outcome?: FaultOutcome; readonly delayMs?: number } | string => {
+export const parseFaultHeader = (value: string): FaultChoice | string => {
   let outcome: FaultOutcome | undefined;
   let delayMs: number | undefined;
+  let slowAbove: SlowAbove | undefined;
   for (const part of value.split(",")) {
+    if (isSlowAbove(part)) {
+      const slow = parseSlowAbove(part);
+      if (typeof slow === "string") return slow;
+      if (slowAbove !== undefined) return "it asks for two slow-above faults";
+      slowAbove = slow;
+      continue;
+    }
     const item = parseItem(part, MAX_HEADER_DELAY_MS);
     if (typeof item === "string") return item;
     if (item._tag === "Delay") {
@@ -213,7 +294,11 @@ export const parseFaultHeader = (
       outcome = item.outcome;
     }
   }
-  return { outcome, delayMs };
+  return {
+    ...(outcome === undefined ? {} : { outcome }),
+    ...(delayMs === undefined ? {} : { delayMs }),
+    ...(slowAbove === undefined ? {} : { slowAbove }),
+  };
 };
 
 /** How many faults were injected, by kind. */
@@ -226,7 +311,7 @@ export interface FaultStats {
   readonly injected: number;
   /** Requests that were delayed. */
   readonly delayed: number;
-  /** Counts by fault name: `503`, `429`, `reset`, `truncate`, `delay`. */
+  /** Counts by fault name: `503`, `429`, `reset`, `truncate`, `delay`, `slow-above`. */
   readonly byKind: Readonly<Record<string, number>>;
   /** The seed of the random sequence in use. */
   readonly seed: number;
@@ -240,6 +325,17 @@ export interface FaultInjectorOptions {
 
 const API_PATH = /^\/+batch\//i;
 
+/** The `per_page` a request asks for (default 1000), or `undefined` when it is not one whole number. */
+const perPageOf = (url: string): number | undefined => {
+  const mark = url.indexOf("?");
+  if (mark < 0) return DEFAULT_PER_PAGE;
+  const hash = url.indexOf("#", mark);
+  const values = new URLSearchParams(url.slice(mark + 1, hash < 0 ? undefined : hash))
+    .getAll("per_page");
+  if (values.length === 0) return DEFAULT_PER_PAGE;
+  return values.length === 1 && /^[0-9]{1,7}$/.test(values[0]) ? Number(values[0]) : undefined;
+};
+
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -247,7 +343,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  *
  * **When to use**
  *
- * The edge handler builds one from `MODE_FAULTS`; use one directly to wrap
+ * The server handler builds one from `MODE_FAULTS`; use one directly to wrap
  * any fetch handler of your own.
  *
  * **Details**
@@ -273,7 +369,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  *
  * @example
  * ```ts
- * import { FaultInjector, parseFaults } from "@mode-discovery/edge";
+ * import { FaultInjector, parseFaults } from "@mode-discovery/server";
  * const spec = parseFaults("503:0.5,seed=1");
  * if (!(spec instanceof Error)) {
  *   const injector = new FaultInjector(spec);
@@ -319,7 +415,7 @@ export class FaultInjector {
     this.#byKind[kind] = (this.#byKind[kind] ?? 0) + 1;
   }
 
-  #draw(): { readonly outcome?: FaultOutcome; readonly delayMs?: number } {
+  #draw(): FaultChoice {
     const a = this.#random();
     const b = this.#random();
     let outcome: FaultOutcome | undefined;
@@ -343,6 +439,31 @@ export class FaultInjector {
     return { outcome, delayMs };
   }
 
+  /**
+   * The slow-above fault that fails this request (the header's, else the
+   * settings' for its resource) and the `per_page` it asked for.
+   */
+  #slowFor(
+    request: Request,
+    asked: SlowAbove | undefined,
+  ): { readonly fault: SlowAbove; readonly perPage: number } | undefined {
+    const configured = this.#spec.slowAbove ?? [];
+    if (asked === undefined && configured.length === 0) return undefined;
+    if (request.method !== "GET") return undefined;
+    const pathStart = request.url.indexOf("/", request.url.indexOf("//") + 2);
+    const mark = request.url.indexOf("?", pathStart);
+    const resource = routeOfPath(request.url.slice(pathStart, mark < 0 ? undefined : mark))?.route
+      .resource;
+    if (resource === undefined) return undefined;
+    const fault = asked?.resource === resource
+      ? asked
+      : configured.find((s) => s.resource === resource);
+    const perPage = perPageOf(request.url);
+    return fault !== undefined && perPage !== undefined && perPage > fault.size
+      ? { fault, perPage }
+      : undefined;
+  }
+
   /** Wraps `next` so the API's requests get the faults. */
   wrap(next: FetchHandler): FetchHandler {
     return async (request) => {
@@ -351,27 +472,42 @@ export class FaultInjector {
       const path = pathStart < 0 ? "/" : request.url.slice(pathStart);
       if (!API_PATH.test(path)) return next(request);
       const asked = request.headers.get(FAULT_HEADER);
-      let chosen: { readonly outcome?: FaultOutcome; readonly delayMs?: number };
+      let chosen: FaultChoice;
       if (asked !== null) {
         const parsed = parseFaultHeader(asked);
         if (typeof parsed === "string") {
           await request.body?.cancel();
           return errorResponse(
-            400,
-            "bad_request",
-            `Invalid header X-Mode-Fault: ${parsed}. It takes a status (such as 503 or 429), reset, truncate or delay=<duration> (at most 30s), or a delay and one of the others separated by a comma.`,
+            BadRequest.status,
+            BadRequest.id,
+            `Invalid header X-Mode-Fault: ${parsed}. It takes a status (such as 503 or 429), reset, truncate, delay=<duration> (at most 30s) or slow-above=<resource>:<size>, or a delay and one of the others separated by commas.`,
           );
         }
         chosen = parsed;
       } else {
         chosen = this.#draw();
       }
+      const slow = this.#slowFor(request, chosen.slowAbove);
       const names: Array<string> = [];
       if (chosen.delayMs !== undefined) {
         this.#delayed++;
         this.#count("delay");
         names.push(`delay=${showDuration(chosen.delayMs)}`);
         await this.#sleep(chosen.delayMs);
+      }
+      if (slow !== undefined) {
+        this.#injected++;
+        this.#count("slow-above");
+        names.push(slowAboveName(slow.fault));
+        await request.body?.cancel();
+        return errorResponse(
+          503,
+          ServerError.id,
+          `Backend read error: reading ${slow.fault.resource.plural} ${slow.perPage} at a time timed out. Injected fault (${
+            slowAboveName(slow.fault)
+          } in MODE_FAULTS or the X-Mode-Fault header): pages of more than ${slow.fault.size} ${slow.fault.resource.plural} fail, as large workspaces' /members does on Mode; ask for per_page ${slow.fault.size} or less.`,
+          { "x-mode-fault": names.join(", "), "retry-after": "1" },
+        );
       }
       const outcome = chosen.outcome;
       if (outcome === undefined) {
@@ -387,7 +523,7 @@ export class FaultInjector {
         const retry = outcome.status === 429 || outcome.status === 503;
         return errorResponse(
           outcome.status,
-          idForStatus(outcome.status),
+          errorIdForStatus(outcome.status),
           `Injected fault: HTTP ${outcome.status}. The server was asked to fail this request (MODE_FAULTS or the X-Mode-Fault header) to test clients; it is not a real failure.`,
           { "x-mode-fault": label, ...(retry ? { "retry-after": "1" } : {}) },
         );

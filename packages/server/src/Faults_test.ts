@@ -1,16 +1,24 @@
 import assert from "node:assert/strict";
-import { EdgeSettingsError } from "./EdgeSettingsError.ts";
-import { FaultInjector, type FaultSpec, parseFaultHeader, parseFaults } from "./Faults.ts";
+import { members, reports, reportStats, resources } from "@mode-discovery/core";
+import { SettingsError } from "./SettingsError.ts";
+import {
+  describeFaults,
+  FaultInjector,
+  type FaultSpec,
+  parseFaultHeader,
+  parseFaults,
+} from "./Faults.ts";
+import { DEV_AUTH, devSettings, get, startTestServer } from "./_testing.ts";
 
 const spec = (text: string): FaultSpec => {
   const result = parseFaults(text);
-  if (result instanceof EdgeSettingsError) throw new Error(result.message);
+  if (result instanceof SettingsError) throw new Error(result.message);
   return result;
 };
 
 const refused = (text: string, pattern: RegExp) => {
   const result = parseFaults(text);
-  assert.ok(result instanceof EdgeSettingsError, `${JSON.stringify(text)} should be refused`);
+  assert.ok(result instanceof SettingsError, `${JSON.stringify(text)} should be refused`);
   assert.equal(result.variable, "MODE_FAULTS");
   assert.ok(result.message.startsWith("Invalid MODE_FAULTS: "), result.message);
   assert.ok(!result.message.includes("\n"));
@@ -200,4 +208,127 @@ Deno.test("faults: only GET and POST under /batch/ are touched", async () => {
   assert.equal(hit.status, 503);
   await hit.body?.cancel();
   assert.equal(injector.stats().injected, 1);
+});
+
+Deno.test("faults: slow-above=<resource>:<size> parses, by CLI name, name or path segment", () => {
+  assert.deepEqual(spec("slow-above=members:250"), {
+    outcomes: [],
+    delays: [],
+    seed: undefined,
+    slowAbove: [{ resource: members, size: 250 }],
+  });
+  const mixed = spec("503:0.1,slow-above=report-stats:100,slow-above=reports:999,seed=4");
+  assert.deepEqual(mixed.slowAbove, [
+    { resource: reportStats, size: 100 },
+    { resource: reports, size: 999 },
+  ]);
+  assert.equal(mixed.outcomes.length, 1);
+  assert.deepEqual(spec("slow-above=report_stats:5").slowAbove, [{
+    resource: reportStats,
+    size: 5,
+  }]);
+  assert.match(describeFaults(mixed), /slow-above=report-stats:100,slow-above=reports:999/);
+  // Without slow-above the spec is exactly what it was.
+  assert.equal("slowAbove" in spec("503:0.1"), false);
+});
+
+Deno.test("faults: a malformed slow-above is refused naming it", () => {
+  refused(
+    "slow-above=widgets:250",
+    /"widgets" is not a resource; give slow-above=<resource>:<size>.*members/,
+  );
+  refused("slow-above=members", /"slow-above=members" has no ":size"/);
+  refused(
+    "slow-above=members:0",
+    /the size of "slow-above=members:0" is not a whole number from 1 to 999/,
+  );
+  refused("slow-above=members:1000", /from 1 to 999/);
+  refused("slow-above=members:many", /from 1 to 999/);
+  refused("slow-above=members:5,slow-above=members:9", /slow-above is given twice for members/);
+});
+
+Deno.test("faults: slow-above fails every request of that resource above the size with a 503 backend read error", async () => {
+  const server = await startTestServer({
+    settings: devSettings([{ workspace: "acme", count: 25 }], {
+      faults: spec("slow-above=members:2,seed=1"),
+    }),
+  });
+  try {
+    for (
+      const path of [
+        "/batch/acme/members",
+        "/batch/acme/members?per_page=3",
+        "/BATCH/acme/Members/?page=2&per_page=1000",
+      ]
+    ) {
+      const response = await get(server, path);
+      assert.equal(response.status, 503, path);
+      assert.equal(response.headers.get("retry-after"), "1");
+      assert.equal(response.headers.get("x-mode-fault"), "slow-above=members:2");
+      const body = await response.json();
+      assert.equal(body.id, "server_error");
+      assert.match(body.message, /^Backend read error: reading members \d+ at a time timed out\./);
+      assert.match(body.message, /ask for per_page 2 or less\.$/);
+    }
+    for (
+      const path of ["/batch/acme/members?per_page=2", "/batch/acme/members?per_page=1&page=3"]
+    ) {
+      const response = await get(server, path);
+      assert.equal(response.status, 200, path);
+      assert.equal(response.headers.get("x-mode-fault"), null);
+      await response.body?.cancel();
+    }
+    // Other resources are untouched; a bad per_page is still the 400 naming it.
+    for (const resource of resources.filter((r) => r !== members)) {
+      const response = await get(server, `/batch/acme/${resource.segment}?per_page=1000`);
+      assert.equal(response.status, 200, resource.name);
+      await response.body?.cancel();
+    }
+    const bad = await get(server, "/batch/acme/members?per_page=abc");
+    assert.equal(bad.status, 400);
+    await bad.body?.cancel();
+    const stats = server.stats().faults!;
+    assert.equal(stats.injected, 3);
+    assert.deepEqual(stats.byKind, { "slow-above": 3 });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("faults: X-Mode-Fault asks for slow-above on one request", async () => {
+  const server = await startTestServer({
+    settings: devSettings([{ workspace: "acme", count: 25 }], { faults: spec("header") }),
+  });
+  try {
+    const ask = (path: string, fault: string) =>
+      server.fetch(
+        new Request(`http://server.test${path}`, {
+          headers: {
+            authorization: DEV_AUTH,
+            "x-mode-fault": fault,
+          },
+        }),
+      );
+    const slow = await ask("/batch/acme/reports?per_page=100", "slow-above=reports:50");
+    assert.equal(slow.status, 503);
+    await slow.body?.cancel();
+    const small = await ask("/batch/acme/reports?per_page=50", "slow-above=reports:50");
+    assert.equal(small.status, 200);
+    await small.body?.cancel();
+    const other = await ask("/batch/acme/queries?per_page=100", "slow-above=reports:50");
+    assert.equal(other.status, 200);
+    await other.body?.cancel();
+    const bad = await ask("/batch/acme/reports", "slow-above=nope:5");
+    assert.equal(bad.status, 400);
+    assert.match(
+      (await bad.json()).message,
+      /^Invalid header X-Mode-Fault: "nope" is not a resource/,
+    );
+    assert.deepEqual(parseFaultHeader("slow-above=members:250, delay=10ms"), {
+      delayMs: 10,
+      slowAbove: { resource: members, size: 250 },
+    });
+  } finally {
+    await server.close();
+  }
 });

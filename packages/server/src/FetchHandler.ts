@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { FetchHandler } from "@mode-discovery/edge";
+ * import type { FetchHandler } from "@mode-discovery/server";
  * const hello: FetchHandler = () => Promise.resolve(new Response("hi"));
  * ```
  */

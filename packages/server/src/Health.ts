@@ -7,8 +7,8 @@
 import denoConfig from "../deno.json" with { type: "json" };
 import { JSON_CONTENT_TYPE } from "./_render.ts";
 
-/** The edge package's version, reported by `/healthz`. */
-export const EDGE_VERSION: string = denoConfig.version;
+/** The server package's version, reported by `/healthz`. */
+export const SERVER_VERSION: string = denoConfig.version;
 
 /** How long the store check may take before `/healthz` answers 503. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -25,7 +25,7 @@ const PROBE_TIMEOUT_MS = 2000;
  *
  * @example
  * ```ts
- * import { healthResponse } from "@mode-discovery/edge";
+ * import { healthResponse } from "@mode-discovery/server";
  * const response = await healthResponse({ probe: () => Promise.resolve(), startedAt: Date.now() });
  * (await response.json()).status; // => "ok"
  * ```
@@ -53,7 +53,7 @@ export const healthResponse = async (options: {
   return new Response(
     JSON.stringify({
       status: ok ? "ok" : "unavailable",
-      version: EDGE_VERSION,
+      version: SERVER_VERSION,
       uptimeSeconds: Math.floor((Date.now() - options.startedAt) / 1000),
       checks: { store },
       ...options.details?.(),

@@ -1,41 +1,35 @@
 /**
- * The Deno KV implementation of {@link CollectionStore}.
+ * The {@link ListingStore} on a {@link KvLike} (Deno KV).
  *
  * **Details**
  *
- * A workspace's collections live as pre-encoded JSON chunks of
- * `CHUNK_SIZE` collections, in ascending id order, under a version prefix.
- * The workspace record points at the current version. Replacing a workspace
- * writes the new version's chunks, flips the pointer in one atomic
- * operation, then deletes the old chunks. See apps/edge/README.md.
+ * One workspace record points at the current version. Under the version,
+ * each listing (each resource; for the resources that take
+ * `include_spaces`, also the default view without personal collections'
+ * items) lives as pre-encoded JSON chunks of `CHUNK_SIZE` items in
+ * ascending key order, so a page of any listing costs O(per_page).
+ * Replacing a workspace writes every listing of the new version, then
+ * flips the pointer in one checked atomic write, then deletes the old
+ * version. A record written by layout 1 (collections only) is read as a
+ * workspace whose other resources are empty. See apps/edge/README.md.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
-import * as Redacted from "effect/Redacted";
+import { collections, pageSlice, type ResourceName, resources } from "@mode-discovery/core";
+import type { KvAtomic, KvKey, KvLike } from "./Kv.ts";
 import {
-  AUTHENTICATION_FOR,
-  AUTHORIZATION_TYPE,
-  type Collection,
-  pageSlice,
-  type SignatureToken,
-} from "@mode-discovery/core";
-import {
-  type AdminKeyInput,
-  type AdminVerification,
-  CollectionStore,
-  type CollectionStoreService,
-  type NewSignatureToken,
+  type ListingAddress,
+  ListingStore,
+  type ListingStoreService,
   type PageSlice,
   type ReplaceOptions,
-  type SignatureTokenInput,
-  type SignatureVerification,
   StoreError,
+  type WorkspaceData,
   type WorkspaceInfo,
-} from "./CollectionStore.ts";
+} from "./ListingStore.ts";
 import {
-  adminKey,
   type Chunk,
   CHUNK_SIZE,
   chunkKey,
@@ -43,40 +37,35 @@ import {
   decodeChunk,
   encodeChunk,
   entrySize,
+  healthKey,
   LAYOUT,
+  listingPrefix,
   MAX_BATCH_BYTES,
   MAX_MUTATIONS,
   metaKey,
   metaPrefix,
   pendingKey,
   pendingPrefix,
-  type StoredAdminKey,
+  type StoredListing,
   type StoredMeta,
+  type StoredMetaV1,
   type StoredPending,
-  type StoredToken,
-  tokenKey,
   versionPrefix,
 } from "./_kvLayout.ts";
 import { Lru } from "./_lru.ts";
-import { hashSecret, randomHex } from "./_secrets.ts";
+import { randomHex } from "./_secrets.ts";
 import { organizationIdOf } from "./_organizationId.ts";
+import { storeFailure } from "./_credentials.ts";
 import {
   checkWorkspaceName,
-  createdToken,
-  credentialMethods,
-  encodeRows,
-  invalid,
-  newTokenId,
-  newTokenSecret,
-  storeFailure,
-  verifyAdmin,
-  verifyToken,
-} from "./_storeShared.ts";
+  type EncodedListing,
+  encodeWorkspace,
+  fullCounts,
+  listingId,
+} from "./_listings.ts";
 
-export { organizationIdOf } from "./_organizationId.ts";
-
-/** Settings of a {@link KvCollectionStore}. */
-export interface KvCollectionStoreOptions {
+/** Settings of a {@link KvListingStore}. */
+export interface KvListingStoreOptions {
   /**
    * How long a workspace record read from KV is reused, in milliseconds.
    * Writes through this store update it at once; writes by another process
@@ -86,9 +75,57 @@ export interface KvCollectionStoreOptions {
   readonly metaTtlMs?: number | undefined;
   /** Characters of decoded chunks kept in memory. Default 64 million. */
   readonly cacheBudgetChars?: number | undefined;
-  /** Clock in epoch milliseconds (token expiry). Default `Date.now`. */
+  /** Clock in epoch milliseconds (pending markers). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
+
+/** One listing of a version as the store reads it: its count and where its chunks are. */
+interface ListingRef {
+  readonly count: number;
+  /** The prefix of its chunks' keys; the chunk index is the key part right after it. */
+  readonly prefix: KvKey;
+  /** Names the chunks in the memory cache (listings sharing chunks share it). */
+  readonly cacheId: string;
+}
+
+/** A workspace record of either layout, read into one form. */
+interface Meta {
+  readonly version: string;
+  readonly chunkSize: number;
+  readonly organizationId: number;
+  readonly source: string;
+  readonly updatedAt: string;
+  readonly listings: ReadonlyMap<string, ListingRef>;
+  readonly counts: Readonly<Record<ResourceName, number>>;
+}
+
+const readMetaValue = (workspace: string, value: StoredMeta | StoredMetaV1): Meta => {
+  if (value.layout === 1) {
+    // Layout 1: collections only, their chunks right under the version prefix.
+    const ref = {
+      count: value.count,
+      prefix: versionPrefix(workspace, value.version),
+      cacheId: "",
+    };
+    return {
+      ...value,
+      listings: new Map([[listingId(collections, undefined), ref]]),
+      counts: fullCounts({ collections: value.count }),
+    };
+  }
+  const listings = new Map<string, ListingRef>();
+  for (const [id, listing] of Object.entries(value.listings)) {
+    listings.set(id, {
+      count: listing.count,
+      prefix: listingPrefix(workspace, value.version, listing.chunks),
+      cacheId: listing.chunks,
+    });
+  }
+  const counts = Object.fromEntries(
+    resources.map((r) => [r.name, value.listings[listingId(r, "all")]?.count ?? 0]),
+  );
+  return { ...value, listings, counts: fullCounts(counts) };
+};
 
 /** The rows of chunk `index` that fall in positions `[start, end)`. */
 const sliceOf = (
@@ -113,26 +150,64 @@ class VersionGone {
 
 const unavailable = storeFailure("KV");
 
-const toInfo = (workspace: string, meta: StoredMeta): WorkspaceInfo => ({
+const toInfo = (workspace: string, meta: Meta): WorkspaceInfo => ({
   workspace,
   organizationId: meta.organizationId,
-  count: meta.count,
+  counts: meta.counts,
   version: meta.version,
   source: meta.source,
   updatedAt: meta.updatedAt,
 });
 
 interface CachedMeta {
-  readonly meta: StoredMeta | undefined;
+  readonly meta: Meta | undefined;
   readonly readAt: number;
 }
 
+const EMPTY_LISTING: ListingRef = { count: 0, prefix: [], cacheId: "" };
+
+/** Batches mutations into atomic writes under KV's limits. */
+class Batch {
+  #op: KvAtomic;
+  #mutations = 0;
+  #bytes = 0;
+
+  constructor(readonly kv: KvLike) {
+    this.#op = kv.atomic();
+  }
+
+  async set(key: KvKey, value: Uint8Array): Promise<void> {
+    const size = entrySize(key, value);
+    if (this.#mutations >= MAX_MUTATIONS || this.#bytes + size > MAX_BATCH_BYTES) {
+      await this.flush();
+    }
+    this.#op.set(key, value);
+    this.#mutations++;
+    this.#bytes += size;
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    if (this.#mutations >= MAX_MUTATIONS) await this.flush();
+    this.#op.delete(key);
+    this.#mutations++;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#mutations === 0) return;
+    const result = await this.#op.commit();
+    if (!result.ok) throw new Error("an atomic write was refused");
+    this.#op = this.kv.atomic();
+    this.#mutations = 0;
+    this.#bytes = 0;
+  }
+}
+
 /**
- * The store on one `Deno.Kv`. Use {@link KvCollectionStore.make} or
- * {@link KvCollectionStore.layer}; the KV stays owned by the caller.
+ * The store on one {@link KvLike}. Use {@link KvListingStore.make} or
+ * {@link KvListingStore.layer}; the KV stays owned by the caller.
  */
 class KvStore {
-  readonly #kv: Deno.Kv;
+  readonly #kv: KvLike;
   readonly #metaTtlMs: number;
   readonly #now: () => number;
   readonly #metas = new Map<string, CachedMeta>();
@@ -142,7 +217,7 @@ class KvStore {
   readonly #writes = new Map<string, number>();
   readonly #chunks: Lru<string, Chunk>;
 
-  constructor(kv: Deno.Kv, options: KvCollectionStoreOptions | undefined) {
+  constructor(kv: KvLike, options: KvListingStoreOptions | undefined) {
     this.#kv = kv;
     this.#metaTtlMs = options?.metaTtlMs ?? 1000;
     this.#now = options?.now ?? Date.now;
@@ -151,7 +226,11 @@ class KvStore {
 
   // ---------------------------------------------------------------- workspaces
 
-  async readMeta(workspace: string, fresh: boolean): Promise<StoredMeta | undefined> {
+  async #getMeta(workspace: string) {
+    return await this.#kv.get<StoredMeta | StoredMetaV1>(metaKey(workspace));
+  }
+
+  async readMeta(workspace: string, fresh: boolean): Promise<Meta | undefined> {
     const now = performance.now();
     const cached = this.#metas.get(workspace);
     if (!fresh && cached !== undefined && now - cached.readAt < this.#metaTtlMs) {
@@ -160,14 +239,15 @@ class KvStore {
     const writesBefore = this.#writes.get(workspace) ?? 0;
     this.#refreshing.set(workspace, (this.#refreshing.get(workspace) ?? 0) + 1);
     try {
-      const entry = await this.#kv.get<StoredMeta>(metaKey(workspace));
+      const entry = await this.#getMeta(workspace);
       if ((this.#writes.get(workspace) ?? 0) !== writesBefore) {
         // This store changed the workspace while the read was in flight: the
         // record it cached then is newer than what this read saw.
         return this.#metas.get(workspace)?.meta;
       }
-      this.#rememberMeta(workspace, entry.value ?? undefined);
-      return entry.value ?? undefined;
+      const meta = entry.value === null ? undefined : readMetaValue(workspace, entry.value);
+      this.#rememberMeta(workspace, meta);
+      return meta;
     } finally {
       const left = (this.#refreshing.get(workspace) ?? 1) - 1;
       if (left === 0) this.#refreshing.delete(workspace);
@@ -176,13 +256,13 @@ class KvStore {
   }
 
   /** Caches a record this store just wrote (write-through). */
-  #wrote(workspace: string, meta: StoredMeta | undefined): void {
+  #wrote(workspace: string, meta: Meta | undefined): void {
     this.#writes.set(workspace, (this.#writes.get(workspace) ?? 0) + 1);
     this.#rememberMeta(workspace, meta);
   }
 
   /** Caches a workspace record, dropping cached chunks of a version no longer current. */
-  #rememberMeta(workspace: string, meta: StoredMeta | undefined): void {
+  #rememberMeta(workspace: string, meta: Meta | undefined): void {
     const previous = this.#metas.get(workspace)?.meta;
     if (previous !== undefined && previous.version !== meta?.version) {
       const prefix = `${workspace}\n${previous.version}\n`;
@@ -193,90 +273,81 @@ class KvStore {
 
   async replaceWorkspace(
     workspace: string,
-    collections: Iterable<Collection>,
+    data: WorkspaceData,
     options: ReplaceOptions | undefined,
   ): Promise<WorkspaceInfo> {
     checkWorkspaceName(workspace);
-    const rows = encodeRows(collections);
+    const encoded = encodeWorkspace(data);
     const version = `${Date.now().toString(36).padStart(9, "0")}-${randomHex(8)}`;
     const kv = this.#kv;
     await kv.set(
       pendingKey(workspace, version),
-      {
-        state: "writing",
-        since: this.#now(),
-      } satisfies StoredPending,
+      { state: "writing", since: this.#now() } satisfies StoredPending,
     );
-    await this.#writeChunks(workspace, version, rows);
-    const previous = await kv.get<StoredMeta>(metaKey(workspace));
-    let current = previous;
-    let meta: StoredMeta | undefined;
+    await this.#writeListings(workspace, version, encoded.listings);
+    const listings: Record<string, StoredListing> = {};
+    for (const listing of encoded.listings) {
+      listings[listing.id] = { count: listing.rows.length, chunks: listing.sameAs ?? listing.id };
+    }
+    let current = await this.#getMeta(workspace);
+    let stored: StoredMeta | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      meta = {
+      const previous = current.value === null ? undefined : readMetaValue(workspace, current.value);
+      stored = {
         layout: LAYOUT,
         version,
-        count: rows.length,
         chunkSize: CHUNK_SIZE,
-        organizationId: options?.organizationId ?? current.value?.organizationId ??
+        organizationId: options?.organizationId ?? previous?.organizationId ??
           organizationIdOf(workspace),
         source: options?.source ?? "api",
         updatedAt: new Date().toISOString(),
+        listings,
       };
-      const op = kv.atomic().check(current).set(metaKey(workspace), meta).delete(
+      // One checked write flips the pointer: readers see the old version or the new one.
+      const op = kv.atomic().check(current).set(metaKey(workspace), stored).delete(
         pendingKey(workspace, version),
       );
-      if (current.value !== null) {
+      if (previous !== undefined) {
         op.set(
-          pendingKey(workspace, current.value.version),
+          pendingKey(workspace, previous.version),
           { state: "garbage", since: this.#now() } satisfies StoredPending,
         );
       }
       const result = await op.commit();
       if (result.ok) break;
-      meta = undefined;
-      current = await kv.get<StoredMeta>(metaKey(workspace));
+      stored = undefined;
+      current = await this.#getMeta(workspace);
     }
-    if (meta === undefined) {
+    if (stored === undefined) {
       throw new StoreError({
         reason: "Conflict",
         message: `workspace ${workspace} kept changing while it was replaced; try again`,
       });
     }
+    const meta = readMetaValue(workspace, stored);
     this.#wrote(workspace, meta);
     await this.collectGarbage(workspace);
     return toInfo(workspace, meta);
   }
 
-  async #writeChunks(
+  async #writeListings(
     workspace: string,
     version: string,
-    rows: ReadonlyArray<string>,
+    listings: ReadonlyArray<EncodedListing>,
   ): Promise<void> {
-    let op = this.#kv.atomic();
-    let mutations = 0;
-    let bytes = 0;
-    for (let chunk = 0; chunk * CHUNK_SIZE < rows.length; chunk++) {
-      const parts = encodeChunk(rows.slice(chunk * CHUNK_SIZE, (chunk + 1) * CHUNK_SIZE));
-      for (let part = 0; part < parts.length; part++) {
-        const key = chunkKey(workspace, version, chunk, part, parts.length);
-        const size = entrySize(key, parts[part]);
-        if (mutations > 0 && (mutations >= MAX_MUTATIONS || bytes + size > MAX_BATCH_BYTES)) {
-          await this.#commit(op);
-          op = this.#kv.atomic();
-          mutations = 0;
-          bytes = 0;
+    const batch = new Batch(this.#kv);
+    for (const listing of listings) {
+      if (listing.sameAs !== undefined) continue;
+      const prefix = listingPrefix(workspace, version, listing.id);
+      const rows = listing.rows;
+      for (let chunk = 0; chunk * CHUNK_SIZE < rows.length; chunk++) {
+        const parts = encodeChunk(rows.slice(chunk * CHUNK_SIZE, (chunk + 1) * CHUNK_SIZE));
+        for (let part = 0; part < parts.length; part++) {
+          await batch.set(chunkKey(prefix, chunk, part, parts.length), parts[part]);
         }
-        op.set(key, parts[part]);
-        mutations++;
-        bytes += size;
       }
     }
-    if (mutations > 0) await this.#commit(op);
-  }
-
-  async #commit(op: Deno.AtomicOperation): Promise<void> {
-    const result = await op.commit();
-    if (!result.ok) throw new Error("an atomic write was refused");
+    await batch.flush();
   }
 
   /**
@@ -292,7 +363,7 @@ class KvStore {
       const abandoned = state.state === "writing" &&
         this.#now() - state.since > ABANDONED_AFTER_MS;
       if (state.state !== "garbage" && !abandoned) continue;
-      const current = await this.#kv.get<StoredMeta>(metaKey(ws));
+      const current = await this.#getMeta(ws);
       if (current.value?.version === version) {
         await this.#kv.atomic().check(entry).delete(entry.key).commit();
         continue;
@@ -304,23 +375,17 @@ class KvStore {
     return removed;
   }
 
-  async #deletePrefix(prefix: Deno.KvKey): Promise<void> {
-    let op = this.#kv.atomic();
-    let mutations = 0;
+  async #deletePrefix(prefix: KvKey): Promise<void> {
+    const batch = new Batch(this.#kv);
     for await (const entry of this.#kv.list({ prefix }, { batchSize: MAX_MUTATIONS })) {
-      op.delete(entry.key);
-      if (++mutations >= MAX_MUTATIONS) {
-        await this.#commit(op);
-        op = this.#kv.atomic();
-        mutations = 0;
-      }
+      await batch.delete(entry.key);
     }
-    if (mutations > 0) await this.#commit(op);
+    await batch.flush();
   }
 
   async deleteWorkspace(workspace: string): Promise<boolean> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.#kv.get<StoredMeta>(metaKey(workspace));
+      const current = await this.#getMeta(workspace);
       if (current.value === null) {
         this.#wrote(workspace, undefined);
         return false;
@@ -343,8 +408,9 @@ class KvStore {
 
   async workspaces(): Promise<ReadonlyArray<WorkspaceInfo>> {
     const out: Array<WorkspaceInfo> = [];
-    for await (const entry of this.#kv.list<StoredMeta>({ prefix: metaPrefix })) {
-      out.push(toInfo(String(entry.key[2]), entry.value));
+    for await (const entry of this.#kv.list<StoredMeta | StoredMetaV1>({ prefix: metaPrefix })) {
+      const workspace = String(entry.key[2]);
+      out.push(toInfo(workspace, readMetaValue(workspace, entry.value)));
     }
     return out;
   }
@@ -357,7 +423,7 @@ class KvStore {
    * TTL) the expired record still answers, so a busy server does not send
    * every request to KV at once.
    */
-  cachedMeta(workspace: string): StoredMeta | undefined {
+  cachedMeta(workspace: string): Meta | undefined {
     const cached = this.#metas.get(workspace);
     if (cached === undefined) return undefined;
     const age = performance.now() - cached.readAt;
@@ -365,27 +431,37 @@ class KvStore {
     return this.#refreshing.has(workspace) && age < 2 * this.#metaTtlMs ? cached.meta : undefined;
   }
 
-  cachedPage(workspace: string, page: number, perPage: number): PageSlice | undefined {
-    const meta = this.cachedMeta(workspace);
-    if (meta === undefined) return undefined;
-    const { start, end } = pageSlice(page, perPage, meta.count);
-    const spaces: Array<string> = [];
-    const size = meta.chunkSize;
-    for (let index = Math.floor(start / size); index * size < end; index++) {
-      const chunk = this.#chunks.get(`${workspace}\n${meta.version}\n${index}`);
-      if (chunk === undefined) return undefined;
-      spaces.push(sliceOf(chunk, index, size, start, end));
-    }
-    return { workspace, version: meta.version, totalCount: meta.count, spaces };
+  #chunkCacheKey(workspace: string, meta: Meta, listing: ListingRef, index: number): string {
+    return `${workspace}\n${meta.version}\n${listing.cacheId}\n${index}`;
   }
 
-  async page(workspace: string, page: number, perPage: number): Promise<PageSlice | undefined> {
+  cachedPage(address: ListingAddress): PageSlice | undefined {
+    const { workspace } = address;
+    const meta = this.cachedMeta(workspace);
+    if (meta === undefined) return undefined;
+    const listing = meta.listings.get(listingId(address.resource, address.includeSpaces)) ??
+      EMPTY_LISTING;
+    const { start, end } = pageSlice(address.page, address.perPage, listing.count);
+    const rows: Array<string> = [];
+    const size = meta.chunkSize;
+    for (let index = Math.floor(start / size); index * size < end; index++) {
+      const chunk = this.#chunks.get(this.#chunkCacheKey(workspace, meta, listing, index));
+      if (chunk === undefined) return undefined;
+      rows.push(sliceOf(chunk, index, size, start, end));
+    }
+    return { workspace, version: meta.version, totalCount: listing.count, rows };
+  }
+
+  async page(address: ListingAddress): Promise<PageSlice | undefined> {
+    const { workspace } = address;
     for (let attempt = 0; attempt < 4; attempt++) {
       const meta = await this.readMeta(workspace, attempt > 0);
       if (meta === undefined) return undefined;
-      const spaces = await this.#readRows(workspace, meta, page, perPage);
-      if (!(spaces instanceof VersionGone)) {
-        return { workspace, version: meta.version, totalCount: meta.count, spaces };
+      const listing = meta.listings.get(listingId(address.resource, address.includeSpaces)) ??
+        EMPTY_LISTING;
+      const rows = await this.#readRows(workspace, meta, listing, address.page, address.perPage);
+      if (!(rows instanceof VersionGone)) {
+        return { workspace, version: meta.version, totalCount: listing.count, rows };
       }
     }
     throw new StoreError({
@@ -396,11 +472,12 @@ class KvStore {
 
   async #readRows(
     workspace: string,
-    meta: StoredMeta,
+    meta: Meta,
+    listing: ListingRef,
     page: number,
     perPage: number,
   ): Promise<ReadonlyArray<string> | VersionGone> {
-    const { start, end } = pageSlice(page, perPage, meta.count);
+    const { start, end } = pageSlice(page, perPage, listing.count);
     if (start === end) return [];
     const size = meta.chunkSize;
     const first = Math.floor(start / size);
@@ -409,7 +486,7 @@ class KvStore {
     let missingFrom = -1;
     let missingTo = -1;
     for (let index = first; index <= last; index++) {
-      const chunk = this.#chunks.get(`${workspace}\n${meta.version}\n${index}`);
+      const chunk = this.#chunks.get(this.#chunkCacheKey(workspace, meta, listing, index));
       if (chunk !== undefined) {
         chunks.set(index, chunk);
       } else {
@@ -418,27 +495,29 @@ class KvStore {
       }
     }
     if (missingFrom >= 0) {
-      const loaded = await this.#loadChunks(workspace, meta, missingFrom, missingTo);
+      const loaded = await this.#loadChunks(workspace, meta, listing, missingFrom, missingTo);
       if (loaded instanceof VersionGone) return loaded;
       for (const [index, chunk] of loaded) chunks.set(index, chunk);
     }
-    const spaces: Array<string> = [];
+    const rows: Array<string> = [];
     for (let index = first; index <= last; index++) {
       const chunk = chunks.get(index);
       if (chunk === undefined) return new VersionGone();
-      spaces.push(sliceOf(chunk, index, size, start, end));
+      rows.push(sliceOf(chunk, index, size, start, end));
     }
-    return spaces;
+    return rows;
   }
 
-  /** Reads chunks `from..to` of the meta's version in one range scan. */
+  /** Reads chunks `from..to` of a listing in one range scan. */
   async #loadChunks(
     workspace: string,
-    meta: StoredMeta,
+    meta: Meta,
+    listing: ListingRef,
     from: number,
     to: number,
   ): Promise<Map<number, Chunk> | VersionGone> {
-    const prefix = versionPrefix(workspace, meta.version);
+    const { prefix } = listing;
+    const at = prefix.length;
     const parts = new Map<number, Array<Uint8Array>>();
     const expectedParts = new Map<number, number>();
     const iterator = this.#kv.list<Uint8Array>(
@@ -446,9 +525,9 @@ class KvStore {
       { batchSize: Math.min(1000, (to - from + 1) * 2) },
     );
     for await (const entry of iterator) {
-      const index = entry.key[4] as number;
-      const part = entry.key[5] as number;
-      const count = entry.key[6] as number;
+      const index = entry.key[at] as number;
+      const part = entry.key[at + 1] as number;
+      const count = entry.key[at + 2] as number;
       const list = parts.get(index) ?? [];
       if (list.length !== part) return new VersionGone();
       list.push(entry.value);
@@ -459,153 +538,40 @@ class KvStore {
     for (let index = from; index <= to; index++) {
       const list = parts.get(index);
       if (list === undefined || list.length !== expectedParts.get(index)) return new VersionGone();
-      const expectedRows = Math.min(meta.chunkSize, meta.count - index * meta.chunkSize);
+      const expectedRows = Math.min(meta.chunkSize, listing.count - index * meta.chunkSize);
       const chunk = decodeChunk(list, expectedRows);
       if (chunk === undefined) return new VersionGone();
       out.set(index, chunk);
-      this.#chunks.set(`${workspace}\n${meta.version}\n${index}`, chunk, chunk.text.length);
+      this.#chunks.set(
+        this.#chunkCacheKey(workspace, meta, listing, index),
+        chunk,
+        chunk.text.length,
+      );
     }
     return out;
   }
-
-  // -------------------------------------------------------------------- tokens
-
-  async createSignatureToken(
-    workspace: string,
-    input: NewSignatureToken,
-  ): Promise<SignatureToken> {
-    const meta = await this.readMeta(workspace, true);
-    if (meta === undefined) throw invalid(`workspace ${workspace} does not exist`);
-    const { accessKey, accessSecret, secret } = await newTokenSecret();
-    const now = new Date(this.#now()).toISOString();
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const token = newTokenId();
-      const stored: StoredToken = {
-        workspace,
-        name: input.name,
-        creatorId: input.creatorId,
-        organizationId: meta.organizationId,
-        accessKey,
-        secretSalt: secret.salt,
-        secretHash: secret.hash,
-        createdAt: now,
-        updatedAt: now,
-        expiresAt: input.expiresAt.toISOString(),
-        authenticationFor: AUTHENTICATION_FOR,
-        authorizationType: AUTHORIZATION_TYPE,
-      };
-      const result = await this.#kv.atomic().check({ key: tokenKey(token), versionstamp: null })
-        .set(tokenKey(token), stored).commit();
-      if (result.ok) {
-        return createdToken({
-          token,
-          name: stored.name,
-          creatorId: stored.creatorId,
-          organizationId: stored.organizationId,
-          accessKey,
-          accessSecret,
-          now,
-          expiresAt: stored.expiresAt ?? "",
-        });
-      }
-    }
-    throw new StoreError({ reason: "Conflict", message: "could not pick an unused token id" });
-  }
-
-  async putSignatureToken(
-    workspace: string,
-    input: SignatureTokenInput,
-  ): Promise<void> {
-    const secret = await hashSecret(Redacted.value(input.accessSecret));
-    const now = new Date(this.#now()).toISOString();
-    const meta = await this.readMeta(workspace, true);
-    const stored: StoredToken = {
-      workspace,
-      name: input.name,
-      creatorId: input.creatorId,
-      organizationId: meta?.organizationId ?? organizationIdOf(workspace),
-      accessKey: input.accessKey,
-      secretSalt: secret.salt,
-      secretHash: secret.hash,
-      createdAt: now,
-      updatedAt: now,
-      expiresAt: input.expiresAt?.toISOString() ?? null,
-      authenticationFor: AUTHENTICATION_FOR,
-      authorizationType: AUTHORIZATION_TYPE,
-    };
-    await this.#kv.set(tokenKey(input.token), stored);
-  }
-
-  async verifySignatureToken(
-    token: string,
-    accessKey: string,
-    accessSecret: Redacted.Redacted<string>,
-  ): Promise<SignatureVerification> {
-    const entry = await this.#kv.get<StoredToken>(tokenKey(token));
-    const stored = entry.value ?? undefined;
-    return await verifyToken(
-      stored === undefined ? undefined : {
-        workspace: stored.workspace,
-        accessKey: stored.accessKey,
-        secret: { salt: stored.secretSalt, hash: stored.secretHash },
-        expiresAtMs: stored.expiresAt === null ? null : Date.parse(stored.expiresAt),
-      },
-      token,
-      accessKey,
-      accessSecret,
-      this.#now(),
-    );
-  }
-
-  async putAdminKey(
-    workspace: string,
-    input: AdminKeyInput,
-  ): Promise<void> {
-    const secret = await hashSecret(Redacted.value(input.apiSecret));
-    const stored: StoredAdminKey = {
-      workspace,
-      userId: input.userId,
-      secretSalt: secret.salt,
-      secretHash: secret.hash,
-    };
-    await this.#kv.set(adminKey(input.apiKey), stored);
-  }
-
-  async verifyAdminKey(
-    apiKey: string,
-    apiSecret: Redacted.Redacted<string>,
-  ): Promise<AdminVerification> {
-    const entry = await this.#kv.get<StoredAdminKey>(adminKey(apiKey));
-    const stored = entry.value ?? undefined;
-    return await verifyAdmin(
-      stored === undefined ? undefined : {
-        workspace: stored.workspace,
-        userId: stored.userId,
-        secret: { salt: stored.secretSalt, hash: stored.secretHash },
-      },
-      apiSecret,
-    );
-  }
 }
 
-/** The {@link CollectionStore} service plus KV housekeeping. */
-export interface KvCollectionStoreService extends CollectionStoreService {
+/** The {@link ListingStore} service plus KV housekeeping. */
+export interface KvListingStoreService extends ListingStoreService {
   /**
    * Deletes versions left behind by a swap or by a writer that crashed more
    * than an hour ago; returns how many versions it removed.
    */
   readonly collectGarbage: (workspace?: string) => Effect.Effect<number, StoreError>;
+  /** One small read of the KV, for `/healthz` (rejects when the KV does not answer). */
+  readonly probe: () => Promise<unknown>;
 }
 
-const make = (kv: Deno.Kv, options?: KvCollectionStoreOptions): KvCollectionStoreService => {
+const make = (kv: KvLike, options?: KvListingStoreOptions): KvListingStoreService => {
   const store = new KvStore(kv, options);
   const run = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, StoreError> =>
     Effect.tryPromise({ try: f, catch: unavailable(operation) });
   return {
-    replaceWorkspace: (workspace, collections, replaceOptions) =>
+    replaceWorkspace: (workspace, data, replaceOptions) =>
       run(
         `replacing workspace ${workspace}`,
-        () => store.replaceWorkspace(workspace, collections, replaceOptions),
+        () => store.replaceWorkspace(workspace, data, replaceOptions),
       ),
     deleteWorkspace: (workspace) =>
       run(`deleting workspace ${workspace}`, () => store.deleteWorkspace(workspace)),
@@ -615,43 +581,36 @@ const make = (kv: Deno.Kv, options?: KvCollectionStoreOptions): KvCollectionStor
         return meta === undefined ? undefined : toInfo(workspace, meta);
       }),
     workspaces: () => run("listing workspaces", () => store.workspaces()),
-    count: (workspace) =>
-      run(
-        `reading workspace ${workspace}`,
-        async () => (await store.readMeta(workspace, false))?.count,
-      ),
-    page: (workspace, page, perPage) =>
-      run(`reading a page of ${workspace}`, () => store.page(workspace, page, perPage)),
-    cachedPage: (workspace, page, perPage) => store.cachedPage(workspace, page, perPage),
+    page: (address) => run(`reading a page of ${address.workspace}`, () => store.page(address)),
+    cachedPage: (address) => store.cachedPage(address),
     cachedVersion: (workspace) => store.cachedMeta(workspace),
-    ...credentialMethods(store, run),
     collectGarbage: (workspace) =>
       run("deleting old versions", () => store.collectGarbage(workspace)),
+    probe: () => kv.get(healthKey),
   };
 };
 
 /**
- * Builds the Deno KV {@link CollectionStore}.
+ * Builds the KV {@link ListingStore}.
  *
  * **When to use**
  *
- * `make` when you hold a `Deno.Kv` and want the store value (tests, imports);
- * `layer` to provide the `CollectionStore` service. The KV stays yours to
- * close.
+ * `make` when you hold a KV (an open Deno KV: the edge server, the CLI's
+ * `mirror` and `import`) and want the store value; `layer` to provide the
+ * `ListingStore` service. The KV stays yours to close.
  *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import { KvCollectionStore } from "@mode-discovery/edge";
- * const kv = await Deno.openKv(":memory:");
- * const store = KvCollectionStore.make(kv);
- * await Effect.runPromise(store.replaceWorkspace("acme", []));
- * kv.close();
+ * import { KvListingStore, type KvLike } from "@mode-discovery/server";
+ * declare const kv: KvLike; // an open Deno KV, for example
+ * const store = KvListingStore.make(kv);
+ * await Effect.runPromise(store.replaceWorkspace("acme", {}));
  * ```
  */
-export const KvCollectionStore = {
+export const KvListingStore = {
   make,
-  /** The `CollectionStore` service on `kv`. */
-  layer: (kv: Deno.Kv, options?: KvCollectionStoreOptions): Layer.Layer<CollectionStore> =>
-    Layer.succeed(CollectionStore, make(kv, options)),
+  /** The `ListingStore` service on `kv`. */
+  layer: (kv: KvLike, options?: KvListingStoreOptions): Layer.Layer<ListingStore> =>
+    Layer.succeed(ListingStore, make(kv, options)),
 } as const;

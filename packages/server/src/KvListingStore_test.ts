@@ -1,11 +1,23 @@
+/**
+ * What only the KV listing store does: the page cost of every listing, the
+ * chunking, the version swap and its garbage collection, crashes, readers
+ * racing writers, and layout 1 (collections only) still served.
+ */
 import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
-import * as Redacted from "effect/Redacted";
-import { type Collection, spaceUrl } from "@mode-discovery/core";
-import { pageSliceJson, type StoreError } from "./CollectionStore.ts";
-import { KvCollectionStore } from "./KvCollectionStore.ts";
-import { seedCollections } from "./Seed.ts";
-import { CHUNK_SIZE, ROOT } from "./_kvLayout.ts";
+import {
+  type AnyResource,
+  collections,
+  INCLUDE_SPACES_ALL,
+  reports,
+  resources,
+  spaceUrl,
+} from "@mode-discovery/core";
+import { KvListingStore } from "./KvListingStore.ts";
+import { pageSliceJson } from "./ListingStore.ts";
+import { seedCollections, seedWorld } from "./Seed.ts";
+import { CHUNK_SIZE, LAYOUT, ROOT } from "./_kvLayout.ts";
+import { listingIds } from "./_listings.ts";
 
 const run = Effect.runPromise;
 
@@ -50,91 +62,130 @@ const withKv = async (f: (kv: Deno.Kv) => Promise<void>) => {
 };
 
 const rowsOf = async (
-  store: ReturnType<typeof KvCollectionStore.make>,
+  store: ReturnType<typeof KvListingStore.make>,
   workspace: string,
   page: number,
   perPage: number,
-): Promise<Array<Collection>> => {
-  const slice = await run(store.page(workspace, page, perPage));
+  resource: AnyResource = collections,
+  all = false,
+): Promise<Array<Record<string, unknown>>> => {
+  const slice = await run(store.page({
+    resource,
+    workspace,
+    page,
+    perPage,
+    includeSpaces: all ? INCLUDE_SPACES_ALL : undefined,
+  }));
   assert.ok(slice !== undefined);
   return JSON.parse(pageSliceJson(slice));
 };
 
 const chunkKeys = async (kv: Deno.Kv, workspace: string) => {
   const versions = new Set<string>();
+  const listings = new Set<string>();
   let count = 0;
   for await (const entry of kv.list({ prefix: [ROOT, "chunk", workspace] })) {
     versions.add(String(entry.key[3]));
+    listings.add(String(entry.key[4]));
     count++;
   }
-  return { versions, count };
+  return { versions, listings, count };
 };
 
-Deno.test("store: pages come back in ascending id order whatever the input order", async () => {
-  await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    const rows = seedCollections("acme", 333);
-    const shuffled = [...rows].reverse();
-    const info = await run(store.replaceWorkspace("acme", shuffled, { source: "test" }));
-    assert.equal(info.count, 333);
-    assert.equal(info.source, "test");
-    assert.deepEqual(await rowsOf(store, "acme", 1, 1000), rows);
-    assert.deepEqual(await rowsOf(store, "acme", 3, 100), rows.slice(200, 300));
-    assert.deepEqual(await rowsOf(store, "acme", 2, 150), rows.slice(150, 300));
-    assert.deepEqual(await rowsOf(store, "acme", 9, 40), rows.slice(320, 333));
-    assert.deepEqual(await rowsOf(store, "acme", 10, 40), []);
-    assert.equal(await run(store.count("acme")), 333);
-    assert.equal(await run(store.page("nobody", 1, 10)), undefined);
-    assert.equal(await run(store.count("nobody")), undefined);
-  });
+const collectionsOnly = (workspace: string, count: number) => ({
+  collections: seedCollections(workspace, count),
 });
 
-Deno.test("store: reading page N costs the same as page 1, never walking earlier pages", async () => {
+Deno.test("kv store: page N of every listing costs the same as page 1, never walking earlier pages", async () => {
   await withKv(async (raw) => {
-    await run(KvCollectionStore.make(raw).replaceWorkspace("big", seedCollections("big", 20_000)));
-    const cost = async (page: number, perPage: number) => {
+    const counts = { reports: 24_000, queries: 24_000, charts: 24_000, members: 21_000 };
+    await run(
+      KvListingStore.make(raw).replaceWorkspace(
+        "big",
+        seedWorld({ workspace: "big", count: 21_000, counts }),
+      ),
+    );
+    const cost = async (resource: AnyResource, all: boolean, page: number, perPage: number) => {
       // A fresh store each time: nothing cached, every chunk read from KV.
       const { kv, counts } = countingKv(raw);
-      const store = KvCollectionStore.make(kv);
-      const rows = await rowsOf(store, "big", page, perPage);
-      assert.equal(rows.length, perPage);
+      const rows = await rowsOf(KvListingStore.make(kv), "big", page, perPage, resource, all);
+      assert.equal(rows.length, perPage, `${resource.name} page ${page}`);
       return counts.entries;
     };
-    const first = await cost(1, 100);
-    const last = await cost(200, 100);
-    assert.equal(last, first);
-    assert.ok(first <= 3, `page of 100 read ${first} entries`);
-    const deep = await cost(20, 1000);
-    assert.equal(deep, await cost(1, 1000));
-    assert.ok(deep <= 1 + 1000 / CHUNK_SIZE + 1, `page of 1000 read ${deep} entries`);
+    for (const resource of resources) {
+      for (const all of resource.includeSpaces ? [false, true] : [false]) {
+        const first = await cost(resource, all, 1, 100);
+        const deep = await cost(resource, all, 200, 100);
+        assert.equal(
+          deep,
+          first,
+          `${resource.name} all=${all}: page 200 read ${deep}, page 1 ${first}`,
+        );
+        assert.ok(first <= 3, `a page of 100 read ${first} entries`);
+        const deep1000 = await cost(resource, all, 18, 1000);
+        assert.equal(deep1000, await cost(resource, all, 1, 1000), resource.name);
+        // The record, then 10 or 11 chunks of one or two parts each (a chunk of reports is
+        // over one KV value).
+        assert.ok(
+          deep1000 <= 1 + 2 * (1000 / CHUNK_SIZE + 1),
+          `a page of 1000 read ${deep1000} entries`,
+        );
+      }
+    }
   });
 });
 
-Deno.test("store: chunks larger than one KV value are split into parts and read back whole", async () => {
+Deno.test("kv store: chunks larger than one KV value are split into parts and read back whole", async () => {
   await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
+    const store = KvListingStore.make(kv);
     const rows = seedCollections("wide", 250).map((c, i) => ({
       ...c,
       description: `${'Ünïcødé, "quoted" and\nnew lines. '.repeat(40)}#${i}`,
     }));
-    await run(store.replaceWorkspace("wide", rows));
+    await run(store.replaceWorkspace("wide", { collections: rows }));
     let parts = 0;
     for await (const entry of kv.list<Uint8Array>({ prefix: [ROOT, "chunk", "wide"] })) {
       assert.ok(entry.value.length <= 60_000);
       parts++;
     }
     assert.ok(parts > 3, `expected split chunks, got ${parts} parts`);
-    const fresh = KvCollectionStore.make(kv);
+    const fresh = KvListingStore.make(kv);
     assert.deepEqual(await rowsOf(fresh, "wide", 1, 1000), rows);
     assert.deepEqual(await rowsOf(fresh, "wide", 7, 33), rows.slice(198, 231));
   });
 });
 
-Deno.test("store: replacing a workspace swaps versions and deletes the old chunks", async () => {
+Deno.test("kv store: a view with no personal item shares the chunks of the whole listing", async () => {
   await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    const first = await run(store.replaceWorkspace("acme", seedCollections("acme", 450)));
-    const second = await run(store.replaceWorkspace("acme", seedCollections("acme", 120)));
+    const store = KvListingStore.make(kv);
+    // Fewer than eight collections: none is personal, so every default view is the whole listing.
+    await run(store.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 7 })));
+    const { listings } = await chunkKeys(kv, "acme");
+    assert.deepEqual([...listings].sort(), [
+      "charts",
+      "collections",
+      "members",
+      "queries",
+      "reportStats",
+      "reports",
+    ]);
+    assert.deepEqual(
+      await rowsOf(store, "acme", 1, 100, reports),
+      await rowsOf(store, "acme", 1, 100, reports, true),
+    );
+    // With personal collections, each default view has chunks of its own.
+    await run(store.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 80 })));
+    assert.deepEqual([...(await chunkKeys(kv, "acme")).listings].sort(), [...listingIds].sort());
+  });
+});
+
+Deno.test("kv store: replacing a workspace swaps versions and deletes the old chunks", async () => {
+  await withKv(async (kv) => {
+    const store = KvListingStore.make(kv);
+    const first = await run(
+      store.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 450 })),
+    );
+    const second = await run(store.replaceWorkspace("acme", collectionsOnly("acme", 120)));
     assert.notEqual(first.version, second.version);
     const keys = await chunkKeys(kv, "acme");
     assert.deepEqual([...keys.versions], [second.version]);
@@ -143,13 +194,55 @@ Deno.test("store: replacing a workspace swaps versions and deletes the old chunk
     const pending = [];
     for await (const entry of kv.list({ prefix: [ROOT, "pending"] })) pending.push(entry.key);
     assert.deepEqual(pending, []);
+    const record = await kv.get<{ layout: number }>([ROOT, "workspace", "acme"]);
+    assert.equal(record.value?.layout, LAYOUT);
   });
 });
 
-Deno.test("store: a crash while writing a new version leaves the old listing whole", async () => {
+Deno.test("kv store: readers see the old world or the new one, never a mix of resources", async () => {
   await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    const old = seedCollections("acme", 1000);
+    const writer = KvListingStore.make(kv);
+    const reader = KvListingStore.make(kv, { metaTtlMs: 0 });
+    const small = await run(
+      writer.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 30 })),
+    );
+    const countsByVersion = new Map([[small.version, small.counts]]);
+    let writing = true;
+    const reading = (async () => {
+      const seen: Array<[string, string, number]> = [];
+      while (writing) {
+        for (const resource of resources) {
+          const slice = await run(
+            reader.page({ resource, workspace: "acme", page: 1, perPage: 1, includeSpaces: "all" }),
+          );
+          seen.push([slice!.version, resource.name, slice!.totalCount]);
+        }
+      }
+      return seen;
+    })();
+    for (const count of [900, 40, 700]) {
+      const info = await run(
+        writer.replaceWorkspace("acme", seedWorld({ workspace: "acme", count })),
+      );
+      countsByVersion.set(info.version, info.counts);
+    }
+    writing = false;
+    const seen = await reading;
+    assert.ok(seen.length > 6);
+    for (const [version, name, total] of seen) {
+      assert.equal(
+        total,
+        countsByVersion.get(version)?.[name as "reports"],
+        `${name} of ${version}`,
+      );
+    }
+  });
+});
+
+Deno.test("kv store: a crash while writing a new version leaves the old world whole", async () => {
+  await withKv(async (kv) => {
+    const store = KvListingStore.make(kv);
+    const old = seedWorld({ workspace: "acme", count: 300 });
     await run(store.replaceWorkspace("acme", old));
     // A KV that fails on the third atomic commit: part of the new version is written.
     let commits = 0;
@@ -170,58 +263,60 @@ Deno.test("store: a crash while writing a new version leaves the old listing who
         return typeof value === "function" ? value.bind(target) : value;
       },
     }) as Deno.Kv;
-    const crashing = KvCollectionStore.make(failing);
-    const big = seedCollections("acme", 20_000);
-    const result = await Effect.runPromiseExit(crashing.replaceWorkspace("acme", big));
+    const crashing = KvListingStore.make(failing);
+    const result = await Effect.runPromiseExit(
+      crashing.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 5000 })),
+    );
     assert.equal(result._tag, "Failure");
     assert.match(String(result), /disk full/);
-    // Readers (fresh or not) still get the whole old listing.
-    assert.deepEqual(await rowsOf(KvCollectionStore.make(kv), "acme", 1, 1000), old);
-    assert.equal(await run(store.count("acme")), 1000);
+    // Readers (fresh or not) still get the whole old world.
+    for (const resource of resources) {
+      assert.deepEqual(
+        await rowsOf(KvListingStore.make(kv), "acme", 1, 1000, resource, true),
+        old[resource.name],
+      );
+    }
     const before = await chunkKeys(kv, "acme");
     assert.equal(before.versions.size, 2, "the half-written version is still there");
     // Not yet abandoned: a writer might still be busy, so it is kept.
     assert.equal(await run(store.collectGarbage()), 0);
     // An hour later it is taken as abandoned and removed.
-    const later = KvCollectionStore.make(kv, { now: () => Date.now() + 2 * 3600 * 1000 });
+    const later = KvListingStore.make(kv, { now: () => Date.now() + 2 * 3600 * 1000 });
     assert.equal(await run(later.collectGarbage()), 1);
-    const after = await chunkKeys(kv, "acme");
-    assert.equal(after.versions.size, 1);
-    assert.deepEqual(await rowsOf(KvCollectionStore.make(kv), "acme", 1, 1000), old);
+    assert.equal((await chunkKeys(kv, "acme")).versions.size, 1);
+    assert.deepEqual(await rowsOf(KvListingStore.make(kv), "acme", 1, 1000), old.collections);
   });
 });
 
-Deno.test("store: a reader whose version is deleted under it retries and answers from the new version", async () => {
+Deno.test("kv store: a reader whose version is deleted under it retries and answers from the new version", async () => {
   await withKv(async (kv) => {
-    const reader = KvCollectionStore.make(kv, { metaTtlMs: 60_000 });
-    const writer = KvCollectionStore.make(kv);
-    await run(writer.replaceWorkspace("acme", seedCollections("acme", 300)));
+    const reader = KvListingStore.make(kv, { metaTtlMs: 60_000 });
+    const writer = KvListingStore.make(kv);
+    await run(writer.replaceWorkspace("acme", collectionsOnly("acme", 300)));
     await rowsOf(reader, "acme", 1, 100); // caches the old version's record
     const replacement = seedCollections("acme", 300).map((c) => ({
       ...c,
       name: `renamed ${c.id}`,
     }));
-    await run(writer.replaceWorkspace("acme", replacement)); // old chunks deleted
-    const slice = await run(reader.page("acme", 3, 100));
-    assert.ok(slice !== undefined);
-    assert.deepEqual(JSON.parse(pageSliceJson(slice)), replacement.slice(200, 300));
+    await run(writer.replaceWorkspace("acme", { collections: replacement })); // old chunks deleted
+    assert.deepEqual(await rowsOf(reader, "acme", 3, 100), replacement.slice(200, 300));
   });
 });
 
-Deno.test("store: another process's swap is seen once the workspace record expires", async () => {
+Deno.test("kv store: another process's swap is seen once the workspace record expires", async () => {
   await withKv(async (kv) => {
-    const reader = KvCollectionStore.make(kv, { metaTtlMs: 0 });
-    const writer = KvCollectionStore.make(kv);
-    await run(writer.replaceWorkspace("acme", seedCollections("acme", 30)));
+    const reader = KvListingStore.make(kv, { metaTtlMs: 0 });
+    const writer = KvListingStore.make(kv);
+    await run(writer.replaceWorkspace("acme", collectionsOnly("acme", 30)));
     assert.equal((await rowsOf(reader, "acme", 1, 100)).length, 30);
-    await run(writer.replaceWorkspace("acme", seedCollections("acme", 10)));
+    await run(writer.replaceWorkspace("acme", collectionsOnly("acme", 10)));
     assert.equal((await rowsOf(reader, "acme", 1, 100)).length, 10);
   });
 });
 
-Deno.test("store: a record read that raced this store's own write never replaces the newer one", async () => {
+Deno.test("kv store: a record read that raced this store's own write never replaces the newer one", async () => {
   await withKv(async (kv) => {
-    await run(KvCollectionStore.make(kv).replaceWorkspace("acme", seedCollections("acme", 30)));
+    await run(KvListingStore.make(kv).replaceWorkspace("acme", collectionsOnly("acme", 30)));
     // The next get returns what KV held, but only once `release` is called.
     let release!: () => void;
     const latch = new Promise<void>((resolve) => (release = resolve));
@@ -240,109 +335,78 @@ Deno.test("store: a record read that raced this store's own write never replaces
         return typeof value === "function" ? value.bind(target) : value;
       },
     }) as Deno.Kv;
-    const store = KvCollectionStore.make(slow, { metaTtlMs: 60_000 });
+    const store = KvListingStore.make(slow, { metaTtlMs: 60_000 });
     const reading = run(store.workspace("acme")); // reads the 30-row record, held
-    await run(store.replaceWorkspace("acme", seedCollections("acme", 12))); // writes through
+    const written = await run(store.replaceWorkspace("acme", collectionsOnly("acme", 12)));
     release();
-    assert.equal((await reading)?.count, 12);
-    assert.equal(store.cachedVersion("acme")?.count, 12);
+    assert.equal((await reading)?.counts.collections, 12);
+    assert.equal(store.cachedVersion("acme")?.version, written.version);
     assert.equal((await rowsOf(store, "acme", 1, 100)).length, 12);
   });
 });
 
-Deno.test("store: bad data is refused with a message naming the problem", async () => {
+Deno.test("kv store: deleting a workspace removes its record and every listing's chunks", async () => {
   await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    const row = seedCollections("acme", 1)[0];
-    const failure = async (effect: Effect.Effect<unknown, StoreError>) => {
-      const exit = await Effect.runPromiseExit(effect);
-      assert.equal(exit._tag, "Failure");
-      const error = (exit as { cause: unknown }).cause;
-      const text = String(error);
-      return text;
-    };
-    assert.match(
-      await failure(store.replaceWorkspace("acme", [row, { ...row, token: "abcdefabcdef" }])),
-      /duplicate collection id 170/,
-    );
-    assert.match(
-      await failure(store.replaceWorkspace("acme", [{ ...row, id: 1.5 }])),
-      /collection at position 0 is not a valid collection/,
-    );
-    assert.match(
-      await failure(store.replaceWorkspace("no spaces allowed", [row])),
-      /is not a workspace username/,
-    );
-    assert.equal(await run(store.workspace("acme")), undefined, "nothing was written");
-  });
-});
-
-Deno.test("store: deleting a workspace removes its record and chunks", async () => {
-  await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    await run(store.replaceWorkspace("acme", seedCollections("acme", 250)));
-    await run(store.replaceWorkspace("other", seedCollections("other", 5)));
-    assert.deepEqual((await run(store.workspaces())).map((w) => w.workspace), ["acme", "other"]);
+    const store = KvListingStore.make(kv);
+    await run(store.replaceWorkspace("acme", seedWorld({ workspace: "acme", count: 250 })));
+    await run(store.replaceWorkspace("other", collectionsOnly("other", 5)));
     assert.equal(await run(store.deleteWorkspace("acme")), true);
-    assert.equal(await run(store.deleteWorkspace("acme")), false);
-    assert.equal(await run(store.page("acme", 1, 10)), undefined);
     assert.equal((await chunkKeys(kv, "acme")).count, 0);
-    assert.equal(await run(store.count("other")), 5);
+    assert.equal((await run(store.workspace("other")))?.counts.collections, 5);
   });
 });
 
-Deno.test("store: signature tokens verify only with all three parts, and expire", async () => {
+Deno.test("kv store: a workspace written by layout 1 (collections only) is still served", async () => {
   await withKv(async (kv) => {
-    let now = Date.parse("2030-01-01T00:00:00Z");
-    const store = KvCollectionStore.make(kv, { now: () => now });
-    await run(store.replaceWorkspace("acme", []));
-    const created = await run(store.createSignatureToken("acme", {
-      name: "export",
-      creatorId: 7,
-      expiresAt: new Date(now + 1000),
-    }));
-    const secret = created.access_secret;
-    assert.equal(created.creator_id, 7);
-    assert.equal(created.expires_at, "2030-01-01T00:00:01.000Z");
-    assert.equal(created.created_at, "2030-01-01T00:00:00.000Z");
-    const verify = (token: string, key: string, s: Redacted.Redacted<string>) =>
-      run(store.verifySignatureToken(token, key, s));
-    assert.deepEqual(await verify(created.token, created.access_key, secret), {
-      _tag: "Valid",
-      workspace: "acme",
-      token: created.token,
-      expiresAtMs: now + 1000,
+    // Layout 1 as the previous server wrote it: the record, and chunks right under the version.
+    const rows = seedCollections("legacy", 150).map((c) => JSON.stringify(c));
+    const encoder = new TextEncoder();
+    await kv.set([ROOT, "workspace", "legacy"], {
+      layout: 1,
+      version: "old-v1",
+      count: 150,
+      chunkSize: 100,
+      organizationId: 123456,
+      source: "import:legacy.ndjson",
+      updatedAt: "2024-01-01T00:00:00.000Z",
     });
-    assert.deepEqual(await verify(created.token, created.access_key, Redacted.make("x")), {
-      _tag: "Invalid",
-    });
-    assert.deepEqual(await verify(created.token, "other", secret), { _tag: "Invalid" });
-    assert.deepEqual(await verify("000000000000", created.access_key, secret), { _tag: "Invalid" });
-    now += 1000;
-    assert.deepEqual(await verify(created.token, created.access_key, secret), { _tag: "Expired" });
-  });
-});
-
-Deno.test("store: admin keys verify with the right secret only", async () => {
-  await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    await run(store.putAdminKey("acme", { apiKey: "k", apiSecret: Redacted.make("s"), userId: 3 }));
-    assert.deepEqual(await run(store.verifyAdminKey("k", Redacted.make("s"))), {
-      _tag: "Valid",
-      workspace: "acme",
-      userId: 3,
-    });
-    assert.deepEqual(await run(store.verifyAdminKey("k", Redacted.make("S"))), { _tag: "Invalid" });
-    assert.deepEqual(await run(store.verifyAdminKey("x", Redacted.make("s"))), { _tag: "Invalid" });
-  });
-});
-
-Deno.test("store: space_url of seeded rows survives the round trip", async () => {
-  await withKv(async (kv) => {
-    const store = KvCollectionStore.make(kv);
-    await run(store.replaceWorkspace("acme", seedCollections("acme", 3)));
-    for (const row of await rowsOf(store, "acme", 1, 10)) {
-      assert.equal(row.space_url, spaceUrl("acme", row.token));
-    }
+    await kv.set(
+      [ROOT, "chunk", "legacy", "old-v1", 0, 0, 1],
+      encoder.encode(rows.slice(0, 100).join("\n")),
+    );
+    await kv.set(
+      [ROOT, "chunk", "legacy", "old-v1", 1, 0, 1],
+      encoder.encode(rows.slice(100).join("\n")),
+    );
+    const store = KvListingStore.make(kv);
+    const info = await run(store.workspace("legacy"));
+    assert.equal(info?.counts.collections, 150);
+    assert.equal(info?.counts.reports, 0);
+    assert.equal(info?.organizationId, 123456);
+    assert.deepEqual(
+      await rowsOf(store, "legacy", 2, 100),
+      seedCollections("legacy", 150).slice(100),
+    );
+    assert.deepEqual(await rowsOf(store, "legacy", 1, 10, reports, true), []);
+    assert.equal(
+      (await run(store.page({ resource: reports, workspace: "legacy", page: 1, perPage: 10 })))
+        ?.totalCount,
+      0,
+    );
+    // Replacing it writes layout 2, keeps the organization id and deletes the old chunks.
+    const next = await run(
+      store.replaceWorkspace("legacy", seedWorld({ workspace: "legacy", count: 20 })),
+    );
+    assert.equal(next.organizationId, 123456);
+    const keys = await chunkKeys(kv, "legacy");
+    assert.deepEqual([...keys.versions], [next.version]);
+    assert.equal(
+      (await rowsOf(KvListingStore.make(kv), "legacy", 1, 100, reports, true)).length,
+      20,
+    );
+    assert.equal(
+      (await rowsOf(store, "legacy", 1, 10))[0].space_url,
+      spaceUrl("legacy", String((await rowsOf(store, "legacy", 1, 10))[0].token)),
+    );
   });
 });

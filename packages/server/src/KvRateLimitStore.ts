@@ -1,14 +1,16 @@
 /**
- * Rate-limit window counts in Deno KV, shared by every server instance
- * using the same KV (Deno Deploy's isolates, several local processes on one
- * KV file).
+ * Rate-limit window counts in a {@link KvLike} (Deno KV), shared by every
+ * server instance using the same KV (Deno Deploy's isolates, several local
+ * processes on one KV file).
  *
  * @module
  */
+import type { KvLike } from "./Kv.ts";
 import type { RateLimitStore } from "./RateLimit.ts";
+import { rateKey } from "./_kvLayout.ts";
 
 /**
- * The Deno KV {@link RateLimitStore}.
+ * The KV {@link RateLimitStore}.
  *
  * **Details**
  *
@@ -19,18 +21,17 @@ import type { RateLimitStore } from "./RateLimit.ts";
  *
  * @example
  * ```ts
- * import { KvRateLimitStore } from "@mode-discovery/edge";
- * const kv = await Deno.openKv(":memory:");
+ * import { type KvLike, KvRateLimitStore } from "@mode-discovery/server";
+ * declare const kv: KvLike; // an open Deno KV, for example
  * const store = KvRateLimitStore.make(kv);
  * await store.reserve("token", 0, 5, 40, 10_000); // => 5
- * kv.close();
  * ```
  */
 export const KvRateLimitStore = {
   /** The store on `kv` (which stays the caller's to close). */
-  make: (kv: Deno.Kv): RateLimitStore => ({
+  make: (kv: KvLike): RateLimitStore => ({
     reserve: async (key, window, want, limit, windowMs) => {
-      const entryKey = ["mode-discovery", "rate", key, window];
+      const entryKey = rateKey(key, window);
       for (let attempt = 0; attempt < 25; attempt++) {
         const entry = await kv.get<number>(entryKey);
         const used = entry.value ?? 0;

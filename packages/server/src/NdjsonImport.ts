@@ -1,8 +1,9 @@
 /**
- * Importing a workspace from NDJSON, one collection per line, as
- * `mode-discovery collections list --format ndjson` writes it. The whole
- * file is checked before anything is written: one bad line refuses the
- * import, naming the line, and the stored copy stays as it was.
+ * Importing a workspace from NDJSON, one file (or stream) per resource,
+ * one item per line, as `mode-discovery <resource> list --format ndjson`
+ * writes it. Every line of every input is checked before anything is
+ * written: one bad line refuses the whole import, naming its resource and
+ * line, and the stored copy stays as it was.
  *
  * @module
  */
@@ -10,20 +11,29 @@ import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as SchemaIssue from "effect/SchemaIssue";
 import * as SchemaParser from "effect/SchemaParser";
-import { Collection } from "@mode-discovery/core";
-import type { CollectionStoreService, StoreError, WorkspaceInfo } from "./CollectionStore.ts";
+import type { AnyResource, ResourceName } from "@mode-discovery/core";
+import type {
+  ListingStoreService,
+  StoreError,
+  WorkspaceData,
+  WorkspaceInfo,
+} from "./ListingStore.ts";
+import { replaceResources } from "./WorkspaceEdits.ts";
+import { itemSchema } from "./_listings.ts";
 
 /**
- * A line of the file is not a collection (or the file cannot be read).
- * `line` is 1-based; 0 when the problem is not one line's.
+ * A line of an input is not an item of its resource (or the input cannot
+ * be read). `resource` names the resource, `line` is 1-based (0 when the
+ * problem is not one line's).
  *
  * @example
  * ```ts
- * import { ImportError } from "@mode-discovery/edge";
- * new ImportError({ line: 3, message: "line 3: not valid JSON" });
+ * import { ImportError } from "@mode-discovery/server";
+ * new ImportError({ resource: "reports", line: 3, message: "line 3: not valid JSON" });
  * ```
  */
 export class ImportError extends Schema.TaggedError<ImportError>()("ImportError", {
+  resource: Schema.String,
   line: Schema.Number,
   message: Schema.String,
 }) {}
@@ -33,17 +43,18 @@ const MAX_LINE = 1_000_000;
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1();
 
-const problemOf = (value: unknown): string | undefined => {
-  const result = SchemaParser.decodeUnknownResult(Collection)(value);
+const problemOf = (resource: AnyResource, value: unknown): string | undefined => {
+  const result = SchemaParser.decodeUnknownResult(itemSchema(resource))(value);
   if (result._tag === "Success") return undefined;
   const issue = formatter(result.failure).issues[0];
-  if (issue === undefined) return "it is not a collection";
+  if (issue === undefined) return `it is not a ${resource.singular}`;
   const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p));
   return path.length === 0 ? issue.message : `field ${path.join(".")}: ${issue.message}`;
 };
 
 /** Splits a text stream into lines (LF or CRLF), numbered from 1. */
 async function* linesOf(
+  resource: AnyResource,
   stream: ReadableStream<string>,
 ): AsyncGenerator<{ readonly number: number; readonly text: string }> {
   let buffer = "";
@@ -62,10 +73,11 @@ async function* linesOf(
     buffer = buffer.slice(start);
     if (buffer.length > MAX_LINE) {
       throw new ImportError({
+        resource: resource.name,
         line: number + 1,
         message: `line ${
           number + 1
-        }: longer than ${MAX_LINE} characters; a collection is one short line`,
+        }: longer than ${MAX_LINE} characters; a ${resource.singular} is one short line`,
       });
     }
   }
@@ -73,68 +85,69 @@ async function* linesOf(
 }
 
 /**
- * Reads collections from NDJSON text: one JSON object per line, each a
- * collection as core's `Collection` schema decodes it (other keys are
+ * Reads the items of `resource` from NDJSON text: one JSON object per line,
+ * each an item as the resource's item schema decodes it (other keys are
  * ignored). Blank lines are skipped.
  *
  * **Details**
  *
  * Fails with an {@link ImportError} at the first line that is not valid
- * JSON, not a collection (naming the field and what it takes), or repeats
- * an id of an earlier line (naming both lines).
+ * JSON, not an item of the resource (naming the field and what it takes),
+ * or repeats the key of an earlier line (naming both lines).
  *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import { readCollectionsNdjson } from "@mode-discovery/edge";
+ * import { collections } from "@mode-discovery/core";
+ * import { readNdjson } from "@mode-discovery/server";
  * const text = '{"id":1,"token":"a","name":null,"description":null,"space_type":"custom","space_url":"/api/w/spaces/a"}\n';
- * const rows = await Effect.runPromise(readCollectionsNdjson(ReadableStream.from([text])));
+ * const rows = await Effect.runPromise(readNdjson(collections, ReadableStream.from([text])));
  * rows.length; // => 1
  * ```
  */
-export const readCollectionsNdjson = (
+export const readNdjson = <R extends AnyResource>(
+  resource: R,
   stream: ReadableStream<string>,
-): Effect.Effect<ReadonlyArray<Collection>, ImportError> =>
+): Effect.Effect<ReadonlyArray<R["Item"]>, ImportError> =>
   Effect.tryPromise({
     try: async () => {
-      const out: Array<Collection> = [];
-      const lines = new Map<number, number>();
-      for await (const { number, text } of linesOf(stream)) {
+      const decode = Schema.decodeUnknownSync(itemSchema(resource));
+      const out: Array<R["Item"]> = [];
+      const lines = new Map<unknown, number>();
+      const refuse = (line: number, message: string) =>
+        new ImportError({ resource: resource.name, line, message: `line ${line}: ${message}` });
+      for await (const { number, text } of linesOf(resource, stream)) {
         if (text.trim() === "") continue;
         let value: unknown;
         try {
           value = JSON.parse(text);
         } catch (error) {
-          throw new ImportError({
-            line: number,
-            message: `line ${number}: not valid JSON (${
+          throw refuse(
+            number,
+            `not valid JSON (${
               error instanceof Error ? error.message.split("\n")[0] : String(error)
             })`,
-          });
+          );
         }
-        const problem = problemOf(value);
-        if (problem !== undefined) {
-          throw new ImportError({
-            line: number,
-            message: `line ${number}: not a collection: ${problem}`,
-          });
-        }
-        const collection = Schema.decodeUnknownSync(Collection)(value);
-        const earlier = lines.get(collection.id);
+        const problem = problemOf(resource, value);
+        if (problem !== undefined) throw refuse(number, `not a ${resource.singular}: ${problem}`);
+        const item = decode(value) as Record<string, unknown>;
+        const key = item[resource.key];
+        const earlier = lines.get(key);
         if (earlier !== undefined) {
-          throw new ImportError({
-            line: number,
-            message:
-              `line ${number}: collection id ${collection.id} was already on line ${earlier}`,
-          });
+          throw refuse(
+            number,
+            `${resource.singular} ${resource.key} ${String(key)} was already on line ${earlier}`,
+          );
         }
-        lines.set(collection.id, number);
-        out.push(collection);
+        lines.set(key, number);
+        out.push(item as R["Item"]);
       }
       return out;
     },
     catch: (error) =>
       error instanceof ImportError ? error : new ImportError({
+        resource: resource.name,
         line: 0,
         message: `the input could not be read: ${
           error instanceof Error ? error.message.split("\n")[0] : String(error)
@@ -142,28 +155,61 @@ export const readCollectionsNdjson = (
       }),
   });
 
+/** One input of an import: the items of one resource. */
+export interface ImportInput {
+  /** The resource its lines are items of. */
+  readonly resource: AnyResource;
+  /** The NDJSON text. */
+  readonly stream: ReadableStream<string>;
+}
+
 /**
- * Imports NDJSON into `workspace`, replacing its listing in one atomic swap
- * once every line has been read and checked; nothing is written when any
- * line is bad.
+ * Imports NDJSON into `workspace`, one input per resource: once every line
+ * of every input has been read and checked, the resources given are
+ * replaced and the others kept as they are, in one atomic swap (a new
+ * workspace gets no items of the resources not given). Nothing is written
+ * when any line is bad.
+ *
+ * **Details**
+ *
+ * Inputs are read in the order given; the first bad line stops the import
+ * with an {@link ImportError} naming its resource and line. A resource
+ * given twice is refused (line 0).
  *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import { importNdjson, MemoryCollectionStore } from "@mode-discovery/edge";
- * const store = MemoryCollectionStore.make();
- * const file = await Deno.open("acme.ndjson");
- * await Effect.runPromise(importNdjson(store, "acme", file.readable.pipeThrough(new TextDecoderStream())));
+ * import { collections, reports } from "@mode-discovery/core";
+ * import { importNdjson, MemoryListingStore } from "@mode-discovery/server";
+ * const store = MemoryListingStore.make();
+ * await Effect.runPromise(importNdjson(store, "acme", [
+ *   { resource: collections, stream: ReadableStream.from(["\n"]) },
+ *   { resource: reports, stream: ReadableStream.from(["\n"]) },
+ * ]));
  * ```
  */
 export const importNdjson = (
-  store: CollectionStoreService,
+  store: ListingStoreService,
   workspace: string,
-  stream: ReadableStream<string>,
+  inputs: ReadonlyArray<ImportInput>,
   options: { readonly source?: string | undefined } = {},
 ): Effect.Effect<WorkspaceInfo, ImportError | StoreError> =>
-  Effect.flatMap(
-    readCollectionsNdjson(stream),
-    (collections) =>
-      store.replaceWorkspace(workspace, collections, { source: options.source ?? "import" }),
-  );
+  Effect.gen(function* () {
+    const data: Partial<Record<ResourceName, ReadonlyArray<unknown>>> = {};
+    for (const input of inputs) {
+      const name = input.resource.name as ResourceName;
+      if (data[name] !== undefined) {
+        return yield* new ImportError({
+          resource: name,
+          line: 0,
+          message: `${input.resource.plural} are given twice; give one input per resource`,
+        });
+      }
+      data[name] = yield* readNdjson(input.resource, input.stream);
+    }
+    const source = options.source ?? "import";
+    const existing = yield* store.workspace(workspace);
+    return existing === undefined
+      ? yield* store.replaceWorkspace(workspace, data as WorkspaceData, { source })
+      : yield* replaceResources(store, workspace, data as WorkspaceData, { source });
+  });

@@ -1,8 +1,18 @@
 /**
- * The per-request policies around the API, applied to every request
- * (those the fast path answers too): the access log and request hook,
- * header size limit, CORS, `/healthz`, `/openapi.json`, `/docs`, rate
- * limiting per signature token and fault injection.
+ * The per-request policies around the API, applied in one pipeline to
+ * every request, whether the fast path or the HttpApi handler answers it:
+ * the access log and request hook, the header and body size limits, CORS,
+ * `/healthz`, `/openapi.json`, `/docs`, rate limiting per signature token
+ * and fault injection.
+ *
+ * **Details**
+ *
+ * The pipeline is a list of `Policy` values, `(next) => FetchHandler`,
+ * composed once, outermost first (see {@link makePolicies}). They work on
+ * web `Request`/`Response` values rather than inside effect's `HttpRouter`
+ * (where `HttpMiddleware.cors` and `HttpMiddleware.logger` live), because
+ * the fast path answers without entering the router: router middleware
+ * would either miss those answers or have to be restated for them.
  *
  * @module
  */
@@ -10,7 +20,6 @@ import type { FetchHandler } from "./FetchHandler.ts";
 import { accessLogLine, describeRequest, type RequestEvent } from "./AccessLog.ts";
 import { docsPage, openApiJson } from "./ApiDocs.ts";
 import { withCors } from "./Cors.ts";
-import type { EdgeSettings } from "./EdgeSettings.ts";
 import { describeFaults, FaultInjector, type FaultStats } from "./Faults.ts";
 import { healthResponse } from "./Health.ts";
 import {
@@ -19,21 +28,44 @@ import {
   RateLimiter,
   RateLimitStore,
 } from "./RateLimit.ts";
+import type { ServerSettings } from "./Settings.ts";
 import { bearerToken } from "./_bearerToken.ts";
 import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
+import { bodyTooLargeResponse, MAX_BODY_BYTES } from "./_responses.ts";
+import { BadRequest, MethodNotAllowed } from "@mode-discovery/core";
+
+export { MAX_BODY_BYTES } from "./_responses.ts";
 
 /** Largest total size of a request's headers (names and values), in bytes. */
 export const MAX_HEADER_BYTES = 16_384;
 
-/** Largest request body accepted, in bytes (a signature token request is tiny). */
-export const MAX_BODY_BYTES = 65_536;
+/**
+ * One step of the pipeline: wraps the handler inside it.
+ *
+ * @example
+ * ```ts
+ * import type { Policy } from "@mode-discovery/server";
+ * const noStore: Policy = (next) => async (request) => {
+ *   const response = await next(request);
+ *   response.headers.set("cache-control", "no-store");
+ *   return response;
+ * };
+ * ```
+ */
+export type Policy = (next: FetchHandler) => FetchHandler;
 
-const bodyTooLarge = () =>
-  errorResponse(
-    400,
-    "bad_request",
-    `The request body is larger than ${MAX_BODY_BYTES} bytes; a signature token request is a small JSON object.`,
-  );
+/**
+ * Composes policies around `handler`, the first outermost (it sees the
+ * request first and the answer last).
+ *
+ * @example
+ * ```ts
+ * import { pipeline } from "@mode-discovery/server";
+ * const fetch = pipeline([], () => Promise.resolve(Response.json({})));
+ * ```
+ */
+export const pipeline = (policies: ReadonlyArray<Policy>, handler: FetchHandler): FetchHandler =>
+  policies.reduceRight((next, policy) => policy(next), handler);
 
 /** The whole body if it is at most `max` bytes, else `undefined` (the rest is cancelled). */
 const readAtMost = async (
@@ -70,16 +102,18 @@ export interface PolicyStats {
   readonly faults: FaultStats | undefined;
 }
 
-/** Options of {@link makeEdgePolicies}. */
-export interface EdgePolicyOptions {
+/** Options of {@link makePolicies}. */
+export interface PolicyOptions {
   /** The settings: rate limit, faults, CORS origins, access log. */
-  readonly settings: EdgeSettings;
+  readonly settings: Pick<ServerSettings, "rateLimit" | "faults" | "corsOrigins" | "accessLog">;
   /** Where rate-limit counts live. Default: this process's memory. */
   readonly rateLimitStore?: RateLimitStore | undefined;
   /** Checks the store for `/healthz`. Default: always healthy. */
   readonly probe?: (() => Promise<unknown>) | undefined;
   /** Warnings (a failing rate-limit store). Default `console.error`. */
   readonly log?: ((line: string) => void) | undefined;
+  /** What starts each warning line (`<name>: MODE_FAULTS: ...`). Default `server`. */
+  readonly name?: string | undefined;
   /** Where access log lines go when `settings.accessLog` is on. Default `console.log`. */
   readonly accessLog?: ((line: string) => void) | undefined;
   /**
@@ -94,7 +128,9 @@ export interface EdgePolicyOptions {
 }
 
 /** The policies, ready to wrap a handler. */
-export interface EdgePolicies {
+export interface Policies {
+  /** The configured policies, outermost first (for a pipeline of your own). */
+  readonly list: ReadonlyArray<Policy>;
   /** Wraps the API handler with every configured policy. */
   readonly wrap: (next: FetchHandler) => FetchHandler;
   /** Counts kept so far. */
@@ -129,39 +165,43 @@ const headerBytes = (headers: Headers): number => {
  * From the outside in: the request hook and access log (one JSON line per
  * request, see `AccessLog.ts`), the header size limit (431 over
  * {@link MAX_HEADER_BYTES}; a body sent without `Content-Length` is read
- * here and refused over {@link MAX_BODY_BYTES}), CORS (`MODE_CORS_ORIGINS`), the built-in
- * routes `/healthz`, `/openapi.json` and `/docs` (GET and HEAD, no
- * authentication), the rate limit per signature token (`MODE_RATE_LIMIT`:
- * requests whose `Authorization` is a Bearer value are counted against its
- * token, before the token is checked, so guessing secrets is limited too),
- * and fault injection (`MODE_FAULTS`). A policy that is not configured
+ * here and refused over {@link MAX_BODY_BYTES}), CORS
+ * (`MODE_CORS_ORIGINS`), the built-in routes `/healthz`, `/openapi.json`
+ * and `/docs` (GET and HEAD, no authentication), the rate limit per
+ * signature token (`MODE_RATE_LIMIT`: requests whose `Authorization` is a
+ * Bearer value are counted against its token, before the token is checked,
+ * so guessing secrets is limited too), and fault injection
+ * (`MODE_FAULTS`). A policy that is not configured is not in the list and
  * costs nothing.
  *
  * @example
  * ```ts
- * import { EdgeSettings, makeEdgePolicies } from "@mode-discovery/edge";
- * const policies = makeEdgePolicies({
- *   settings: EdgeSettings.make({ rateLimit: { limit: 40, windowMs: 10_000 } }),
+ * import { makePolicies, ServerSettings } from "@mode-discovery/server";
+ * const policies = makePolicies({
+ *   settings: ServerSettings.make({ rateLimit: { limit: 40, windowMs: 10_000 } }),
  * });
  * const fetch = policies.wrap(() => Promise.resolve(Response.json({})));
  * (await fetch(new Request("http://x/healthz"))).status; // => 200
  * ```
  */
-export const makeEdgePolicies = (options: EdgePolicyOptions): EdgePolicies => {
+export const makePolicies = (options: PolicyOptions): Policies => {
   const settings = options.settings;
   const log = options.log ?? ((line: string) => console.error(line));
+  const name = options.name ?? "server";
   const startedAt = Date.now();
   const limiter = settings.rateLimit === undefined ? undefined : new RateLimiter(
     settings.rateLimit,
     options.rateLimitStore ?? RateLimitStore.memory(),
-    { now: options.now, onStoreError: log },
+    { now: options.now, onStoreError: (line) => log(`${name}: ${line}`) },
   );
   const faults = settings.faults === undefined
     ? undefined
     : new FaultInjector(settings.faults, { sleep: options.sleep });
   if (faults !== undefined && settings.faults?.seed === undefined) {
     log(
-      `edge: MODE_FAULTS: ${describeFaults(settings.faults!, faults.seed)} (seed picked at start)`,
+      `${name}: MODE_FAULTS: ${
+        describeFaults(settings.faults!, faults.seed)
+      } (seed picked at start)`,
     );
   }
   const stats = (): PolicyStats => ({
@@ -173,8 +213,8 @@ export const makeEdgePolicies = (options: EdgePolicyOptions): EdgePolicies => {
     await request.body?.cancel();
     if (request.method !== "GET" && request.method !== "HEAD") {
       return errorResponse(
-        405,
-        "method_not_allowed",
+        MethodNotAllowed.status,
+        MethodNotAllowed.id,
         `Method ${request.method.slice(0, 20)} is not allowed on ${path}: use GET.`,
         { allow: "GET, HEAD" },
       );
@@ -205,74 +245,84 @@ export const makeEdgePolicies = (options: EdgePolicyOptions): EdgePolicies => {
     });
   };
 
-  const wrap = (next: FetchHandler): FetchHandler => {
-    let api: FetchHandler = next;
-    if (faults !== undefined) api = faults.wrap(api);
-    if (limiter !== undefined) {
-      const inner = api;
-      const spec = limiter.spec;
-      const answer = (request: Request, decision: RateDecision): Promise<Response> => {
-        if (decision.allowed) return inner(request);
-        const refused = rateLimitedResponse(spec, decision.retryAfterSeconds);
-        return request.body === null
-          ? Promise.resolve(refused)
-          : request.body.cancel().then(() => refused);
-      };
-      api = (request) => {
-        const token = bearerToken(request.headers.get("authorization"));
-        if (token === undefined) return inner(request);
-        const decision = limiter.check(token);
-        return decision instanceof Promise
-          ? decision.then((d) => answer(request, d))
-          : answer(request, decision);
-      };
-    }
-    const routed = api;
-    let handler: FetchHandler = (request) => {
-      const path = pathOf(request.url);
-      const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-      if (BUILT_IN.has(trimmed)) return builtIn(request, trimmed);
-      return routed(request);
+  /** The request hook and the access log: one event per request, whoever answered it. */
+  const observe = (): Policy | undefined => {
+    const accessLog = settings.accessLog === true ? (options.accessLog ?? console.log) : undefined;
+    const onResponse = options.onResponse;
+    if (accessLog === undefined && onResponse === undefined) return undefined;
+    return (next) => async (request) => {
+      const at = new Date();
+      const started = performance.now();
+      const response = await next(request);
+      const event = describeRequest(request, response, performance.now() - started, at);
+      if (accessLog !== undefined) accessLog(accessLogLine(event));
+      if (onResponse !== undefined) await onResponse(event);
+      return response;
     };
-    if (settings.corsOrigins !== undefined) handler = withCors(handler, settings.corsOrigins);
-    const guarded = handler;
+  };
+
+  /** Oversized headers (431), and a body without a declared length read up to the limit. */
+  const limits: Policy = (next) => {
     const refuseHeaders = async (request: Request, bytes: number) => {
       await request.body?.cancel();
       return errorResponse(
         431,
-        "bad_request",
+        BadRequest.id,
         `The request headers are ${bytes} bytes, more than the ${MAX_HEADER_BYTES} allowed: send only the headers the API needs (Authorization, Accept, Content-Type).`,
       );
     };
     const readBody = async (request: Request, body: ReadableStream<Uint8Array>) => {
-      // A body without a declared length (chunked) is read here, up to the limit.
       const bytes = await readAtMost(body, MAX_BODY_BYTES);
-      return bytes === undefined ? bodyTooLarge() : guarded(new Request(request, { body: bytes }));
+      return bytes === undefined
+        ? bodyTooLargeResponse()
+        : next(new Request(request, { body: bytes }));
     };
-    handler = (request) => {
+    return (request) => {
       const bytes = headerBytes(request.headers);
       if (bytes > MAX_HEADER_BYTES) return refuseHeaders(request, bytes);
       if (request.body !== null && !request.headers.has("content-length")) {
         return readBody(request, request.body);
       }
-      return guarded(request);
+      return next(request);
     };
-    const accessLog = settings.accessLog === true ? (options.accessLog ?? console.log) : undefined;
-    const onResponse = options.onResponse;
-    if (accessLog !== undefined || onResponse !== undefined) {
-      const observed = handler;
-      handler = async (request) => {
-        const at = new Date();
-        const started = performance.now();
-        const response = await observed(request);
-        const event = describeRequest(request, response, performance.now() - started, at);
-        if (accessLog !== undefined) accessLog(accessLogLine(event));
-        if (onResponse !== undefined) await onResponse(event);
-        return response;
-      };
-    }
-    return handler;
   };
 
-  return { wrap, stats };
+  /** `/healthz`, `/openapi.json` and `/docs`, before any credentials are looked at. */
+  const builtInRoutes: Policy = (next) => (request) => {
+    const path = pathOf(request.url);
+    const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+    return BUILT_IN.has(trimmed) ? builtIn(request, trimmed) : next(request);
+  };
+
+  /** The rate limit per signature token, decided in memory while a lease lasts. */
+  const rateLimit = (rate: RateLimiter): Policy => (next) => {
+    const answer = (request: Request, decision: RateDecision): Promise<Response> => {
+      if (decision.allowed) return next(request);
+      const refused = rateLimitedResponse(rate.spec, decision.retryAfterSeconds);
+      return request.body === null
+        ? Promise.resolve(refused)
+        : request.body.cancel().then(() => refused);
+    };
+    return (request) => {
+      const token = bearerToken(request.headers.get("authorization"));
+      if (token === undefined) return next(request);
+      const decision = rate.check(token);
+      return decision instanceof Promise
+        ? decision.then((d) => answer(request, d))
+        : answer(request, decision);
+    };
+  };
+
+  const list: ReadonlyArray<Policy> = [
+    observe(),
+    limits,
+    settings.corsOrigins === undefined
+      ? undefined
+      : (next: FetchHandler) => withCors(next, settings.corsOrigins!),
+    builtInRoutes,
+    limiter === undefined ? undefined : rateLimit(limiter),
+    faults === undefined ? undefined : (next: FetchHandler) => faults.wrap(next),
+  ].filter((policy): policy is Policy => policy !== undefined);
+
+  return { list, wrap: (next) => pipeline(list, next), stats };
 };

@@ -1,17 +1,16 @@
 /**
  * Rate limiting per signature token (`MODE_RATE_LIMIT`, such as `40/10s`):
- * fixed windows whose counts live in a shared store (Deno KV), handed out
+ * fixed windows whose counts live in a shared store (a KV), handed out
  * to each server instance in small leases so most requests are decided in
  * memory.
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import * as Schema from "effect/Schema";
 import { RateLimited } from "@mode-discovery/core";
-import { type EdgeSettingsError, quoteSetting, settingsError } from "./EdgeSettingsError.ts";
+import { quoteSetting, type SettingsError, settingsError } from "./SettingsError.ts";
 import { parseDuration, showDuration } from "./_duration.ts";
-import { JSON_CONTENT_TYPE } from "./_render.ts";
+import { errorResponse } from "./_render.ts";
+import { sha256Hex } from "./_sha256.ts";
 
 /** A rate limit: at most `limit` requests per token in each window of `windowMs`. */
 export interface RateLimitSpec {
@@ -30,7 +29,7 @@ export const MAX_RATE_LIMIT = 1_000_000;
  *
  * @example
  * ```ts
- * import { parseRateLimit } from "@mode-discovery/edge";
+ * import { parseRateLimit } from "@mode-discovery/server";
  * parseRateLimit("40/10s"); // => { limit: 40, windowMs: 10000 }
  * parseRateLimit("off"); // => undefined
  * ```
@@ -38,7 +37,7 @@ export const MAX_RATE_LIMIT = 1_000_000;
 export const parseRateLimit = (
   text: string,
   variable = "MODE_RATE_LIMIT",
-): RateLimitSpec | undefined | EdgeSettingsError => {
+): RateLimitSpec | undefined | SettingsError => {
   const value = text.trim();
   if (value.toLowerCase() === "off") return undefined;
   const help = "give requests per window such as 40/10s, 100/s or 1000/1m " +
@@ -106,7 +105,7 @@ export interface RateLimitStore {
  *
  * @example
  * ```ts
- * import { RateLimitStore } from "@mode-discovery/edge";
+ * import { RateLimitStore } from "@mode-discovery/server";
  * const store = RateLimitStore.memory(); // or KvRateLimitStore.make(kv), shared by instances
  * await store.reserve("token", 0, 5, 40, 10_000); // => 5
  * ```
@@ -157,11 +156,13 @@ export interface RateLimiterOptions {
   readonly onStoreError?: ((message: string) => void) | undefined;
 }
 
-/** A token key safe for a KV key: the token itself when plain, else its SHA-256. */
+/**
+ * A token key safe for a KV key: the token itself when plain, else its
+ * SHA-256 (computed synchronously, so a request inside a lease is decided
+ * without awaiting anything).
+ */
 const keyOf = (token: string): string =>
-  /^[A-Za-z0-9_.-]{1,64}$/.test(token)
-    ? token
-    : `sha256:${createHash("sha256").update(token).digest("hex")}`;
+  /^[A-Za-z0-9_.-]{1,64}$/.test(token) ? token : `sha256:${sha256Hex(token)}`;
 
 /**
  * Decides, per key (a signature token), whether a request is within the
@@ -169,7 +170,7 @@ const keyOf = (token: string): string =>
  *
  * **When to use**
  *
- * The edge handler builds one from `MODE_RATE_LIMIT`; build your own to
+ * The server handler builds one from `MODE_RATE_LIMIT`; build your own to
  * limit something else with the same guarantees.
  *
  * **Details**
@@ -188,7 +189,7 @@ const keyOf = (token: string): string =>
  *
  * @example
  * ```ts
- * import { RateLimiter, RateLimitStore } from "@mode-discovery/edge";
+ * import { RateLimiter, RateLimitStore } from "@mode-discovery/server";
  * const limiter = new RateLimiter({ limit: 2, windowMs: 10_000 }, RateLimitStore.memory());
  * await limiter.check("tok"); // => { allowed: true }
  * await limiter.check("tok"); // => { allowed: true }
@@ -276,7 +277,7 @@ export class RateLimiter {
       if (this.#lastErrorWindow !== state.window) {
         this.#lastErrorWindow = state.window;
         this.#onStoreError(
-          `edge: MODE_RATE_LIMIT: the rate-limit store failed, requests are allowed meanwhile: ${
+          `MODE_RATE_LIMIT: the rate-limit store failed, requests are allowed meanwhile: ${
             error instanceof Error ? error.message.split("\n")[0] : String(error)
           }`,
         );
@@ -306,27 +307,19 @@ export class RateLimiter {
  *
  * @example
  * ```ts
- * import { rateLimitedResponse } from "@mode-discovery/edge";
+ * import { rateLimitedResponse } from "@mode-discovery/server";
  * const response = rateLimitedResponse({ limit: 40, windowMs: 10_000 }, 7);
  * response.headers.get("retry-after"); // => "7"
  * ```
  */
 export const rateLimitedResponse = (spec: RateLimitSpec, retryAfterSeconds: number): Response =>
-  new Response(
-    JSON.stringify(
-      Schema.encodeSync(RateLimited)(
-        new RateLimited({
-          id: "rate_limited",
-          message: `Too many requests for this signature token: the limit is ${
-            describeRateLimit(spec)
-          }. Retry after ${retryAfterSeconds} second${
-            retryAfterSeconds === 1 ? "" : "s"
-          } (the Retry-After header).`,
-        }),
-      ),
-    ),
-    {
-      status: RateLimited.status,
-      headers: { "content-type": JSON_CONTENT_TYPE, "retry-after": String(retryAfterSeconds) },
-    },
+  errorResponse(
+    RateLimited.status,
+    RateLimited.id,
+    `Too many requests for this signature token: the limit is ${
+      describeRateLimit(spec)
+    }. Retry after ${retryAfterSeconds} second${
+      retryAfterSeconds === 1 ? "" : "s"
+    } (the Retry-After header).`,
+    { "retry-after": String(retryAfterSeconds) },
   );

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EdgeSettingsError } from "./EdgeSettingsError.ts";
+import { SettingsError } from "./SettingsError.ts";
 import { KvRateLimitStore } from "./KvRateLimitStore.ts";
 import {
   parseRateLimit,
@@ -11,7 +11,7 @@ import {
 
 const refused = (text: string, pattern: RegExp) => {
   const result = parseRateLimit(text);
-  assert.ok(result instanceof EdgeSettingsError, `${text} should be refused`);
+  assert.ok(result instanceof SettingsError, `${text} should be refused`);
   assert.equal(result.variable, "MODE_RATE_LIMIT");
   assert.ok(result.message.startsWith("Invalid MODE_RATE_LIMIT: "), result.message);
   assert.match(result.message, pattern);

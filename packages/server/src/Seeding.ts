@@ -1,85 +1,129 @@
 /**
- * Seeding a store, shared by `seedStore` (any store) and the edge server's
- * `applySettings` (Deno KV, `MODE_SEED`): the same steps, with their own
- * log lines, token name and error mapping.
+ * Seeding the stores from the settings: each workspace of the seed with its
+ * deterministic world, then the development token and admin key of the
+ * first one.
  *
- * @internal
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
 import type { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
-import type { CollectionStoreService, StoreError } from "./CollectionStore.ts";
-import { SEED_VERSION, seedCollections } from "./Seed.ts";
+import type { CredentialStoreService } from "./CredentialStore.ts";
+import type { ListingStoreService, StoreError } from "./ListingStore.ts";
+import { seedSource, type SeedWorkspace, seedWorld } from "./Seed.ts";
+import { organizationIdOf } from "./_organizationId.ts";
 
-/** A step of {@link seedWorkspaces}, for naming it in an error. */
+/** The user id of the development admin (`MODE_DEV_ADMIN`), and creator of the dev token. */
+export const DEV_ADMIN_USER_ID = 1;
+
+/** A step of {@link seedStores}, for naming it in an error. */
 export type SeedStep =
   | { readonly _tag: "Read"; readonly workspace: string }
   | { readonly _tag: "Seed"; readonly workspace: string }
   | { readonly _tag: "DevCredentials" }
   | { readonly _tag: "DevAdmin" };
 
-/** What to seed and how to report it. */
-export interface Seeding<E> {
-  /** Workspaces to seed with `seedCollections`, in order. */
-  readonly seed: ReadonlyArray<{ readonly workspace: string; readonly count: number }>;
+/** What {@link seedStores} puts in the stores. */
+export interface SeedStoresOptions {
+  /** Workspaces to seed, in order. */
+  readonly seed: ReadonlyArray<SeedWorkspace>;
   /** A non-expiring signature token of the first seeded workspace. */
   readonly devCredentials?: SignatureCredentials | undefined;
   /** An admin API key of the first seeded workspace. */
   readonly devAdmin?: AdminCredentials | undefined;
-  /** The name of the development token. */
-  readonly tokenName: string;
-  /** The user id of the development admin, creator of the development token. */
-  readonly devUserId: number;
-  /** Reports a workspace left alone because it holds data from `source`. */
-  readonly skipped: (workspace: string, source: string) => void;
-  /** Turns a store failure during `step` into the caller's error. */
-  readonly failure: (step: SeedStep) => (error: StoreError) => E;
+  /** The name of the development token. Default `development token`. */
+  readonly tokenName?: string | undefined;
+  /** Reports a workspace left alone because it holds data from `source`. Default `console.error`. */
+  readonly skipped?: ((workspace: string, source: string) => void) | undefined;
 }
 
 /**
- * Seeds each workspace with its deterministic collections (unless it already
- * holds the same seed, or data from elsewhere, which is never overwritten),
- * then stores the development token and admin key of the first one.
+ * A store failure during seeding, with the step it happened in.
+ *
+ * @example
+ * ```ts
+ * import { SeedingFailure, StoreError } from "@mode-discovery/server";
+ * new SeedingFailure({ _tag: "DevAdmin" }, new StoreError({ reason: "Unavailable", message: "x" }));
+ * ```
  */
-export const seedWorkspaces = <E>(
-  store: CollectionStoreService,
-  seeding: Seeding<E>,
-): Effect.Effect<void, E> =>
+export class SeedingFailure {
+  /** Tag for `Effect.catchTag`. */
+  readonly _tag = "SeedingFailure" as const;
+  /** Builds the failure. */
+  constructor(readonly step: SeedStep, readonly error: StoreError) {}
+}
+
+/**
+ * Seeds the stores: each workspace with its deterministic world (unless it
+ * already holds the same seed, or data from elsewhere, which is never
+ * overwritten), then the development token and admin key of the first one.
+ *
+ * **Details**
+ *
+ * A workspace is (re)seeded when it is missing or holds other seeded data
+ * (its `source` starts with `seed:`); a workspace holding data from
+ * elsewhere (an import, a mirror) is left alone and reported to `skipped`.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect";
+ * import { MemoryCredentialStore, MemoryListingStore, seedStores } from "@mode-discovery/server";
+ * await Effect.runPromise(seedStores(
+ *   { listings: MemoryListingStore.make(), credentials: MemoryCredentialStore.make() },
+ *   { seed: [{ workspace: "acme", count: 4146 }] },
+ * ));
+ * ```
+ */
+export const seedStores = (
+  stores: {
+    readonly listings: ListingStoreService;
+    readonly credentials: CredentialStoreService;
+  },
+  options: SeedStoresOptions,
+): Effect.Effect<void, SeedingFailure> =>
   Effect.gen(function* () {
-    for (const { workspace, count } of seeding.seed) {
-      const source = `seed:v${SEED_VERSION}:${workspace}:${count}`;
-      const info = yield* store.workspace(workspace).pipe(
-        Effect.mapError(seeding.failure({ _tag: "Read", workspace })),
-      );
+    const { listings, credentials } = stores;
+    const at = (step: SeedStep) =>
+      Effect.mapError((error: StoreError) => new SeedingFailure(step, error));
+    for (const seed of options.seed) {
+      const { workspace } = seed;
+      const source = seedSource(seed);
+      const info = yield* listings.workspace(workspace).pipe(at({ _tag: "Read", workspace }));
       if (info !== undefined && info.source === source) continue;
       if (info !== undefined && !info.source.startsWith("seed:")) {
-        seeding.skipped(workspace, info.source);
+        (options.skipped ??
+          ((ws, from) => console.error(`seed: not seeding ${ws}: it holds data from ${from}`)))(
+            workspace,
+            info.source,
+          );
         continue;
       }
-      yield* store.replaceWorkspace(workspace, seedCollections(workspace, count), { source }).pipe(
-        Effect.mapError(seeding.failure({ _tag: "Seed", workspace })),
+      yield* listings.replaceWorkspace(workspace, seedWorld(seed), { source }).pipe(
+        at({ _tag: "Seed", workspace }),
       );
     }
-    const first = seeding.seed[0]?.workspace;
+    const first = options.seed[0]?.workspace;
     if (first === undefined) return;
-    const creds = seeding.devCredentials;
+    const info = yield* listings.workspace(first).pipe(at({ _tag: "Read", workspace: first }));
+    const organizationId = info?.organizationId ?? organizationIdOf(first);
+    const creds = options.devCredentials;
     if (creds !== undefined) {
-      yield* store.putSignatureToken(first, {
+      yield* credentials.putSignatureToken(first, {
         token: Redacted.value(creds.token),
         accessKey: Redacted.value(creds.accessKey),
         accessSecret: creds.accessSecret,
-        name: seeding.tokenName,
-        creatorId: seeding.devUserId,
+        name: options.tokenName ?? "development token",
+        creatorId: DEV_ADMIN_USER_ID,
+        organizationId,
         expiresAt: null,
-      }).pipe(Effect.mapError(seeding.failure({ _tag: "DevCredentials" })));
+      }).pipe(at({ _tag: "DevCredentials" }));
     }
-    const admin = seeding.devAdmin;
+    const admin = options.devAdmin;
     if (admin !== undefined) {
-      yield* store.putAdminKey(first, {
+      yield* credentials.putAdminKey(first, {
         apiKey: Redacted.value(admin.apiKey),
         apiSecret: admin.apiSecret,
-        userId: seeding.devUserId,
-      }).pipe(Effect.mapError(seeding.failure({ _tag: "DevAdmin" })));
+        userId: DEV_ADMIN_USER_ID,
+      }).pipe(at({ _tag: "DevAdmin" }));
     }
   });

@@ -6,17 +6,14 @@ import assert from "node:assert/strict";
 import * as Redacted from "effect/Redacted";
 import * as Schema from "effect/Schema";
 import { AdminCredentials, SignatureToken, signatureTokenCredentials } from "@mode-discovery/core";
-import { WRONG_ADMIN_MESSAGE } from "./EdgeAuth.ts";
-import { DEV_ADMIN_USER_ID, makeEdgeHandler } from "./EdgeHandler.ts";
+import { WRONG_ADMIN_MESSAGE } from "./Auth.ts";
+import { DEV_ADMIN_USER_ID } from "./Seeding.ts";
+import { organizationIdOf } from "./_organizationId.ts";
 import { basicRejectionMessage } from "./_basicAuth.ts";
-import { ADMIN, ADMIN_AUTH, DEV, devSettings, expectError, get } from "./_testing.ts";
+import { ADMIN, ADMIN_AUTH, DEV, expectError, get, startTestServer } from "./_testing.ts";
 
 const kv = await Deno.openKv(":memory:");
-const edge = await makeEdgeHandler({
-  settings: devSettings([{ workspace: "acme", count: 25 }, { workspace: "other", count: 3 }]),
-  kv,
-  log: () => {},
-});
+const edge = await startTestServer({ kv });
 
 const future = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
 const valid = () => ({
@@ -67,13 +64,14 @@ Deno.test("signature tokens: a valid request creates a token with every field Mo
   const token = decodeToken(body);
   assert.equal(token.name, "nightly export");
   assert.equal(token.creator_id, DEV_ADMIN_USER_ID);
+  assert.equal(token.organization_id, organizationIdOf("acme"));
   assert.equal(token.authentication_for, "batch-api");
   assert.equal(token.authorization_type, "read-only");
   assert.equal(Date.parse(token.expires_at), Date.parse(request.expires_at));
   assert.match(token.token, /^[0-9a-f]{12}$/);
   // The new token works at once, for its own workspace only.
   const authorization = Redacted.value(signatureTokenCredentials(token).authorization);
-  const page = await get(edge, "/batch/acme/spaces?per_page=2", authorization);
+  const page = await get(edge, "/batch/acme/reports?per_page=2&include_spaces=all", authorization);
   assert.equal(page.status, 200);
   assert.equal((await page.json()).pagination.total_count, 25);
   await expectError(
@@ -246,7 +244,7 @@ Deno.test("signature tokens: admin credentials of another workspace answer 404",
 Deno.test({
   name: "signature tokens: (dispose)",
   fn: async () => {
-    await edge.dispose();
+    await edge.close();
     kv.close();
   },
 });

@@ -1,66 +1,43 @@
 /**
- * Small edits of a stored workspace: read all its collections, add some,
- * remove some. Each edit is one atomic `replaceWorkspace`, so readers see
- * the listing before or after it, never half of it.
+ * Whole-workspace reads and small edits of a stored workspace: read every
+ * item of every resource, add some items of one resource, remove some.
+ * Each edit is one atomic `replaceWorkspace`, so readers see the workspace
+ * before or after it, never half of it.
  *
  * **When to use**
  *
  * The test hook for clients: change a workspace between page requests
  * (with the handler's `onResponse` option, after a given page is answered)
- * and check that the client notices drift, never loses or repeats a
- * collection, and stops.
+ * and check that the client notices drift, never loses or repeats an item,
+ * and stops. Also how `import` keeps the resources it was not given.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
-import { Collection, MAX_PER_PAGE } from "@mode-discovery/core";
 import {
-  type CollectionStoreService,
+  INCLUDE_SPACES_ALL,
+  type ItemNamed,
+  MAX_PER_PAGE,
+  type ResourceName,
+  resourceNamed,
+  resources,
+} from "@mode-discovery/core";
+import {
+  type ListingStoreService,
   pageSliceJson,
   StoreError,
+  type WorkspaceData,
   type WorkspaceInfo,
-} from "./CollectionStore.ts";
+} from "./ListingStore.ts";
+import { itemSchema } from "./_listings.ts";
 
-const decodeRows = Schema.decodeUnknownSync(Schema.Array(Collection));
+/** Every item of every resource of a workspace, by resource name, all from one version. */
+export type WorkspaceItems = { readonly [N in ResourceName]: ReadonlyArray<ItemNamed<N>> };
 
-/**
- * Every collection of `workspace` in id order, all from one version of its
- * listing; `undefined` when the workspace does not exist.
- *
- * @example
- * ```ts
- * import * as Effect from "effect/Effect";
- * import { MemoryCollectionStore, readWorkspace } from "@mode-discovery/edge";
- * const store = MemoryCollectionStore.make();
- * await Effect.runPromise(readWorkspace(store, "acme")); // => undefined
- * ```
- */
-export const readWorkspace = (
-  store: CollectionStoreService,
-  workspace: string,
-): Effect.Effect<ReadonlyArray<Collection> | undefined, StoreError> =>
-  Effect.gen(function* () {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const out: Array<Collection> = [];
-      let version: string | undefined;
-      let changed = false;
-      for (let page = 1;; page++) {
-        const slice = yield* store.page(workspace, page, MAX_PER_PAGE);
-        if (slice === undefined) return page === 1 ? undefined : yield* conflict(workspace);
-        if (version !== undefined && slice.version !== version) {
-          changed = true;
-          break;
-        }
-        version = slice.version;
-        const rows = decodeRows(JSON.parse(pageSliceJson(slice)));
-        out.push(...rows);
-        if (out.length >= slice.totalCount || rows.length === 0) break;
-      }
-      if (!changed) return out;
-    }
-    return yield* conflict(workspace);
-  });
+const decoders = new Map(
+  resources.map((r) => [r.name, Schema.decodeUnknownSync(Schema.Array(itemSchema(r)))]),
+);
 
 const conflict = (workspace: string) =>
   Effect.fail(
@@ -76,59 +53,147 @@ const missing = (workspace: string) =>
   );
 
 /**
- * Adds collections to `workspace` (a collection whose id is already there
- * replaces it), in one atomic swap.
+ * Every item of every resource of `workspace` in key order (personal
+ * collections' items included), all from one version; `undefined` when the
+ * workspace does not exist.
  *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import { addCollections, MemoryCollectionStore } from "@mode-discovery/edge";
- * const store = MemoryCollectionStore.make();
- * await Effect.runPromise(store.replaceWorkspace("acme", []));
- * await Effect.runPromise(addCollections(store, "acme", [{
- *   id: 1, token: "abc", name: null, description: null, space_type: "custom",
- *   space_url: "/api/acme/spaces/abc",
- * }])); // => { count: 1, ... }
+ * import { MemoryListingStore, readWorkspace } from "@mode-discovery/server";
+ * const store = MemoryListingStore.make();
+ * await Effect.runPromise(readWorkspace(store, "acme")); // => undefined
  * ```
  */
-export const addCollections = (
-  store: CollectionStoreService,
+export const readWorkspace = (
+  store: ListingStoreService,
   workspace: string,
-  collections: Iterable<Collection>,
-): Effect.Effect<WorkspaceInfo, StoreError> =>
+): Effect.Effect<WorkspaceItems | undefined, StoreError> =>
   Effect.gen(function* () {
-    const current = yield* readWorkspace(store, workspace);
-    if (current === undefined) return yield* missing(workspace);
-    const byId = new Map(current.map((c) => [c.id, c]));
-    for (const c of collections) byId.set(c.id, c);
-    return yield* store.replaceWorkspace(workspace, byId.values(), { source: "edit" });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out: Record<string, Array<unknown>> = {};
+      let version: string | undefined;
+      let changed = false;
+      for (const resource of resources) {
+        const items: Array<unknown> = [];
+        out[resource.name] = items;
+        for (let page = 1;; page++) {
+          const slice = yield* store.page({
+            resource,
+            workspace,
+            page,
+            perPage: MAX_PER_PAGE,
+            includeSpaces: resource.includeSpaces ? INCLUDE_SPACES_ALL : undefined,
+          });
+          if (slice === undefined) {
+            return version === undefined ? undefined : yield* conflict(workspace);
+          }
+          if (version !== undefined && slice.version !== version) {
+            changed = true;
+            break;
+          }
+          version = slice.version;
+          const rows = decoders.get(resource.name)!(JSON.parse(pageSliceJson(slice)));
+          items.push(...rows);
+          if (items.length >= slice.totalCount || rows.length === 0) break;
+        }
+        if (changed) break;
+      }
+      if (!changed) return out as unknown as WorkspaceItems;
+    }
+    return yield* conflict(workspace);
   });
 
 /**
- * Removes the collections with the given ids from `workspace` (ids not
- * there are ignored), in one atomic swap.
+ * Replaces some resources of `workspace` and keeps the others as they are,
+ * in one atomic swap (the workspace must exist).
  *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import { MemoryCollectionStore, removeCollections } from "@mode-discovery/edge";
- * const store = MemoryCollectionStore.make();
- * await Effect.runPromise(store.replaceWorkspace("acme", []));
- * await Effect.runPromise(removeCollections(store, "acme", [170, 171]));
+ * import { MemoryListingStore, replaceResources } from "@mode-discovery/server";
+ * const store = MemoryListingStore.make();
+ * await Effect.runPromise(store.replaceWorkspace("acme", {}));
+ * await Effect.runPromise(replaceResources(store, "acme", { members: [] }, { source: "import" }));
  * ```
  */
-export const removeCollections = (
-  store: CollectionStoreService,
+export const replaceResources = (
+  store: ListingStoreService,
   workspace: string,
-  ids: Iterable<number>,
+  data: WorkspaceData,
+  options: { readonly source: string },
 ): Effect.Effect<WorkspaceInfo, StoreError> =>
   Effect.gen(function* () {
     const current = yield* readWorkspace(store, workspace);
     if (current === undefined) return yield* missing(workspace);
-    const drop = new Set(ids);
-    return yield* store.replaceWorkspace(
-      workspace,
-      current.filter((c) => !drop.has(c.id)),
-      { source: "edit" },
+    return yield* store.replaceWorkspace(workspace, { ...current, ...data }, options);
+  });
+
+/**
+ * Adds items of one resource to `workspace` (an item whose key is already
+ * there replaces it), in one atomic swap.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect";
+ * import { addItems, MemoryListingStore } from "@mode-discovery/server";
+ * const store = MemoryListingStore.make();
+ * await Effect.runPromise(store.replaceWorkspace("acme", {}));
+ * await Effect.runPromise(addItems(store, "acme", "collections", [{
+ *   id: 1, token: "abc", name: null, description: null, space_type: "custom",
+ *   space_url: "/api/acme/spaces/abc",
+ * }])); // => { counts: { collections: 1, ... }, ... }
+ * ```
+ */
+export const addItems = <N extends ResourceName>(
+  store: ListingStoreService,
+  workspace: string,
+  resource: N,
+  items: Iterable<ItemNamed<N>>,
+): Effect.Effect<WorkspaceInfo, StoreError> =>
+  Effect.gen(function* () {
+    const current = yield* readWorkspace(store, workspace);
+    if (current === undefined) return yield* missing(workspace);
+    const key = resourceNamed(resource).key;
+    const byKey = new Map<unknown, unknown>(
+      (current[resource] as ReadonlyArray<Record<string, unknown>>).map((
+        item,
+      ) => [item[key], item]),
     );
+    for (const item of items) byKey.set((item as Record<string, unknown>)[key], item);
+    return yield* store.replaceWorkspace(workspace, { ...current, [resource]: byKey.values() }, {
+      source: "edit",
+    });
+  });
+
+/**
+ * Removes the items of one resource with the given keys from `workspace`
+ * (keys not there are ignored), in one atomic swap.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect";
+ * import { MemoryListingStore, removeItems } from "@mode-discovery/server";
+ * const store = MemoryListingStore.make();
+ * await Effect.runPromise(store.replaceWorkspace("acme", {}));
+ * await Effect.runPromise(removeItems(store, "acme", "collections", [170, 171]));
+ * ```
+ */
+export const removeItems = (
+  store: ListingStoreService,
+  workspace: string,
+  resource: ResourceName,
+  keys: Iterable<number>,
+): Effect.Effect<WorkspaceInfo, StoreError> =>
+  Effect.gen(function* () {
+    const current = yield* readWorkspace(store, workspace);
+    if (current === undefined) return yield* missing(workspace);
+    const key = resourceNamed(resource).key;
+    const drop = new Set(keys);
+    const kept = (current[resource] as ReadonlyArray<Record<string, unknown>>).filter((item) =>
+      !drop.has(item[key] as number)
+    );
+    return yield* store.replaceWorkspace(workspace, { ...current, [resource]: kept }, {
+      source: "edit",
+    });
   });

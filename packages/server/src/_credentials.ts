@@ -1,31 +1,23 @@
 /**
- * What the Deno KV and the in-memory stores share: row encoding, input
- * checks, failure wrapping, and the signature-token and admin-key logic
- * (salted hashes, constant-time checks, the `SignatureToken` answer). Free of
- * Deno types so the runtime-neutral memory store can use it.
+ * What the KV and the in-memory credential stores share: the signature
+ * token and admin key logic (salted hashes, constant-time checks, the
+ * `SignatureToken` answer) and the wrapping of each operation as an Effect.
  *
  * @internal
  * @module
  */
-import type * as Effect from "effect/Effect";
+import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
-import * as Schema from "effect/Schema";
-import {
-  AUTHENTICATION_FOR,
-  AUTHORIZATION_TYPE,
-  Collection,
-  type SignatureToken,
-  WorkspaceName,
-} from "@mode-discovery/core";
+import { AUTHENTICATION_FOR, AUTHORIZATION_TYPE, type SignatureToken } from "@mode-discovery/core";
 import type {
   AdminKeyInput,
   AdminVerification,
-  CollectionStoreService,
+  CredentialStoreService,
   NewSignatureToken,
   SignatureTokenInput,
   SignatureVerification,
-} from "./CollectionStore.ts";
-import { StoreError } from "./CollectionStore.ts";
+} from "./CredentialStore.ts";
+import { StoreError } from "./ListingStore.ts";
 import {
   constantTimeEqualText,
   hashSecret,
@@ -33,67 +25,6 @@ import {
   type SecretHash,
   verifySecret,
 } from "./_secrets.ts";
-
-/** Non-ASCII UTF-16 code units, each written as a JSON `\uXXXX` escape. */
-const NON_ASCII = /[\u0080-\uffff]/g;
-const escapeCodeUnit = (ch: string): string =>
-  `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-
-/**
- * JSON text with every non-ASCII character written as a `\uXXXX` escape:
- * the same JSON value, in pure ASCII. ASCII bodies are sent by the runtime
- * without re-encoding, about twice as cheap per response as UTF-8 bytes.
- *
- * @example
- * ```ts
- * asciiJson(JSON.stringify({ name: "é" })); // => '{"name":"\\u00e9"}'
- * ```
- */
-export const asciiJson = (json: string): string => json.replace(NON_ASCII, escapeCodeUnit);
-
-const encodeCollection = Schema.encodeSync(Collection);
-const decodeCollection = Schema.decodeUnknownSync(Collection);
-const isWorkspaceName = (name: string): boolean => Schema.is(WorkspaceName)(name);
-
-/** A store error for input the store refuses. */
-export const invalid = (message: string): StoreError =>
-  new StoreError({ reason: "Invalid", message });
-
-/** Throws an `Invalid` store error unless `workspace` is a workspace username. */
-export const checkWorkspaceName = (workspace: string): void => {
-  if (!isWorkspaceName(workspace)) {
-    throw invalid(
-      `workspace ${JSON.stringify(workspace.slice(0, 120))} is not a workspace username`,
-    );
-  }
-};
-
-/**
- * Validates collections and encodes them as the stores' rows: ascending
- * ids, each the collection's ASCII JSON. Throws an `Invalid` store error
- * naming the first bad collection or duplicate id.
- */
-export const encodeRows = (collections: Iterable<Collection>): ReadonlyArray<string> => {
-  const list: Array<Collection> = [];
-  let index = 0;
-  for (const item of collections) {
-    try {
-      list.push(decodeCollection(item));
-    } catch (error) {
-      throw invalid(
-        `collection at position ${index} is not a valid collection: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-    }
-    index++;
-  }
-  list.sort((a, b) => a.id - b.id);
-  for (let i = 1; i < list.length; i++) {
-    if (list[i].id === list[i - 1].id) throw invalid(`duplicate collection id ${list[i].id}`);
-  }
-  return list.map((c) => asciiJson(JSON.stringify(encodeCollection(c))));
-};
 
 /**
  * Wraps an unexpected failure of `storeName` ("KV", "memory") while doing
@@ -189,7 +120,7 @@ export const verifyAdmin = async (
   return { _tag: "Valid", workspace: stored.workspace, userId: stored.userId };
 };
 
-/** The promise-returning token and admin-key operations of a store. */
+/** The promise-returning operations of a credential store. */
 export interface CredentialOps {
   readonly createSignatureToken: (
     workspace: string,
@@ -208,29 +139,27 @@ export interface CredentialOps {
   ) => Promise<AdminVerification>;
 }
 
-/** The credential methods of a `CollectionStoreService`, each run by `run` under its operation name. */
-export const credentialMethods = (
+/** A {@link CredentialStoreService} over promise-returning operations, failures named by `storeName`. */
+export const credentialService = (
   store: CredentialOps,
-  run: <A>(operation: string, f: () => Promise<A>) => Effect.Effect<A, StoreError>,
-): Pick<
-  CollectionStoreService,
-  | "createSignatureToken"
-  | "putSignatureToken"
-  | "verifySignatureToken"
-  | "putAdminKey"
-  | "verifyAdminKey"
-> => ({
-  createSignatureToken: (workspace, input) =>
-    run("creating a signature token", () => store.createSignatureToken(workspace, input)),
-  putSignatureToken: (workspace, input) =>
-    run("storing a signature token", () => store.putSignatureToken(workspace, input)),
-  verifySignatureToken: (token, accessKey, accessSecret) =>
-    run(
-      "checking a signature token",
-      () => store.verifySignatureToken(token, accessKey, accessSecret),
-    ),
-  putAdminKey: (workspace, input) =>
-    run("storing an admin API key", () => store.putAdminKey(workspace, input)),
-  verifyAdminKey: (apiKey, apiSecret) =>
-    run("checking an admin API key", () => store.verifyAdminKey(apiKey, apiSecret)),
-});
+  storeName: string,
+): CredentialStoreService => {
+  const failure = storeFailure(storeName);
+  const run = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, StoreError> =>
+    Effect.tryPromise({ try: f, catch: failure(operation) });
+  return {
+    createSignatureToken: (workspace, input) =>
+      run("creating a signature token", () => store.createSignatureToken(workspace, input)),
+    putSignatureToken: (workspace, input) =>
+      run("storing a signature token", () => store.putSignatureToken(workspace, input)),
+    verifySignatureToken: (token, accessKey, accessSecret) =>
+      run(
+        "checking a signature token",
+        () => store.verifySignatureToken(token, accessKey, accessSecret),
+      ),
+    putAdminKey: (workspace, input) =>
+      run("storing an admin API key", () => store.putAdminKey(workspace, input)),
+    verifyAdminKey: (apiKey, apiSecret) =>
+      run("checking an admin API key", () => store.verifyAdminKey(apiKey, apiSecret)),
+  };
+};

@@ -13,16 +13,19 @@ import * as HttpRouter from "effect/http/HttpRouter";
 import * as HttpServerError from "effect/http/HttpServerError";
 import * as HttpServerRequest from "effect/http/HttpServerRequest";
 import * as HttpServerResponse from "effect/http/HttpServerResponse";
+import {
+  BadRequest,
+  errorBody,
+  errorIdForStatus,
+  MethodNotAllowed,
+  NotFound,
+  openApiPath,
+  resourcePath,
+  ServerError,
+  WORKSPACE_RULE,
+} from "@mode-discovery/core";
 import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
-
-/** The API's routes, as the router matches them (case-insensitive, extra slashes ignored). */
-const ROUTES: ReadonlyArray<{ readonly pattern: RegExp; readonly allow: ReadonlyArray<string> }> = [
-  { pattern: /^\/+batch\/+[^/]+\/+spaces\/*$/i, allow: ["GET", "HEAD"] },
-  { pattern: /^\/+batch\/+[^/]+\/+signature_tokens\/*$/i, allow: ["POST"] },
-];
-
-const ROUTE_LIST =
-  "The API has GET /batch/{workspace}/spaces and POST /batch/{workspace}/signature_tokens.";
+import { ROUTE_LIST, routeOfPath, routeWithoutWorkspace } from "./_routes.ts";
 
 const shown = (text: string): string => text.length > 100 ? `${text.slice(0, 100)}...` : text;
 
@@ -32,7 +35,7 @@ const jsonResponse = (
   message: string,
   headers?: Record<string, string>,
 ) =>
-  HttpServerResponse.text(JSON.stringify({ id, message }), {
+  HttpServerResponse.text(errorBody(id, message), {
     status,
     contentType: JSON_CONTENT_TYPE,
     ...(headers === undefined ? {} : { headers }),
@@ -50,20 +53,21 @@ export const unmatchedResponse = (
   } catch {
     path = rawUrl;
   }
-  if (/^\/+batch\/*\/(spaces|signature_tokens)\/*$/i.test(path) && /\/\//.test(path)) {
+  const missing = routeWithoutWorkspace(path);
+  if (missing !== undefined) {
     return jsonResponse(
-      404,
-      "not_found",
-      `The workspace is missing from the path ${
-        JSON.stringify(shown(path))
-      }: use /batch/{workspace}/spaces with the workspace's username.`,
+      NotFound.status,
+      NotFound.id,
+      `The workspace is missing from the path ${JSON.stringify(shown(path))}: use ${
+        openApiPath(resourcePath(missing.segment))
+      } with the workspace's username.`,
     );
   }
-  const route = ROUTES.find((r) => r.pattern.test(path));
+  const route = routeOfPath(path)?.route;
   if (route !== undefined && !route.allow.includes(method.toUpperCase())) {
     return jsonResponse(
-      405,
-      "method_not_allowed",
+      MethodNotAllowed.status,
+      MethodNotAllowed.id,
       `Method ${shown(method)} is not allowed on ${JSON.stringify(shown(path))}: use ${
         route.allow.filter((m) => m !== "HEAD").join(" or ")
       }.`,
@@ -72,16 +76,16 @@ export const unmatchedResponse = (
   }
   if (route !== undefined) {
     return jsonResponse(
-      400,
-      "bad_request",
+      BadRequest.status,
+      BadRequest.id,
       `Invalid path parameter workspace: ${
         tooLong ? "it is far too long" : "it is not valid percent-encoded text"
-      }. A workspace username is 1 to 100 letters, digits, '_', '-' or '.'.`,
+      }. A workspace username is ${WORKSPACE_RULE}.`,
     );
   }
   return jsonResponse(
-    404,
-    "not_found",
+    NotFound.status,
+    NotFound.id,
     `No route ${shown(method)} ${JSON.stringify(shown(path))}. ${ROUTE_LIST}`,
   );
 };
@@ -89,8 +93,8 @@ export const unmatchedResponse = (
 /** The answer for a failure nobody expected: logged on the server, clean for the client. */
 const internalErrorResponse = () =>
   jsonResponse(
-    500,
-    "server_error",
+    ServerError.status,
+    ServerError.id,
     "The server failed to handle this request. This is a bug in the server; it has been logged.",
   );
 
@@ -106,6 +110,7 @@ const describeDefect = (defect: unknown): string => {
  */
 export const fallbackMiddleware = (
   onDefect: (line: string) => void,
+  name: string,
 ): Layer.Layer<never, never, HttpRouter.HttpRouter> =>
   HttpRouter.middleware((effect) =>
     Effect.catchCause(effect, (cause) =>
@@ -124,35 +129,19 @@ export const fallbackMiddleware = (
           }
           if (reason._tag === "RequestParseError") {
             return jsonResponse(
-              400,
-              "bad_request",
+              BadRequest.status,
+              BadRequest.id,
               "The request could not be read: send a complete request with a JSON body.",
             );
           }
         }
         onDefect(
-          `edge: unexpected failure on ${request.method} ${shown(request.url.split("?")[0])}: ${
+          `${name}: unexpected failure on ${request.method} ${shown(request.url.split("?")[0])}: ${
             describeDefect(Cause.squash(cause))
           }`,
         );
         return internalErrorResponse();
       })), { global: true });
-
-/** The `id` of an error body for an HTTP status (`rate_limited` for 429, `server_error` for 5xx). */
-export const idForStatus = (status: number): string =>
-  status === 400 || status === 413 || status === 415
-    ? "bad_request"
-    : status === 401
-    ? "unauthorized"
-    : status === 403
-    ? "forbidden"
-    : status === 404
-    ? "not_found"
-    : status === 405
-    ? "method_not_allowed"
-    : status === 429
-    ? "rate_limited"
-    : "server_error";
 
 /**
  * Makes sure a response is JSON: the router answers an unsupported body
@@ -165,20 +154,24 @@ export const ensureJson = async (response: Response): Promise<Response> => {
   await response.body?.cancel();
   if (response.status === 415) {
     return errorResponse(
-      400,
-      "bad_request",
+      BadRequest.status,
+      BadRequest.id,
       "Invalid request body: send it as JSON with the header Content-Type: application/json.",
     );
   }
   if (response.status === 413) {
-    return errorResponse(400, "bad_request", "The request body is too large.");
+    return errorResponse(BadRequest.status, BadRequest.id, "The request body is too large.");
   }
   if (response.status < 400) {
-    return errorResponse(500, "server_error", "The server produced a response it cannot send.");
+    return errorResponse(
+      ServerError.status,
+      ServerError.id,
+      "The server produced a response it cannot send.",
+    );
   }
   return errorResponse(
     response.status,
-    idForStatus(response.status),
+    errorIdForStatus(response.status),
     `The request failed with HTTP status ${response.status}.`,
   );
 };

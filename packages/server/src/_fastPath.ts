@@ -1,35 +1,47 @@
 /**
- * The fast path: a `GET /batch/{workspace}/spaces` whose every part is
- * plain and already known (credentials verified seconds ago, the workspace
- * record and the page's chunks in memory) is answered without entering the
- * Effect HttpApi pipeline. Anything else, and any cache miss, goes to the
- * HttpApi handler, which is the reference: the fast path only ever answers
- * exactly what it would (tested response for response).
+ * The fast path: a `GET /batch/{workspace}/{segment}` of any resource whose
+ * every part is plain and already known (credentials verified seconds ago,
+ * the workspace record and the page's chunks in memory) is answered
+ * without entering the Effect HttpApi pipeline. Anything else, and any
+ * cache miss, goes to the HttpApi handler, which is the reference: the fast
+ * path only ever answers exactly what it would (tested response for
+ * response, for every resource).
  *
  * @internal
  * @module
  */
-import { type LastPageNext, MAX_PER_PAGE } from "@mode-discovery/core";
-import type { CollectionStoreService } from "./CollectionStore.ts";
+import {
+  INCLUDE_SPACES_ALL,
+  type IncludeSpaces,
+  type LastPageNext,
+  MAX_PER_PAGE,
+} from "@mode-discovery/core";
 import type { CredentialCache } from "./CredentialCache.ts";
-import type { Lru } from "./_lru.ts";
+import type { ListingAddress, ListingStoreService } from "./ListingStore.ts";
+import type { PageCache } from "./PageCache.ts";
 import { JSON_CONTENT_TYPE, renderPage } from "./_render.ts";
-
-/** `http(s)://host/batch/{workspace}/spaces` with an optional query; the workspace in core's charset. */
-const LIST_URL =
-  /^https?:\/\/[^/?#]+\/batch\/([A-Za-z0-9_][A-Za-z0-9_.-]{0,99})\/spaces(?:\?([^#]*))?$/;
+import { listingId } from "./_listings.ts";
+import { matchListUrl } from "./_routes.ts";
 
 /** A page number in its plain form: no sign, no leading zero, at most 15 digits. */
 const PLAIN_PAGE = /^[1-9][0-9]{0,14}$/;
 const PLAIN_PER_PAGE = /^[1-9][0-9]{0,3}$/;
 
-/** `{ page, perPage }` when the query holds only plain `page` and `per_page`, each at most once. */
-const parsePlainQuery = (
-  query: string | undefined,
-): { readonly page: number; readonly perPage: number } | undefined => {
+interface PlainQuery {
+  readonly page: number;
+  readonly perPage: number;
+  readonly includeSpaces: IncludeSpaces | undefined;
+}
+
+/**
+ * The query when it holds only plain `page` and `per_page` and, on a
+ * resource that takes it, `include_spaces=all`, each at most once.
+ */
+const parsePlainQuery = (query: string | undefined, spaces: boolean): PlainQuery | undefined => {
   let page = 1;
   let perPage = MAX_PER_PAGE;
-  if (query === undefined || query === "") return { page, perPage };
+  let includeSpaces: IncludeSpaces | undefined;
+  if (query === undefined || query === "") return { page, perPage, includeSpaces };
   let seenPage = false;
   let seenPerPage = false;
   for (const pair of query.split("&")) {
@@ -44,11 +56,16 @@ const parsePlainQuery = (
       seenPerPage = true;
       perPage = Number(value);
       if (perPage > MAX_PER_PAGE) return undefined;
+    } else if (
+      spaces && name === "include_spaces" && includeSpaces === undefined &&
+      value === INCLUDE_SPACES_ALL
+    ) {
+      includeSpaces = INCLUDE_SPACES_ALL;
     } else {
       return undefined;
     }
   }
-  return { page, perPage };
+  return { page, perPage, includeSpaces };
 };
 
 /**
@@ -56,32 +73,40 @@ const parsePlainQuery = (
  * returns `undefined` to hand it to the HttpApi handler.
  */
 export const makeFastPath = (deps: {
-  readonly store: CollectionStoreService;
+  readonly listings: ListingStoreService;
   readonly credentials: CredentialCache;
   readonly lastPageNext: LastPageNext;
-  /** Rendered pages by workspace, version, page and per_page (immutable, so safe to reuse). */
-  readonly pages: Lru<string, string>;
+  readonly pages: PageCache;
 }) =>
 (request: Request): Response | undefined => {
   if (request.method !== "GET") return undefined;
-  const match = LIST_URL.exec(request.url);
-  if (match === null) return undefined;
-  const query = parsePlainQuery(match[2]);
+  const url = matchListUrl(request.url);
+  if (url === undefined) return undefined;
+  const { resource, workspace } = url;
+  const query = parsePlainQuery(url.query, resource.includeSpaces);
   if (query === undefined) return undefined;
   const header = request.headers.get("authorization");
   if (header === null) return undefined;
   const principal = deps.credentials.get(header);
-  const workspace = match[1];
   if (principal === undefined || principal.workspace !== workspace) return undefined;
-  const current = deps.store.cachedVersion(workspace);
+  const current = deps.listings.cachedVersion(workspace);
   if (current === undefined) return undefined;
-  const key = `${workspace}\n${current.version}\n${query.page}\n${query.perPage}`;
+  const address: ListingAddress = {
+    resource,
+    workspace,
+    page: query.page,
+    perPage: query.perPage,
+    includeSpaces: query.includeSpaces,
+  };
+  // The listing decides the rows and whether the links carry include_spaces.
+  const listing = listingId(resource, query.includeSpaces);
+  const key = `${workspace}\n${current.version}\n${listing}\n${query.page}\n${query.perPage}`;
   let body = deps.pages.get(key);
   if (body === undefined) {
-    const slice = deps.store.cachedPage(workspace, query.page, query.perPage);
+    const slice = deps.listings.cachedPage(address);
     if (slice === undefined || slice.version !== current.version) return undefined;
-    body = renderPage(slice, query.page, query.perPage, deps.lastPageNext);
-    deps.pages.set(key, body, body.length);
+    body = renderPage(slice, address, deps.lastPageNext);
+    deps.pages.set(key, body);
   }
   return new Response(body, { status: 200, headers: { "content-type": JSON_CONTENT_TYPE } });
 };

@@ -1,18 +1,22 @@
 /**
- * The Deno KV key layout of the edge store, and the chunk encoding. See
+ * The KV key layout of the KV stores, and the chunk encoding. See
  * apps/edge/README.md ("KV layout") for the why.
  *
  * @internal
  * @module
  */
+import type { KvKey } from "./Kv.ts";
 
-/** First element of every key the store writes. */
+/** First element of every key the stores write. */
 export const ROOT = "mode-discovery";
 
-/** Layout version written into each workspace record. */
-export const LAYOUT = 1;
+/**
+ * Layout version written into each workspace record: 2 holds every
+ * resource; 1 (collections only, written before) is still read.
+ */
+export const LAYOUT = 2;
 
-/** Collections per chunk: page N of any size touches at most per_page/CHUNK_SIZE + 2 chunks. */
+/** Items per chunk: page N of any size touches at most per_page/CHUNK_SIZE + 2 chunks. */
 export const CHUNK_SIZE = 100;
 
 /** Largest value written (Deno KV allows 64 KiB); a bigger chunk is split into parts. */
@@ -25,30 +29,35 @@ export const MAX_MUTATIONS = 500;
 export const MAX_BATCH_BYTES = 700_000;
 
 /** A workspace's pointer record: `[ROOT, "workspace", workspace]`. */
-export const metaKey = (workspace: string): Deno.KvKey => [ROOT, "workspace", workspace];
+export const metaKey = (workspace: string): KvKey => [ROOT, "workspace", workspace];
 
 /** Prefix of every workspace record. */
-export const metaPrefix: Deno.KvKey = [ROOT, "workspace"];
+export const metaPrefix: KvKey = [ROOT, "workspace"];
 
-/** Prefix of a version's chunks. */
-export const versionPrefix = (workspace: string, version: string): Deno.KvKey => [
+/** Prefix of everything a version holds (every listing's chunks; layout 1's chunks too). */
+export const versionPrefix = (workspace: string, version: string): KvKey => [
   ROOT,
   "chunk",
   workspace,
   version,
 ];
 
-/** One part of one chunk: `[..., chunk, part, parts]`. */
-export const chunkKey = (
-  workspace: string,
-  version: string,
-  chunk: number,
-  part: number,
-  parts: number,
-): Deno.KvKey => [ROOT, "chunk", workspace, version, chunk, part, parts];
+/** Prefix of one listing's chunks in a version: `[..., version, listing]`. */
+export const listingPrefix = (workspace: string, version: string, listing: string): KvKey => [
+  ...versionPrefix(workspace, version),
+  listing,
+];
+
+/** One part of one chunk: `[...prefix, chunk, part, parts]`. */
+export const chunkKey = (prefix: KvKey, chunk: number, part: number, parts: number): KvKey => [
+  ...prefix,
+  chunk,
+  part,
+  parts,
+];
 
 /** Marker of a version being written or waiting to be deleted. */
-export const pendingKey = (workspace: string, version: string): Deno.KvKey => [
+export const pendingKey = (workspace: string, version: string): KvKey => [
   ROOT,
   "pending",
   workspace,
@@ -56,17 +65,43 @@ export const pendingKey = (workspace: string, version: string): Deno.KvKey => [
 ];
 
 /** Prefix of every pending marker. */
-export const pendingPrefix: Deno.KvKey = [ROOT, "pending"];
+export const pendingPrefix: KvKey = [ROOT, "pending"];
 
 /** A signature token record, by token. */
-export const tokenKey = (token: string): Deno.KvKey => [ROOT, "token", token];
+export const tokenKey = (token: string): KvKey => [ROOT, "token", token];
 
 /** An admin API key record, by key. */
-export const adminKey = (apiKey: string): Deno.KvKey => [ROOT, "admin", apiKey];
+export const adminKey = (apiKey: string): KvKey => [ROOT, "admin", apiKey];
 
-/** The workspace record as stored. */
+/** A rate-limit window's count, by key and window. */
+export const rateKey = (key: string, window: number): KvKey => [ROOT, "rate", key, window];
+
+/** The key probed by `/healthz`. */
+export const healthKey: KvKey = [ROOT, "health"];
+
+/** One listing as the workspace record (layout 2) names it. */
+export interface StoredListing {
+  /** How many items it holds. */
+  readonly count: number;
+  /** The listing whose chunks hold its rows (itself, or one with the same rows). */
+  readonly chunks: string;
+}
+
+/** The workspace record as layout 2 stores it. */
 export interface StoredMeta {
-  readonly layout: number;
+  readonly layout: 2;
+  readonly version: string;
+  readonly chunkSize: number;
+  readonly organizationId: number;
+  readonly source: string;
+  readonly updatedAt: string;
+  /** Every listing of the version, by listing id. */
+  readonly listings: Readonly<Record<string, StoredListing>>;
+}
+
+/** The workspace record as layout 1 stored it: collections only, chunks right under the version. */
+export interface StoredMetaV1 {
+  readonly layout: 1;
   readonly version: string;
   readonly count: number;
   readonly chunkSize: number;
@@ -108,10 +143,8 @@ export interface StoredAdminKey {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-export { asciiJson } from "./_storeShared.ts";
-
 /**
- * Encodes one chunk (the JSON of each collection) as parts of at most
+ * Encodes one chunk (the JSON of each item) as parts of at most
  * {@link PART_BYTES}. Rows are joined by `\n`, a character JSON text never
  * contains raw, so the split back is exact.
  */
@@ -173,7 +206,7 @@ export const chunkRows = (chunk: Chunk, from: number, to: number): string =>
   chunk.text.slice(chunk.offsets[from], chunk.offsets[to] - 1);
 
 /** Rough size of a key and value in bytes, for batching writes under KV's limits. */
-export const entrySize = (key: Deno.KvKey, value: Uint8Array | undefined): number => {
+export const entrySize = (key: KvKey, value: Uint8Array | undefined): number => {
   let size = 16;
   for (const part of key) size += typeof part === "string" ? part.length * 3 + 2 : 10;
   return size + (value?.length ?? 0);

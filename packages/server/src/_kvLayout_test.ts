@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { asciiJson, chunkRows, decodeChunk, encodeChunk, PART_BYTES } from "./_kvLayout.ts";
+import { chunkRows, decodeChunk, encodeChunk, PART_BYTES } from "./_kvLayout.ts";
+import { asciiJson } from "./_listings.ts";
 
 Deno.test("kv layout: a chunk round-trips and slices rows as comma-joined JSON", () => {
   const rows = [{ a: "x\ny" }, { b: 'ünï, "q"' }, { c: null }].map((r) => JSON.stringify(r));

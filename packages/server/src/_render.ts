@@ -1,48 +1,61 @@
 /**
- * Renders a collections page from pre-encoded rows, with core's page math.
+ * Renders a page of any resource from pre-encoded rows, with core's page
+ * math and links, and the `{id, message}` error answers, with core's
+ * `errorBody`.
  *
  * @internal
  * @module
  */
-import { type LastPageNext, pageLinks, paginationInfo, totalPages } from "@mode-discovery/core";
-import type { PageSlice } from "./CollectionStore.ts";
+import {
+  errorBody,
+  type LastPageNext,
+  pageLinks,
+  paginationInfo,
+  totalPages,
+} from "@mode-discovery/core";
+import type { ListingAddress, PageSlice } from "./ListingStore.ts";
 
 /**
- * The JSON body of a page: `pagination`, `spaces`, `_links`, in the order
- * and form core's `CollectionsPage` schema encodes them, the rows taken as
- * they are from the store's pre-encoded fragments.
+ * The JSON body of a page: `pagination`, the resource's array, `_links`, in
+ * the order and form the resource's page schema encodes them, the rows
+ * taken as they are from the store's pre-encoded fragments.
  */
 export const renderPage = (
   slice: PageSlice,
-  page: number,
-  perPage: number,
+  address: ListingAddress,
   lastPageNext: LastPageNext,
-): string =>
-  `{"pagination":${
+): string => {
+  const { page, perPage } = address;
+  return `{"pagination":${
     JSON.stringify(paginationInfo({ page, perPage, totalCount: slice.totalCount }))
-  },"spaces":[${slice.spaces.join(",")}],"_links":${
+  },"${address.resource.segment}":[${slice.rows.join(",")}],"_links":${
     JSON.stringify(
-      pageLinks({
-        workspace: slice.workspace,
-        page,
-        perPage,
-        totalPages: totalPages(slice.totalCount, perPage),
+      pageLinks(
+        {
+          route: address.resource,
+          workspace: address.workspace,
+          page,
+          perPage,
+          includeSpaces: address.includeSpaces,
+        },
+        totalPages(slice.totalCount, perPage),
         lastPageNext,
-      }),
+      ),
     )
   }}`;
+};
 
-/** The content type of every response. */
+/** The content type of every API answer. */
 export const JSON_CONTENT_TYPE = "application/json";
 
-/** A JSON `{id, message}` error response. */
+/** A JSON `{id, message}` error response (core's `errorBody`). */
 export const errorResponse = (
   status: number,
   id: string,
   message: string,
   headers?: Record<string, string>,
 ): Response =>
-  new Response(JSON.stringify({ id, message }), {
+  new Response(errorBody(id, message), {
     status,
     headers: { "content-type": JSON_CONTENT_TYPE, ...headers },
   });

@@ -1,98 +1,163 @@
 /**
- * Shared test fixtures: a seeded edge handler with known credentials, and
- * request helpers.
+ * Shared test fixtures: a seeded server handler with known credentials on
+ * the KV or the memory stores, over a real socket when asked, and request
+ * and page helpers. Imported by tests only (the runtime-neutrality test
+ * checks that no other module imports it).
  *
  * @internal
  * @module
  */
 import assert from "node:assert/strict";
-import * as Redacted from "effect/Redacted";
-import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
-import { type EdgeHandler, type EdgeHandlerOptions, makeEdgeHandler } from "./EdgeHandler.ts";
-import { EdgeSettings, type SeedWorkspace } from "./EdgeSettings.ts";
+import * as Schema from "effect/Schema";
+import { type AnyResource, INCLUDE_SPACES_ALL, pageHref, Resource } from "@mode-discovery/core";
+import { KvCredentialStore } from "./KvCredentialStore.ts";
+import { KvListingStore, type KvListingStoreService } from "./KvListingStore.ts";
+import { KvRateLimitStore } from "./KvRateLimitStore.ts";
+import type { CredentialStoreService } from "./CredentialStore.ts";
+import type { ListingStoreService } from "./ListingStore.ts";
+import { MemoryCredentialStore } from "./MemoryCredentialStore.ts";
+import { MemoryListingStore } from "./MemoryListingStore.ts";
+import type { SeedWorkspace } from "./Seed.ts";
+import {
+  makeServerHandler,
+  type ServerHandler,
+  type ServerHandlerOptions,
+} from "./ServerHandler.ts";
+import { asciiJson } from "./_listings.ts";
+import { DEV_AUTH, devSettings } from "./Testing.ts";
 
-/** The development signature token of the first seeded workspace in the tests. */
-export const DEV = {
-  token: "devtoken0001",
-  accessKey: "devkey",
-  accessSecret: "dev:secret:with:colons",
+export { ADMIN, ADMIN_AUTH, bearer, DEV, DEV_AUTH, devSettings, expectError } from "./Testing.ts";
+
+/** A test server: the handler on its stores, and `close` that releases everything. */
+export type TestServer = ServerHandler<ListingStoreService, CredentialStoreService> & {
+  /** The KV behind the stores, when they are the KV ones. */
+  readonly kv: Deno.Kv | undefined;
+  /** Releases the handler and closes the KV it opened. */
+  readonly close: () => Promise<void>;
 };
 
-/** The development admin API key in the tests. */
-export const ADMIN = { apiKey: "devadmin", apiSecret: "admin-secret" };
+/** Options of {@link startTestServer}. */
+export type TestServerOptions =
+  & Partial<ServerHandlerOptions>
+  & {
+    /** Workspaces to seed (default acme:25, other:3), with the development credentials. */
+    readonly seed?: ReadonlyArray<SeedWorkspace> | undefined;
+    /** `kv` (default): the KV stores on an in-memory Deno KV; `memory`: the memory stores. */
+    readonly stores?: "kv" | "memory" | undefined;
+    /** The KV to use (not closed by `close`). */
+    readonly kv?: Deno.Kv | undefined;
+    /** Options of the KV listing store. */
+    readonly metaTtlMs?: number | undefined;
+  };
 
-/** `Authorization` value for signature credentials (core's encoding). */
-export const bearer = (token: string, accessKey: string, accessSecret: string): string =>
-  Redacted.value(
-    SignatureCredentials.fromStrings({ token, accessKey, accessSecret }).authorization,
-  );
-
-/** `Authorization` value of the development token. */
-export const DEV_AUTH: string = bearer(DEV.token, DEV.accessKey, DEV.accessSecret);
-
-/** `Authorization` value of the development admin key. */
-export const ADMIN_AUTH: string = Redacted.value(AdminCredentials.fromStrings(ADMIN).authorization);
-
-/** Settings seeding `seed`, with the development token and admin key. */
-export const devSettings = (
-  seed: ReadonlyArray<SeedWorkspace>,
-  more: Partial<EdgeSettings> = {},
-): EdgeSettings =>
-  EdgeSettings.make({
-    seed,
-    devCredentials: SignatureCredentials.fromStrings(DEV),
-    devAdmin: AdminCredentials.fromStrings(ADMIN),
-    ...more,
-  });
-
-/** Runs `f` with a handler seeded with `seed` (default acme:25, other:3), then disposes it. */
-export const withEdge = async <A>(
-  f: (edge: EdgeHandler) => Promise<A>,
-  options: EdgeHandlerOptions & { readonly seed?: ReadonlyArray<SeedWorkspace> } = {},
-): Promise<A> => {
-  const edge = await makeEdgeHandler({
-    settings: devSettings(
-      options.seed ?? [{ workspace: "acme", count: 25 }, {
-        workspace: "other",
-        count: 3,
-      }],
-    ),
-    log: () => {},
-    ...options,
-  });
+/** Starts a seeded server handler on fresh stores (see {@link TestServerOptions}). */
+export const startTestServer = async (options: TestServerOptions = {}): Promise<TestServer> => {
+  const useKv = (options.stores ?? "kv") === "kv";
+  const ownKv = useKv && options.kv === undefined;
+  const kv = useKv ? options.kv ?? await Deno.openKv(":memory:") : undefined;
+  const onKv: KvListingStoreService | undefined = kv === undefined
+    ? undefined
+    : KvListingStore.make(kv, { metaTtlMs: options.metaTtlMs });
+  const listings: ListingStoreService = onKv ?? MemoryListingStore.make();
+  const credentials = kv === undefined ? MemoryCredentialStore.make() : KvCredentialStore.make(kv);
+  let handler: ServerHandler;
   try {
-    return await f(edge);
-  } finally {
-    await edge.dispose();
+    handler = await makeServerHandler({
+      listings,
+      credentials,
+      settings: devSettings(
+        options.seed ?? [{ workspace: "acme", count: 25 }, { workspace: "other", count: 3 }],
+      ),
+      rateLimitStore: kv === undefined ? undefined : KvRateLimitStore.make(kv),
+      probe: onKv?.probe,
+      log: () => {},
+      ...options,
+    });
+  } catch (error) {
+    if (ownKv) kv?.close();
+    throw error;
   }
+  return {
+    ...handler,
+    kv,
+    close: async () => {
+      await handler.dispose();
+      if (ownKv) kv?.close();
+    },
+  };
+};
+
+/** Runs `f` with a test server (see {@link startTestServer}), then closes it. */
+export const withServer = async <A>(
+  f: (server: TestServer) => Promise<A>,
+  options: TestServerOptions = {},
+): Promise<A> => {
+  const server = await startTestServer(options);
+  try {
+    return await f(server);
+  } finally {
+    await server.close();
+  }
+};
+
+/** A fetch handler on a real socket (`Deno.serve` on 127.0.0.1, a free port). */
+export const listen = (
+  fetch: (request: Request) => Promise<Response>,
+): { readonly url: string; readonly close: () => Promise<void> } => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, fetch);
+  return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 };
 
 /** GET `path` with the given `Authorization` (default: the development token). */
 export const get = (
-  edge: { readonly fetch: (request: Request) => Promise<Response> },
+  server: { readonly fetch: (request: Request) => Promise<Response> },
   path: string,
   authorization: string | null = DEV_AUTH,
 ): Promise<Response> =>
-  edge.fetch(
-    new Request(`http://edge.test${path}`, {
+  server.fetch(
+    new Request(`http://server.test${path}`, {
       headers: authorization === null ? {} : { authorization },
     }),
   );
 
-/** Asserts an `{id, message}` JSON error answer and returns its message. */
-export const expectError = async (
+/** The path of a page of `resource` (core's `pageHref`), `all` for `include_spaces=all`. */
+export const pagePath = (
+  resource: AnyResource,
+  workspace: string,
+  page: number,
+  perPage: number,
+  all = false,
+): string =>
+  pageHref({
+    route: resource,
+    workspace,
+    page,
+    perPage,
+    includeSpaces: all && resource.includeSpaces ? INCLUDE_SPACES_ALL : undefined,
+  });
+
+/**
+ * Reads a 200 page of `resource`: JSON, decoded with the resource's page
+ * schema, and byte for byte what Schema encoding of that value gives (with
+ * non-ASCII characters as JSON escapes: the body is pure ASCII).
+ */
+export const readPage = async <R extends AnyResource>(
+  resource: R,
   response: Response,
-  status: number,
-  id: string,
-  message: RegExp | string,
-): Promise<string> => {
+): Promise<Resource.PageOf<R>> => {
   const text = await response.text();
-  assert.equal(response.status, status, `status of ${text}`);
+  assert.equal(response.status, 200, text.slice(0, 300));
   assert.equal(response.headers.get("content-type"), "application/json");
-  const body = JSON.parse(text);
-  assert.deepEqual(Object.keys(body).sort(), ["id", "message"]);
-  assert.equal(body.id, id);
-  if (typeof message === "string") assert.equal(body.message, message);
-  else assert.match(body.message, message);
-  return body.message;
+  const schema = resource.page as unknown as Schema.Codec<Resource.PageOf<R>, unknown>;
+  const page = Schema.decodeUnknownSync(schema)(JSON.parse(text));
+  assert.equal(text, asciiJson(JSON.stringify(Schema.encodeSync(schema)(page))));
+  assert.ok([...text].every((ch) => ch.charCodeAt(0) < 0x80), "ASCII body");
+  return page;
 };
+
+/** The items of a decoded page of `resource`. */
+export const itemsOf = <R extends AnyResource>(
+  resource: R,
+  page: Resource.PageOf<R>,
+): ReadonlyArray<Record<string, unknown>> =>
+  Resource.itemsOf(resource, page) as unknown as ReadonlyArray<Record<string, unknown>>;
