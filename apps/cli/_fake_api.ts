@@ -1,17 +1,26 @@
 /**
  * A small hand-written Discovery API server for the CLI's failure tests:
- * serves a fixed list with core's page math and auth rules, and can be told
- * to misbehave from a given page on (fail, send garbage, or hang).
+ * serves fixed lists of any resource with core's routes, page math, links,
+ * auth rules and error bodies, and can be told to misbehave from a given
+ * page on (fail, send garbage, or hang).
  *
  * @internal
  * @module
  */
 import {
   type Collection,
+  errorBody,
+  errorIdForStatus,
+  NotFound,
   pageLinks,
   pageSlice,
   paginationInfo,
   parseBearer,
+  parsePageHref,
+  resourceForSegment,
+  type ResourceName,
+  totalPages,
+  Unauthorized,
 } from "@mode-discovery/core";
 
 /** How the server misbehaves for pages after `failAfterPage`. */
@@ -23,7 +32,10 @@ export type FailureMode =
 /** Settings of {@link startFakeApi}. */
 export interface FakeApiOptions {
   readonly workspace: string;
+  /** The collections served at `/spaces`. */
   readonly collections: ReadonlyArray<Collection>;
+  /** The items of the other resources, by name (none when left out). */
+  readonly items?: Readonly<Partial<Record<ResourceName, ReadonlyArray<unknown>>>> | undefined;
   readonly credentials: {
     readonly token: string;
     readonly accessKey: string;
@@ -44,42 +56,44 @@ export interface FakeApi {
   readonly close: () => Promise<void>;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+const json = (status: number, body: string, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
 
 /** Starts the fake server on 127.0.0.1 and a free port. */
 export const startFakeApi = (options: FakeApiOptions): FakeApi => {
   const requests: Array<string> = [];
   const release = new AbortController();
   let collections = options.collections;
+  const itemsOf = (name: ResourceName): ReadonlyArray<unknown> =>
+    name === "collections" ? collections : options.items?.[name] ?? [];
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     requests.push(url.pathname + url.search);
-    const match = /^\/batch\/([^/]+)\/spaces$/.exec(url.pathname);
-    if (match === null || request.method !== "GET") {
-      return json(404, { id: "not_found", message: "No such route." });
+    const parsed = parsePageHref(url.pathname + url.search);
+    const resource = parsed === undefined ? undefined : resourceForSegment(parsed.segment);
+    if (parsed === undefined || resource === undefined || request.method !== "GET") {
+      return json(NotFound.status, errorBody(NotFound.id, "No such route."));
     }
-    const parsed = parseBearer(request.headers.get("authorization"));
+    const bearer = parseBearer(request.headers.get("authorization"));
     const c = options.credentials;
     if (
-      parsed._tag === "Rejected" || parsed.token !== c.token ||
-      parsed.accessKey !== c.accessKey || parsed.accessSecret !== c.accessSecret
+      bearer._tag === "Rejected" || bearer.token !== c.token ||
+      bearer.accessKey !== c.accessKey || bearer.accessSecret !== c.accessSecret
     ) {
-      return json(401, { id: "unauthorized", message: "The signature token is not valid." });
+      return json(
+        Unauthorized.status,
+        errorBody(Unauthorized.id, "The signature token is not valid."),
+      );
     }
-    if (decodeURIComponent(match[1]) !== options.workspace) {
-      return json(404, { id: "not_found", message: "Workspace not found." });
+    if (parsed.workspace !== options.workspace) {
+      return json(NotFound.status, errorBody(NotFound.id, "Workspace not found."));
     }
-    const page = Number(url.searchParams.get("page") ?? "1");
-    const perPage = Number(url.searchParams.get("per_page") ?? "1000");
+    const { page, per_page: perPage } = parsed;
     if (options.failAfterPage !== undefined && page > options.failAfterPage) {
       const failure = options.failure ?? { _tag: "Html" };
       switch (failure._tag) {
         case "Status":
-          return json(failure.status, { id: failure.id, message: `Failing page ${page}.` }, {
+          return json(failure.status, errorBody(failure.id, `Failing page ${page}.`), {
             "retry-after": "0",
           });
         case "Html":
@@ -92,25 +106,31 @@ export const startFakeApi = (options: FakeApiOptions): FakeApi => {
             request.signal.addEventListener("abort", () => resolve(), { once: true });
             release.signal.addEventListener("abort", () => resolve(), { once: true });
           });
-          return json(503, { id: "server_error", message: "Stopped." });
+          return json(503, errorBody(errorIdForStatus(503), "Stopped."));
       }
     }
-    const total = collections.length;
+    const all = itemsOf(resource.name);
+    const total = all.length;
     const { start, end } = pageSlice(page, perPage, total);
-    const spaces = collections.slice(start, end);
-    if (page === 1 && options.addedAfterPage1 !== undefined) {
+    const items = all.slice(start, end);
+    if (page === 1 && resource.name === "collections" && options.addedAfterPage1 !== undefined) {
       collections = [...collections, ...options.addedAfterPage1];
     }
-    return json(200, {
-      pagination: paginationInfo({ page, perPage, totalCount: total }),
-      spaces,
-      _links: pageLinks({
-        workspace: options.workspace,
-        page,
-        perPage,
-        totalPages: Math.ceil(total / perPage),
+    const address = {
+      route: resource,
+      workspace: options.workspace,
+      page,
+      perPage,
+      includeSpaces: parsed.include_spaces,
+    };
+    return json(
+      200,
+      JSON.stringify({
+        pagination: paginationInfo({ page, perPage, totalCount: total }),
+        [resource.segment]: items,
+        _links: pageLinks(address, totalPages(total, perPage)),
       }),
-    });
+    );
   };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   return {

@@ -172,8 +172,12 @@ export const startAwkwardEdge = async (): Promise<EdgeServer> => {
     }),
     log: () => {},
   });
-  await run(server.handler.store.replaceWorkspace(AWKWARD_WORKSPACE, AWKWARD, { source: "test" }));
-  await run(server.handler.store.putAdminKey(AWKWARD_WORKSPACE, {
+  await run(
+    server.handler.listings.replaceWorkspace(AWKWARD_WORKSPACE, { collections: AWKWARD }, {
+      source: "test",
+    }),
+  );
+  await run(server.handler.credentials.putAdminKey(AWKWARD_WORKSPACE, {
     apiKey: ADMIN.apiKey,
     apiSecret: Redacted.make(ADMIN.apiSecret),
     userId: 1,

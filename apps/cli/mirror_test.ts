@@ -1,18 +1,19 @@
 /**
  * `mode-discovery mirror` and `mode-discovery import` as a user runs them:
  * subprocesses writing the KV file a server then serves, compared page by
- * page, byte for byte, with the server they came from.
+ * page, byte for byte, with the server they came from, for every resource.
  */
 import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
-import { base64Encode, SignatureCredentials } from "@mode-discovery/core";
 import {
-  EdgeSettings,
-  KvLocation,
-  openKvStore,
-  readWorkspace,
-  startEdgeServer,
-} from "@mode-discovery/edge";
+  base64Encode,
+  INCLUDE_SPACES_ALL,
+  pageHref,
+  resources,
+  SignatureCredentials,
+} from "@mode-discovery/core";
+import { addItems, KvListingStore, readWorkspace, seedWorld } from "@mode-discovery/server";
+import { EdgeSettings, KvLocation, startEdgeServer } from "@mode-discovery/edge";
 import {
   AWKWARD,
   AWKWARD_WORKSPACE,
@@ -41,31 +42,46 @@ const assertError = (result: RunResult, code: number, pattern: RegExp) => {
   assert.doesNotMatch(result.stderr, /\n\s+at /);
 };
 
-/** The stored collections of `workspace` in the KV file at `path`. */
+/** Every stored item of `workspace` in the KV file at `path`, and its info. */
 const stored = async (path: string, workspace: string) => {
-  const { store, close } = await openKvStore(KvLocation.path(path));
+  const kv = await Deno.openKv(path);
   try {
+    const store = KvListingStore.make(kv);
     return {
-      rows: await Effect.runPromise(readWorkspace(store, workspace)),
+      items: await Effect.runPromise(readWorkspace(store, workspace)),
       info: await Effect.runPromise(store.workspace(workspace)),
     };
   } finally {
-    close();
+    kv.close();
   }
 };
 
-const page = async (base: string, workspace: string, n: number, perPage: number) => {
-  const response = await fetch(`${base}/batch/${workspace}/spaces?page=${n}&per_page=${perPage}`, {
-    headers: { authorization: AUTH },
-  });
-  assert.equal(response.status, 200);
+const page = async (base: string, path: string) => {
+  const response = await fetch(`${base}${path}`, { headers: { authorization: AUTH } });
+  assert.equal(response.status, 200, path);
   return await response.text();
 };
 
-Deno.test("mirror: a workspace copied through the CLI is served byte for byte as its source serves it", async () => {
+/** A source server: the seeded world of `awkward`, plus the awkward collections. */
+const startSource = async () => {
+  const server = await startEdgeServer({
+    port: 0,
+    settings: EdgeSettings.make({
+      seed: [{ workspace: AWKWARD_WORKSPACE, count: 30 }],
+      devCredentials: SignatureCredentials.fromStrings(CREDENTIALS),
+    }),
+    log: () => {},
+  });
+  await Effect.runPromise(
+    addItems(server.handler.listings, AWKWARD_WORKSPACE, "collections", AWKWARD),
+  );
+  return server;
+};
+
+Deno.test("mirror: every resource copied through the CLI is served byte for byte as its source serves it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "mode-discovery-mirror-test-" });
   const kvPath = `${dir}/edge.kv`;
-  const source = await startAwkwardEdge();
+  const source = await startSource();
   try {
     const result = await runCli(
       ["mirror", "--from", source.url, "--workspace", AWKWARD_WORKSPACE, "--per-page", "7"],
@@ -73,12 +89,14 @@ Deno.test("mirror: a workspace copied through the CLI is served byte for byte as
     );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "");
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, resources.length + 1, result.stderr);
     assert.match(
-      result.stderr,
-      new RegExp(
-        `^${AWKWARD.length} collections in \\d+ pages, 0 retries, .+\\. Stored as awkward in ${kvPath} \\(a new workspace\\)\\.\\n$`,
-      ),
+      lines[0],
+      new RegExp(`^${AWKWARD.length + 30} collections in \\d+ pages, 0 retries, `),
     );
+    assert.match(lines[4], /^30 report stats in \d+ pages, 0 retries, /);
+    assert.equal(lines[6], `Stored as awkward in ${kvPath} (a new workspace).`);
     assertNoSecret(result);
     // Serve the mirrored KV file with a token of that workspace.
     const mirror = await startEdgeServer({
@@ -91,20 +109,28 @@ Deno.test("mirror: a workspace copied through the CLI is served byte for byte as
       log: () => {},
     });
     try {
+      const counts =
+        (await Effect.runPromise(source.handler.listings.workspace(AWKWARD_WORKSPACE)))!
+          .counts;
       let compared = 0;
-      for (const perPage of [1000, 5, 3]) {
-        for (let n = 1; n <= Math.ceil(AWKWARD.length / perPage) + 1; n++) {
-          assert.equal(
-            await page(mirror.url, AWKWARD_WORKSPACE, n, perPage),
-            await page(source.url, AWKWARD_WORKSPACE, n, perPage),
-            `page ${n} at per_page ${perPage}`,
-          );
-          compared++;
+      for (const resource of resources) {
+        for (const all of resource.includeSpaces ? [false, true] : [false]) {
+          for (const perPage of [1000, 7]) {
+            for (let n = 1; n <= Math.ceil(counts[resource.name] / perPage) + 1; n++) {
+              const path = pageHref({
+                route: resource,
+                workspace: AWKWARD_WORKSPACE,
+                page: n,
+                perPage,
+                includeSpaces: all ? INCLUDE_SPACES_ALL : undefined,
+              });
+              assert.equal(await page(mirror.url, path), await page(source.url, path), path);
+              compared++;
+            }
+          }
         }
       }
-      const expected = [1000, 5, 3].reduce((n, pp) => n + Math.ceil(AWKWARD.length / pp) + 1, 0);
-      assert.equal(compared, expected);
-      assert.ok(AWKWARD.length > 5, "several pages at the small sizes");
+      assert.ok(compared > 60, `${compared} pages compared`);
     } finally {
       await mirror.close();
     }
@@ -155,6 +181,9 @@ Deno.test("mirror: bad settings and refused credentials fail with one line and c
   }
 });
 
+const ndjson = (rows: ReadonlyArray<unknown>) =>
+  rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
 Deno.test("import: the CLI's own NDJSON output imports back whole; a bad line refuses it all", async () => {
   const dir = await Deno.makeTempDir({ prefix: "mode-discovery-import-test-" });
   const kvPath = `${dir}/edge.kv`;
@@ -188,7 +217,7 @@ Deno.test("import: the CLI's own NDJSON output imports back whole; a bad line re
       ),
     );
     const first = await stored(kvPath, "copy");
-    assert.deepEqual(first.rows, [...AWKWARD].sort((a, b) => a.id - b.id));
+    assert.deepEqual(first.items?.collections, [...AWKWARD].sort((a, b) => a.id - b.id));
     assert.equal(first.info?.source, "import:all.ndjson");
 
     // A file with one bad line in the middle: refused whole, the copy stays.
@@ -205,7 +234,7 @@ Deno.test("import: the CLI's own NDJSON output imports back whole; a bad line re
       /^error: import refused, nothing was written: .*bad\.ndjson line 4: not a collection: field space_type: /,
     );
     const after = await stored(kvPath, "copy");
-    assert.deepEqual(after.rows, first.rows);
+    assert.deepEqual(after.items, first.items);
     assert.equal(after.info?.version, first.info?.version);
 
     const missing = await runCli(["import", `${dir}/nope.ndjson`, "--workspace", "copy"], {
@@ -216,6 +245,99 @@ Deno.test("import: the CLI's own NDJSON output imports back whole; a bad line re
     assertError(noWorkspace, 2, /no workspace: pass --workspace NAME/);
   } finally {
     await source.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("import: one file per resource; the resources not given keep their items", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mode-discovery-import-test-" });
+  const kvPath = `${dir}/edge.kv`;
+  try {
+    const world = seedWorld({ workspace: "acme", count: 40 });
+    const next = seedWorld({ workspace: "next", count: 25 });
+    for (const resource of resources) {
+      await Deno.writeTextFile(
+        `${dir}/${resource.cliName}.ndjson`,
+        ndjson(world[resource.name] as Array<unknown>),
+      );
+      await Deno.writeTextFile(
+        `${dir}/next-${resource.cliName}.ndjson`,
+        ndjson(next[resource.name] as Array<unknown>),
+      );
+    }
+    const all = await runCli(
+      [
+        "import",
+        "--workspace",
+        "acme",
+        ...resources.map((r) => `${r.cliName}=${dir}/${r.cliName}.ndjson`),
+      ],
+      { MODE_KV_PATH: kvPath },
+    );
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(
+      all.stderr,
+      /^40 collections imported from .*collections\.ndjson, 40 reports imported from .*, 4 members imported from .*members\.ndjson as acme into .* \(a new workspace\), \d+ ms\.\n$/,
+    );
+    const full = await stored(kvPath, "acme");
+    for (const resource of resources) {
+      assert.deepEqual(full.items?.[resource.name], world[resource.name], resource.name);
+    }
+    // Only the reports and the report stats: the rest is kept.
+    const some = await runCli(
+      [
+        "import",
+        `reports=${dir}/next-reports.ndjson`,
+        `report_stats=${dir}/next-report-stats.ndjson`,
+        "--workspace",
+        "acme",
+      ],
+      { MODE_KV_PATH: kvPath },
+    );
+    assert.equal(some.code, 0, some.stderr);
+    assert.match(
+      some.stderr,
+      /replacing those from import:.*; the other resources are kept\), \d+ ms\.\n$/,
+    );
+    const partly = await stored(kvPath, "acme");
+    assert.deepEqual(partly.items?.reports, next.reports);
+    assert.deepEqual(partly.items?.reportStats, next.reportStats);
+    assert.deepEqual(partly.items?.collections, world.collections);
+    assert.deepEqual(partly.items?.queries, world.queries);
+    // A bad line of one file refuses them all, naming its file, resource and line.
+    const lines = ndjson(next.queries as Array<unknown>).trimEnd().split("\n");
+    lines[6] = lines[6].replace('"report_id":', '"report_id":"r","x":');
+    await Deno.writeTextFile(`${dir}/bad-queries.ndjson`, lines.join("\n"));
+    const refused = await runCli(
+      [
+        "import",
+        `charts=${dir}/next-charts.ndjson`,
+        `queries=${dir}/bad-queries.ndjson`,
+        "--workspace",
+        "acme",
+      ],
+      { MODE_KV_PATH: kvPath },
+    );
+    assertError(
+      refused,
+      2,
+      /^error: import refused, nothing was written: .*bad-queries\.ndjson line 7: not a query: field report_id: /,
+    );
+    assert.deepEqual((await stored(kvPath, "acme")).items, partly.items);
+    // Arguments that name no resource, or one twice, are refused before anything is read.
+    assertError(
+      await runCli(["import", "widgets=w.ndjson", "--workspace", "acme"], { MODE_KV_PATH: kvPath }),
+      2,
+      /"widgets" is not a resource; give RESOURCE=FILE with one of collections, reports, queries, charts, report-stats, members/,
+    );
+    assertError(
+      await runCli(["import", "a.ndjson", "spaces=b.ndjson", "--workspace", "acme"], {
+        MODE_KV_PATH: kvPath,
+      }),
+      2,
+      /^error: import: collections are given twice; give one file per resource\.$/,
+    );
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

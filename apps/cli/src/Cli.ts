@@ -250,10 +250,11 @@ const mirror = Command.make("mirror", {
 }, runCommand(() => import("./MirrorCommand.ts").then((m) => m.mirrorCommand))).pipe(
   Command.withShortDescription("Copy a workspace from an API into the local store."),
   Command.withDescription(
-    "List a workspace through the Discovery API at --from (with the signature token of " +
+    "List every resource of a workspace (collections, reports, queries, charts, report " +
+      "stats and members) through the Discovery API at --from (with the signature token of " +
       "$MODE_TOKEN, $MODE_ACCESS_KEY, $MODE_ACCESS_SECRET or --credentials-file) and store " +
-      "it in the Deno KV file of $MODE_KV_PATH (the one 'serve' reads), replacing the " +
-      "previous copy in one atomic swap. Nothing is written unless the whole listing worked.",
+      "them in the Deno KV file of $MODE_KV_PATH (the one 'serve' reads), replacing the " +
+      "previous copy in one atomic swap. Nothing is written unless every listing worked.",
   ),
   Command.withExamples([
     {
@@ -265,21 +266,33 @@ const mirror = Command.make("mirror", {
 );
 
 const importCommand = Command.make("import", {
-  file: Argument.String("file").pipe(
-    Argument.withDescription("NDJSON file, one collection per line ('-' for standard input)"),
+  inputs: Argument.String("input").pipe(
+    Argument.withMetavar("[RESOURCE=]FILE"),
+    Argument.withDescription(
+      "NDJSON files, one per resource: RESOURCE=FILE (collections, reports, queries, charts, " +
+        "report-stats, members), a bare FILE of collections; '-' for standard input",
+    ),
+    Argument.variadic({ min: 1 }),
   ),
   workspace: workspaceFlag,
 }, runCommand(() => import("./ImportCommand.ts").then((m) => m.importCommand))).pipe(
-  Command.withShortDescription("Store an NDJSON file as a workspace in the local store."),
+  Command.withShortDescription("Store NDJSON files as a workspace in the local store."),
   Command.withDescription(
-    "Store the collections of an NDJSON file (as 'collections list --format ndjson' writes " +
-      "it) as the workspace --workspace in the Deno KV file of $MODE_KV_PATH, replacing it in " +
-      "one atomic swap. Every line is checked first: one bad line refuses the whole import, " +
-      "naming the line, and the stored workspace stays as it was.",
+    "Store the items of NDJSON files (as '<resource> list --format ndjson' writes them), one " +
+      "file per resource, as the workspace --workspace in the Deno KV file of $MODE_KV_PATH, " +
+      "in one atomic swap; the resources not given keep their items. Every line of every file " +
+      "is checked first: one bad line refuses the whole import, naming its file, resource and " +
+      "line, and the stored workspace stays as it was.",
   ),
   Command.withExamples([
     {
       command: `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} import acme.ndjson --workspace acme`,
+      description: "The collections of acme.ndjson",
+    },
+    {
+      command:
+        `MODE_KV_PATH=./data/edge.kv ${CLI_NAME} import --workspace acme reports=reports.ndjson collections=c.ndjson`,
+      description: "Reports and collections; the other resources keep their items",
     },
   ]),
 );

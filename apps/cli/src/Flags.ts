@@ -80,10 +80,13 @@ export interface MirrorFlags {
   readonly concurrency: Option.Option<number>;
 }
 
-/** Flags and argument of `import`. */
+/** Flags and arguments of `import`. */
 export interface ImportFlags {
-  /** `FILE`: the NDJSON file, `-` for standard input. */
-  readonly file: string;
-  /** `--workspace NAME`: the workspace to store the collections as. */
+  /**
+   * `[RESOURCE=]FILE...`: NDJSON files, one per resource (`reports=r.ndjson`;
+   * a bare `FILE` holds collections; `-` is standard input).
+   */
+  readonly inputs: ReadonlyArray<string>;
+  /** `--workspace NAME`: the workspace to store the items as. */
   readonly workspace: Option.Option<string>;
 }

@@ -1,13 +1,15 @@
 /**
- * `mode-discovery mirror --from URL --workspace W`: lists a workspace of
- * the API at URL (Mode itself, or another server) and stores it in the KV
- * file of `MODE_KV_PATH`, replacing the previous copy in one atomic swap.
+ * `mode-discovery mirror --from URL --workspace W`: lists every resource
+ * of a workspace of the API at URL (Mode itself, or another server) and
+ * stores them in the KV file of `MODE_KV_PATH`, replacing the previous
+ * copy in one atomic swap.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { mirrorUrlProblem, mirrorWorkspace } from "@mode-discovery/edge";
+import { type AnyResource, resources } from "@mode-discovery/core";
+import { mirrorUrlProblem, mirrorWorkspace } from "@mode-discovery/server";
 import { UsageError } from "./CliFailure.ts";
 import type { CliIO } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
@@ -16,7 +18,6 @@ import { checkPageFlag, resolveWorkspace } from "./Settings.ts";
 import { driftWarning, summaryLine } from "./Summary.ts";
 import { makeClient } from "./_client.ts";
 import { openKvTarget, storeFailure } from "./_kvTarget.ts";
-import { formatCount } from "./_text.ts";
 import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
@@ -53,11 +54,13 @@ export const resolveMirrorFrom = (
  *
  * The upstream signature token comes from `--credentials-file` or
  * `MODE_TOKEN`, `MODE_ACCESS_KEY`, `MODE_ACCESS_SECRET`, as for `collections
- * list`. The target is the KV file of `MODE_KV_PATH` (required), the one
- * `serve` reads; a running server sees the new copy within a second.
- * Nothing is written unless the whole listing succeeded, and the swap is
- * atomic: readers see the old copy or the new one. The summary goes to
- * stderr (with a warning when the workspace changed during the listing).
+ * list`. Every resource is listed (with `include_spaces=all` where it
+ * takes it), one after the other. The target is the KV file of
+ * `MODE_KV_PATH` (required), the one `serve` reads; a running server sees
+ * the new copy within a second. Nothing is written unless every listing
+ * succeeded, and the swap is atomic: readers see the old copy or the new
+ * one. A summary line per resource goes to stderr, then where the copy was
+ * stored (with a warning when the workspace changed during a listing).
  *
  * @example
  * ```ts
@@ -98,7 +101,7 @@ export const mirrorCommand = (
         maxRetries: Option.getOrUndefined(shared.maxRetries),
         diagnostics,
       });
-      diagnostics.startProgress(workspace);
+      let shown: AnyResource | undefined;
       const result = yield* mirrorWorkspace({
         client,
         store: target.store,
@@ -106,7 +109,11 @@ export const mirrorCommand = (
         source: `mirror:${from}`,
         perPage,
         concurrency: Option.getOrUndefined(flags.concurrency),
-        onProgress: (progress) => diagnostics.progress(progress),
+        onProgress: (progress, resource) => {
+          if (shown !== resource) diagnostics.startProgress(workspace, resource.plural);
+          shown = resource;
+          diagnostics.progress(progress);
+        },
       }).pipe(
         Effect.mapError((error) =>
           error._tag === "StoreError" ? storeFailure(target.path)(error) : error
@@ -115,15 +122,17 @@ export const mirrorCommand = (
       diagnostics.clearProgress();
       const replaced = before === undefined
         ? "a new workspace"
-        : `replacing ${formatCount(before.count)} from ${before.source}`;
-      if (result.summary !== undefined) {
+        : `replacing the copy from ${before.source}`;
+      for (const resource of resources) {
+        const summary = result.summaries[resource.name];
+        if (summary === undefined) continue;
         diagnostics.info(
-          `${summaryLine(result.summary, { rows: result.info.count })} ` +
-            `Stored as ${workspace} in ${target.path} (${replaced}).`,
+          summaryLine(summary, { rows: result.info.counts[resource.name] }, resource),
         );
-        const drift = driftWarning(result.summary);
+        const drift = driftWarning(summary, resource);
         if (drift !== undefined) diagnostics.warn(drift);
       }
+      diagnostics.info(`Stored as ${workspace} in ${target.path} (${replaced}).`);
     })).pipe(
       Effect.onExit(() => Effect.sync(() => diagnostics.clearProgress())),
       withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),

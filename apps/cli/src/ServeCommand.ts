@@ -9,11 +9,12 @@
 import * as ConfigProvider from "effect/ConfigProvider";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
+import { collections, workspacePath } from "@mode-discovery/core";
+import { lineBuffer } from "@mode-discovery/server";
 import {
   describeSettings,
   EDGE_SETTINGS_VARIABLES,
   EdgeSettings,
-  lineBuffer,
   startEdgeServer,
 } from "@mode-discovery/edge";
 import { ServeError, UsageError } from "./CliFailure.ts";
@@ -114,7 +115,9 @@ export const serveApi = (
       yield* writeStdout(
         `mode-discovery edge listening on ${server.url} (${describeSettings(settings)})\n` +
           (settings.seed.length > 0
-            ? `  try: ${server.url}/batch/${settings.seed[0].workspace}/spaces?per_page=100\n`
+            ? `  try: ${server.url}${
+              workspacePath(collections.path, settings.seed[0].workspace)
+            }?per_page=100\n`
             : ""),
       );
       yield* Effect.callback<void>((resume) => {

@@ -1,19 +1,20 @@
 /**
  * The store `mirror` and `import` write into: the Deno KV file named by
- * `MODE_KV_PATH`, the same one `serve` reads.
+ * `MODE_KV_PATH`, the same one `serve` reads. The command opens the KV
+ * itself and hands it to packages/server's KV listing store.
  *
  * @internal
  * @module
  */
 import * as Effect from "effect/Effect";
 import type * as Scope from "effect/Scope";
-import { type KvCollectionStoreService, KvLocation, openKvStore } from "@mode-discovery/edge";
+import { KvListingStore, type KvListingStoreService } from "@mode-discovery/server";
 import { FileError, UsageError } from "./CliFailure.ts";
 
 /** An open target store and where it is. */
 export interface KvTarget {
-  /** The store on the KV. */
-  readonly store: KvCollectionStoreService;
+  /** The listing store on the KV. */
+  readonly store: KvListingStoreService;
   /** `MODE_KV_PATH`, for messages. */
   readonly path: string;
 }
@@ -35,18 +36,20 @@ export const openKvTarget = (
         }: set MODE_KV_PATH to that file, such as MODE_KV_PATH=./data/edge.kv, for both.`,
       });
     }
-    const opened = yield* Effect.acquireRelease(
+    const kv = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => openKvStore(KvLocation.path(path)),
+        try: () => Deno.openKv(path),
         catch: (error) =>
           new FileError({
             path,
-            message: error instanceof Error ? `${error.message.split("\n")[0]}.` : String(error),
+            message: `Cannot open the KV store at MODE_KV_PATH=${path}: ${
+              error instanceof Error ? error.message.split("\n")[0] : String(error)
+            }.`,
           }),
       }),
-      (opened) => Effect.sync(() => opened.close()),
+      (kv) => Effect.sync(() => kv.close()),
     );
-    return { store: opened.store, path };
+    return { store: KvListingStore.make(kv), path };
   });
 
 /** A store failure as the command reports it: the KV file could not be written (exit 9). */
