@@ -1,8 +1,10 @@
 /**
  * The Discovery API server for Node test suites and local work: the same
- * handler as the Deno edge server (core's `DiscoveryApi`, its validation
- * and errors) over an in-memory store, seeded with deterministic
- * collections, with development credentials to list them.
+ * handler as the Deno edge server (packages/server: core's `DiscoveryApi`
+ * for every resource, its validation and errors) over the in-memory
+ * stores, seeded with the deterministic world (collections, reports,
+ * queries, charts, report stats and members), with development
+ * credentials to list them.
  *
  * @module
  */
@@ -11,10 +13,11 @@ import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
 import {
   type ApiHandler,
   makeApiHandler,
-  MemoryCollectionStore,
+  MemoryCredentialStore,
+  MemoryListingStore,
   parseSeed,
-  seedStore,
-} from "@mode-discovery/edge";
+  seedStores,
+} from "@mode-discovery/server";
 import { BadRequestError, ModeDiscoveryError } from "./Errors.ts";
 import { listen } from "./_nodeHttp.ts";
 import { notAnObject, unknownKeys } from "./_options.ts";
@@ -43,20 +46,27 @@ export interface DevAdmin {
  */
 export type LastPageNext = "past-end" | "self" | "omit";
 
-/** One workspace to seed and how many collections it gets. */
+/** One workspace to seed: how many collections, and optionally how many of the others. */
 export interface SeedWorkspace {
   /** The workspace username. */
   readonly workspace: string;
   /** How many collections, 0 to 1,000,000. */
   readonly count: number;
+  /**
+   * How many items of other resources, by name: `reports`, `queries`,
+   * `charts`, `members` (report stats follow the reports). Those not given
+   * follow the collections: reports as many, queries and charts twice as
+   * many, members a tenth (at least one).
+   */
+  readonly counts?: Readonly<Record<string, number>> | undefined;
 }
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {
   /**
-   * Workspaces to seed with deterministic collections (ids from 170, odd
-   * names, nulls): `"acme:4146"`, `"acme:4146,other:10"`, or a list.
-   * Default: none.
+   * Workspaces to seed with a deterministic world of every resource (ids
+   * from 170, odd names, nulls, every relation intact): `"acme:4146"`,
+   * `"acme:300:reports=1200:members=40,other:10"`, or a list. Default: none.
    */
   readonly seed?: string | ReadonlyArray<SeedWorkspace> | undefined;
   /**
@@ -148,22 +158,35 @@ const randomHex = (length: number): string => {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("").slice(0, length);
 };
 
+/** A list entry of the `seed` option in the text form `parseSeed` reads. */
+const seedText = (s: SeedWorkspace): string => {
+  const counts = s?.counts ?? {};
+  if (typeof counts !== "object" || counts === null) return `${s?.workspace}:${s?.count}:counts`;
+  return [`${s?.workspace}:${s?.count}`, ...Object.entries(counts).map(([k, v]) => `${k}=${v}`)]
+    .join(":");
+};
+
 const seedList = (seed: HandlerOptions["seed"]): ReadonlyArray<SeedWorkspace> => {
   if (seed === undefined) return [];
   const text = typeof seed === "string"
     ? seed
     : Array.isArray(seed)
-    ? seed.map((s: SeedWorkspace) => `${s?.workspace}:${s?.count}`).join(",")
+    ? seed.map(seedText).join(",")
     : undefined;
   if (text === undefined) {
     throw new BadRequestError(
-      'Invalid option seed: give workspace:count pairs such as "acme:4146,other:10", or a list of { workspace, count }.',
+      'Invalid option seed: give workspace:count pairs such as "acme:4146,other:10" (optionally with :reports=N parts), or a list of { workspace, count, counts }.',
     );
   }
   if (text.trim() === "") return [];
   const parsed = parseSeed(text, "seed");
   if (!Array.isArray(parsed)) throw new BadRequestError((parsed as Error).message);
-  return parsed;
+  // Counts are shown as given: none when the collections alone were.
+  return parsed.map((s) =>
+    Object.keys(s.counts ?? {}).length === 0
+      ? { workspace: s.workspace, count: s.count }
+      : { workspace: s.workspace, count: s.count, counts: { ...s.counts } }
+  );
 };
 
 const checkParts = <K extends string>(
@@ -217,14 +240,16 @@ const build = async (options: HandlerOptions, where: string, extraKeys: Readonly
     apiSecret: randomHex(40),
   };
   const log = options.log ?? ((line: string) => console.error(line));
-  const store = MemoryCollectionStore.make();
-  await Effect.runPromise(seedStore(store, {
+  const listings = MemoryListingStore.make();
+  const stores = { listings, credentials: MemoryCredentialStore.make() };
+  await Effect.runPromise(seedStores(stores, {
     seed: workspaces,
     devCredentials: SignatureCredentials.fromStrings(credentials),
     devAdmin: AdminCredentials.fromStrings(admin),
-    log,
+    skipped: (workspace, source) =>
+      log(`seed: not seeding ${workspace}: it holds data from ${source}`),
   }));
-  const api: ApiHandler = makeApiHandler({ store, lastPageNext, log });
+  const api: ApiHandler = makeApiHandler({ ...stores, lastPageNext, log });
   return { api, workspaces, credentials, admin };
 };
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { resources } from "@mode-discovery/core";
 import type * as Core from "@mode-discovery/core";
 import { createClient } from "./Client.ts";
 import { BadRequestError, ModeDiscoveryError } from "./Errors.ts";
@@ -31,10 +32,54 @@ Deno.test("startServer serves a seeded workspace over node:http to the client", 
   await server.close();
 });
 
+Deno.test("startServer serves every resource of the seeded world, counts as seeded", async () => {
+  const server = await startServer({
+    seed: [{ workspace: "acme", count: 40, counts: { reports: 30, members: 5 } }],
+  });
+  try {
+    assert.deepEqual(server.workspaces, [
+      { workspace: "acme", count: 40, counts: { reports: 30, members: 5 } },
+    ]);
+    const auth = `Bearer ${
+      btoa(
+        `${server.credentials.token}:${server.credentials.accessKey}:${server.credentials.accessSecret}`,
+      )
+    }`;
+    const expected = {
+      spaces: 40,
+      reports: 30,
+      queries: 80,
+      charts: 80,
+      report_stats: 30,
+      members: 5,
+    };
+    for (const resource of resources) {
+      const response = await fetch(
+        `${server.url}/batch/acme/${resource.segment}?per_page=1${
+          resource.includeSpaces ? "&include_spaces=all" : ""
+        }`,
+        { headers: { authorization: auth } },
+      );
+      assert.equal(response.status, 200, resource.name);
+      const body = await response.json();
+      assert.equal(
+        body.pagination.total_count,
+        expected[resource.segment as keyof typeof expected],
+        resource.name,
+      );
+      assert.equal(body[resource.segment].length, 1);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("startServer refuses bad options with errors naming them", async () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ seed: "acme" }, /Invalid seed: "acme" has no ":count"/],
     [{ seed: "acme:-1" }, /Invalid seed/],
+    [{ seed: "acme:3:widgets=1" }, /Invalid seed: "widgets" in acme: there is no such key/],
+    [{ seed: [{ workspace: "acme", count: 3, counts: { reports: -1 } }] }, /count of reports/],
     [{ seed: 12 }, /Invalid option seed/],
     [{ port: 70000 }, /Invalid option port/],
     [{ hostname: 0 }, /Invalid option hostname/],

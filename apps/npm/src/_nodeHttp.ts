@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { BadRequest, errorBody, ServerError } from "@mode-discovery/core";
 
 /** Largest request body read; a signature token request is a few hundred bytes. */
 const MAX_BODY_BYTES = 1_048_576;
@@ -44,7 +45,7 @@ const plainError = (response: ServerResponse, status: number, id: string, messag
     response.destroy();
     return;
   }
-  const body = JSON.stringify({ id, message });
+  const body = errorBody(id, message);
   response.writeHead(status, { "content-type": "application/json" });
   response.end(body);
 };
@@ -67,7 +68,7 @@ async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
   if (method !== "GET" && method !== "HEAD") {
     const read = await readBody(incoming);
     if (read === "too-large") {
-      plainError(outgoing, 400, "bad_request", "The request body is too large.");
+      plainError(outgoing, BadRequest.status, BadRequest.id, "The request body is too large.");
       return;
     }
     body = read;
@@ -76,7 +77,12 @@ async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
   try {
     url = new URL(incoming.url ?? "/", origin);
   } catch {
-    plainError(outgoing, 400, "bad_request", "The request target is not a valid URL path.");
+    plainError(
+      outgoing,
+      BadRequest.status,
+      BadRequest.id,
+      "The request target is not a valid URL path.",
+    );
     return;
   }
   const response = await handler(
@@ -108,8 +114,8 @@ export const listen = (
       bridge(handler, origin)(incoming, outgoing).catch((error) => {
         plainError(
           outgoing,
-          500,
-          "server_error",
+          ServerError.status,
+          ServerError.id,
           `The server failed to answer: ${error instanceof Error ? error.message : String(error)}`,
         );
       });

@@ -25,7 +25,7 @@ const common = {
   tsconfig: here("./tsconfig.json"),
   alias: {
     "@mode-discovery/core": `${repo}packages/core/mod.ts`,
-    "@mode-discovery/edge": `${repo}apps/edge/mod.ts`,
+    "@mode-discovery/server": `${repo}packages/server/mod.ts`,
   },
   // The project's own modules only define things: whatever an entry does not use is dropped.
   treeshake: { moduleSideEffects: (id) => !id.startsWith(repo) || id.includes("/node_modules/") },
