@@ -20,7 +20,7 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import {
   AdminCredentials,
   type Collection,
-  CollectionsPage,
+  collections,
   DiscoveryClient,
   type ListSummary,
   SignatureCredentials,
@@ -135,7 +135,7 @@ export const scriptedHttpClient = (
     })
   );
 
-const decodePageSync = Schema.decodeUnknownExit(CollectionsPage);
+const decodePageSync = Schema.decodeUnknownExit(collections.page);
 const decodeTokenExit = Schema.decodeUnknownExit(SignatureToken);
 
 /** JSON.parse of a body as the client reads it (a UTF-8 byte order mark is dropped). */
@@ -237,7 +237,7 @@ export const runClientCase = async (
       const items = result.value as ReadonlyArray<Collection>;
       const ids = new Set(items.map((item) => item.id));
       assert.equal(ids.size, items.length, `${label}: an id was emitted twice`);
-      assert.equal(summary?.collectionsEmitted, items.length, `${label}: summary count`);
+      assert.equal(summary?.itemsEmitted, items.length, `${label}: summary count`);
     }
     if (c.op === "page" && options.exact && options.sent() === 1) {
       // Differential check: the client's fast decoder agrees with core's Schema.

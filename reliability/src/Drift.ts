@@ -11,14 +11,14 @@ import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
 import { type Collection, SignatureCredentials, spaceUrl } from "@mode-discovery/core";
 import {
-  addCollections,
-  EdgeSettings,
+  addItems,
+  type ListingStoreService,
   readWorkspace,
-  removeCollections,
+  removeItems,
   type RequestEvent,
   seedCollections,
-  startEdgeServer,
-} from "@mode-discovery/edge";
+} from "@mode-discovery/server";
+import { EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
 import { ndjsonOf, sha256 } from "./_expected.ts";
 import { runCliProcess } from "./Processes.ts";
 
@@ -104,15 +104,15 @@ export const runDrift = async (plan: DriftPlan): Promise<DriftResult> => {
     await Effect.runPromise(edit());
   };
   // The server's store, known once it has started (the hook runs only after that).
-  const target: { store?: Parameters<typeof addCollections>[0] } = {};
+  const target: { store?: ListingStoreService } = {};
   const onResponse = async (event: RequestEvent) => {
     const store = target.store;
     if (!editing || store === undefined || event.status !== 200) return;
     if (event.page === plan.addAfterPage) {
-      await once("add", () => addCollections(store, WORKSPACE, added));
+      await once("add", () => addItems(store, WORKSPACE, "collections", added));
     }
     if (event.page === plan.removeAfterPage) {
-      await once("remove", () => removeCollections(store, WORKSPACE, removedIds));
+      await once("remove", () => removeItems(store, WORKSPACE, "collections", removedIds));
     }
   };
   const server = await startEdgeServer({
@@ -125,7 +125,7 @@ export const runDrift = async (plan: DriftPlan): Promise<DriftResult> => {
     log: () => {},
     onResponse,
   });
-  target.store = server.handler.store;
+  target.store = server.handler.listings;
   const dir = await Deno.makeTempDir({ prefix: "reliability-drift-" });
   try {
     const args = (output: string) => [
@@ -159,7 +159,8 @@ export const runDrift = async (plan: DriftPlan): Promise<DriftResult> => {
 
     // Stable data now: the listing must be exact.
     editing = false;
-    const final = await Effect.runPromise(readWorkspace(server.handler.store, WORKSPACE));
+    const final = (await Effect.runPromise(readWorkspace(server.handler.listings, WORKSPACE)))
+      ?.collections;
     assert.ok(final !== undefined);
     assert.equal(final.length, plan.collections + plan.added - plan.removed);
     const rerun = await runCliProcess(args(`${dir}/stable.ndjson`), env(server.url));

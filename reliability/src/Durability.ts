@@ -12,14 +12,8 @@ import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
 import { type Collection, SignatureCredentials } from "@mode-discovery/core";
-import {
-  EdgeSettings,
-  KvLocation,
-  openKvStore,
-  readWorkspace,
-  seedCollections,
-  startEdgeServer,
-} from "@mode-discovery/edge";
+import { readWorkspace, seedCollections } from "@mode-discovery/server";
+import { EdgeSettings, KvLocation, openKvStore, startEdgeServer } from "@mode-discovery/edge";
 import { ndjsonOf, sha256 } from "./_expected.ts";
 import {
   CLI_MAIN,
@@ -115,12 +109,16 @@ const fileSize = (path: string): number => {
 
 /** What the store holds for the workspace: its rows' NDJSON hash, and pending versions. */
 const inspect = async (path: string): Promise<{ sha: string; rows: number; pending: number }> => {
-  const { store, close } = await openKvStore(KvLocation.path(path));
+  const { listings: store, close } = await openKvStore(KvLocation.path(path));
   try {
-    const rows = await Effect.runPromise(readWorkspace(store, WORKSPACE));
+    const rows = (await Effect.runPromise(readWorkspace(store, WORKSPACE)))?.collections;
     assert.ok(rows !== undefined, "the workspace is gone from the store");
     const info = await Effect.runPromise(store.workspace(WORKSPACE));
-    assert.equal(info?.count, rows.length, "the workspace's count and its rows disagree");
+    assert.equal(
+      info?.counts.collections,
+      rows.length,
+      "the workspace's count and its rows disagree",
+    );
     const kv = await Deno.openKv(path);
     let pending = 0;
     try {
@@ -138,7 +136,7 @@ const inspect = async (path: string): Promise<{ sha: string; rows: number; pendi
 
 /** Stores the signature token of {@link DURABILITY_CREDENTIALS} for the workspace. */
 const storeToken = async (path: string) => {
-  const { store, close } = await openKvStore(KvLocation.path(path));
+  const { credentials: store, close } = await openKvStore(KvLocation.path(path));
   try {
     await Effect.runPromise(store.putSignatureToken(WORKSPACE, {
       token: DURABILITY_CREDENTIALS.token,
@@ -146,6 +144,7 @@ const storeToken = async (path: string) => {
       accessSecret: Redacted.make(DURABILITY_CREDENTIALS.accessSecret),
       name: "durability check",
       creatorId: 1,
+      organizationId: 1,
       expiresAt: null,
     }));
   } finally {

@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import {
   base64Encode,
+  collections,
   pageHref,
   SIGNATURE_TOKENS_PATH,
-  SPACES_PATH,
   workspacePath,
 } from "@mode-discovery/core";
 import { run, startEdgeProcess } from "./Processes.ts";
@@ -75,7 +75,7 @@ export interface WrkOptions {
 /** The wrk command line of a run (the Authorization header shown as `$AUTH`). */
 export const wrkCommand = (o: WrkOptions): string =>
   `LOAD_PATH=${
-    workspacePath(SPACES_PATH, o.workspace)
+    workspacePath(collections.path, o.workspace)
   } LOAD_PER_PAGE=${o.perPage} LOAD_PAGES=${o.pages} ` +
   `LOAD_AUTH="$AUTH" wrk -t${o.threads} -c${o.connections} -d${o.durationSec}s --latency ` +
   `-s reliability/load.lua ${o.url}`;
@@ -96,7 +96,7 @@ export const runWrk = async (o: WrkOptions): Promise<WrkResult> => {
       o.url,
     ],
     env: {
-      LOAD_PATH: workspacePath(SPACES_PATH, o.workspace),
+      LOAD_PATH: workspacePath(collections.path, o.workspace),
       LOAD_PER_PAGE: String(o.perPage),
       LOAD_PAGES: String(o.pages),
       LOAD_AUTH: o.authorization,
@@ -218,10 +218,13 @@ const steadyClient = async (
   while (Date.now() < until) {
     const started = performance.now();
     const page = 1 + (n++ % pages);
-    const response = await fetch(`${url}${pageHref("acme", page, 100)}`, {
-      headers: { authorization },
-      signal: AbortSignal.timeout(15_000),
-    });
+    const response = await fetch(
+      `${url}${pageHref({ route: collections, workspace: "acme", page, perPage: 100 })}`,
+      {
+        headers: { authorization },
+        signal: AbortSignal.timeout(15_000),
+      },
+    );
     await response.arrayBuffer();
     latencies.push(performance.now() - started);
     statuses[response.status] = (statuses[response.status] ?? 0) + 1;
@@ -234,7 +237,7 @@ const steadyClient = async (
 /** Sends requests with `authorization` until a 429 arrives (at most `max`); returns it. */
 const first429 = async (url: string, authorization: string, max: number): Promise<Response> => {
   for (let i = 0; i < max; i++) {
-    const response = await fetch(`${url}${workspacePath(SPACES_PATH, "acme")}?per_page=1`, {
+    const response = await fetch(`${url}${workspacePath(collections.path, "acme")}?per_page=1`, {
       headers: { authorization },
     });
     if (response.status === 429) return response;

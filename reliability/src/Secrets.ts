@@ -12,8 +12,8 @@
 import assert from "node:assert/strict";
 import {
   base64Encode,
+  collections,
   SIGNATURE_TOKENS_PATH,
-  SPACES_PATH,
   workspacePath,
 } from "@mode-discovery/core";
 import { filesUnder, type Hit, scanBytes, scanText, type Secret } from "./_secretScan.ts";
@@ -324,7 +324,7 @@ export const runSecrets = async (): Promise<SecretsResult> => {
     // Server routes straight over HTTP: success, failure, built-in routes, secrets in odd places.
     const bearer = bearerOf(KNOWN.token, KNOWN.accessKey, KNOWN.accessSecret);
     const basic = `Basic ${base64Encode(`${KNOWN.apiKey}:${KNOWN.apiSecret}`)}`;
-    const spaces = workspacePath(SPACES_PATH, WORKSPACE);
+    const spaces = workspacePath(collections.path, WORKSPACE);
     const tokens = workspacePath(SIGNATURE_TOKENS_PATH, WORKSPACE);
     await call("GET spaces", `${spaces}?per_page=5`, { headers: { authorization: bearer } });
     await call("HEAD spaces", spaces, { method: "HEAD", headers: { authorization: bearer } });
@@ -470,11 +470,11 @@ const cliServe = async (dir: string): Promise<Array<Capture>> => {
   }
   assert.ok(url !== undefined, `serve did not print its URL: ${child.stdout()} ${child.stderr()}`);
   const answers: Array<Capture> = [];
-  const page = await fetch(`${url}${workspacePath(SPACES_PATH, WORKSPACE)}?per_page=3`, {
+  const page = await fetch(`${url}${workspacePath(collections.path, WORKSPACE)}?per_page=3`, {
     headers: { authorization: bearerOf(KNOWN.token, KNOWN.accessKey, KNOWN.accessSecret) },
   });
   answers.push({ where: "cli serve: GET spaces", text: await page.text() });
-  const refused = await fetch(`${url}${workspacePath(SPACES_PATH, WORKSPACE)}`, {
+  const refused = await fetch(`${url}${workspacePath(collections.path, WORKSPACE)}`, {
     headers: { authorization: bearerOf(KNOWN.token, KNOWN.accessKey, "sx-wrongsecret-Yt5c") },
   });
   answers.push({ where: "cli serve: GET spaces, wrong secret", text: await refused.text() });

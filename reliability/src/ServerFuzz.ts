@@ -14,7 +14,7 @@ import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
   base64Encode,
-  CollectionsPage,
+  collections,
   SignatureCredentials,
   SignatureToken,
 } from "@mode-discovery/core";
@@ -353,7 +353,7 @@ export const requestArbitrary: fc.Arbitrary<FuzzRequest> = fc.record({
   };
 });
 
-const decodePage = Schema.decodeUnknownSync(CollectionsPage);
+const decodePage = Schema.decodeUnknownSync(collections.page);
 const decodeToken = Schema.decodeUnknownSync(SignatureToken);
 
 /** An answer in a form every transport gives. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { Ndjson } from "@mode-discovery/cli";
-import { seedCollections } from "@mode-discovery/edge";
+import { seedCollections } from "@mode-discovery/server";
 import type { Collection } from "@mode-discovery/core";
 
 /** The expected NDJSON of a seeded workspace and what identifies it. */
