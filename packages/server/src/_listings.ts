@@ -12,6 +12,7 @@
 import * as Schema from "effect/Schema";
 import {
   type AnyResource,
+  type Field,
   type IncludeSpaces,
   type ResourceName,
   resourceNames,
@@ -108,12 +109,64 @@ const codecs = new Map(
   }),
 );
 
+const isSafeInt = (value: unknown): boolean =>
+  typeof value === "number" && Number.isSafeInteger(value);
+
+/** Whether a value is already exactly what a field of `kind` decodes to. */
+const strictValue: Readonly<Record<Field.FieldKind, (value: unknown) => boolean>> = {
+  key: isSafeInt,
+  token: (value) => typeof value === "string",
+  int: (value) => value === null || isSafeInt(value),
+  text: (value) => value === null || typeof value === "string",
+  timestamp: (value) => value === null || typeof value === "string",
+  strings: (value) =>
+    value === null || (Array.isArray(value) && value.every((v) => typeof v === "string")),
+};
+
+/**
+ * The fast check of an item that is already in decoded form: a plain
+ * object with exactly the resource's fields, each of its kind's decoded
+ * type. Such an item decodes to itself and encodes to its fields in
+ * order, so Schema is skipped for it (the seeded world, a copy from
+ * another server); anything else goes through the item schema.
+ */
+export const isDecoded = (resource: AnyResource, item: unknown): item is Row => {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return false;
+  const row = item as Row;
+  const columns = resource.columns;
+  let own = 0;
+  for (const name in row) {
+    if (!Object.hasOwn(row, name)) return false;
+    own++;
+  }
+  if (own !== columns.length) return false;
+  for (const column of columns) {
+    if (!Object.hasOwn(row, column.name) || !strictValue[column.kind](row[column.name])) {
+      return false;
+    }
+  }
+  return true;
+};
+
+const columnNames = new Map(resources.map((r) => [r.name, r.columns.map((c) => c.name)]));
+
+/** An item's JSON as the item schema encodes it: the fast form for decoded items, else Schema. */
+export const encodeItem = (resource: AnyResource, row: Row): string =>
+  isDecoded(resource, row)
+    ? JSON.stringify(row, columnNames.get(resource.name))
+    : JSON.stringify(codecs.get(resource.name)!.encode(row));
+
 /** A resource's items decoded and sorted by key; throws `Invalid` naming the first bad one. */
 const decodeItems = (resource: AnyResource, items: Iterable<unknown>): ReadonlyArray<Row> => {
   const { decode } = codecs.get(resource.name)!;
   const list: Array<Row> = [];
   let index = 0;
   for (const item of items) {
+    if (isDecoded(resource, item)) {
+      list.push(item);
+      index++;
+      continue;
+    }
     try {
       list.push(decode(item));
     } catch (error) {
@@ -199,8 +252,7 @@ export const encodeWorkspace = (data: WorkspaceData): EncodedWorkspace => {
   const counts: Record<string, number> = {};
   for (const resource of resources) {
     const rows = decoded.get(resource.name)!;
-    const { encode } = codecs.get(resource.name)!;
-    const json = rows.map((row) => asciiJson(JSON.stringify(encode(row))));
+    const json = rows.map((row) => asciiJson(encodeItem(resource, row)));
     counts[resource.name] = json.length;
     const all = listingId(resource, "all");
     listings.push({ id: all, rows: json, sameAs: undefined });
