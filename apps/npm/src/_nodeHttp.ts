@@ -8,9 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BadRequest, errorBody, ServerError } from "@mode-discovery/core";
-
-/** Largest request body read; a signature token request is a few hundred bytes. */
-const MAX_BODY_BYTES = 1_048_576;
+import { bodyTooLargeResponse, MAX_BODY_BYTES, readBodyAtMost } from "@mode-discovery/server";
 
 /** A listening `node:http` server. */
 export interface NodeListener {
@@ -19,26 +17,6 @@ export interface NodeListener {
   /** Stops accepting connections, lets requests in flight finish, and closes idle ones. */
   readonly close: () => Promise<void>;
 }
-
-const readBody = async (
-  request: IncomingMessage,
-): Promise<Uint8Array<ArrayBuffer> | "too-large"> => {
-  const chunks: Array<Uint8Array> = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const bytes = chunk as Uint8Array;
-    size += bytes.length;
-    if (size > MAX_BODY_BYTES) return "too-large";
-    chunks.push(bytes);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
-};
 
 const plainError = (response: ServerResponse, status: number, id: string, message: string) => {
   if (response.headersSent) {
@@ -65,13 +43,11 @@ async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
   const method = incoming.method ?? "GET";
   let body: Uint8Array<ArrayBuffer> | undefined;
+  let refused: Response | undefined;
   if (method !== "GET" && method !== "HEAD") {
-    const read = await readBody(incoming);
-    if (read === "too-large") {
-      plainError(outgoing, BadRequest.status, BadRequest.id, "The request body is too large.");
-      return;
-    }
-    body = read;
+    body = await readBodyAtMost(incoming, MAX_BODY_BYTES);
+    // The server's own answer to a body over its limit.
+    if (body === undefined) refused = bodyTooLargeResponse();
   }
   let url: URL;
   try {
@@ -85,9 +61,8 @@ async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     );
     return;
   }
-  const response = await handler(
-    new Request(url, { method, headers, body, signal: controller.signal }),
-  );
+  const response = refused ??
+    await handler(new Request(url, { method, headers, body, signal: controller.signal }));
   const out: Record<string, string | Array<string>> = {};
   response.headers.forEach((value, name) => {
     out[name] = value;

@@ -34,7 +34,7 @@ import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
 import { bodyTooLargeResponse, MAX_BODY_BYTES } from "./_responses.ts";
 import { BadRequest, MethodNotAllowed } from "@mode-discovery/core";
 
-export { MAX_BODY_BYTES } from "./_responses.ts";
+export { bodyTooLargeResponse, MAX_BODY_BYTES } from "./_responses.ts";
 
 /** Largest total size of a request's headers (names and values), in bytes. */
 export const MAX_HEADER_BYTES = 16_384;
@@ -67,22 +67,32 @@ export type Policy = (next: FetchHandler) => FetchHandler;
 export const pipeline = (policies: ReadonlyArray<Policy>, handler: FetchHandler): FetchHandler =>
   policies.reduceRight((next, policy) => policy(next), handler);
 
-/** The whole body if it is at most `max` bytes, else `undefined` (the rest is cancelled). */
-const readAtMost = async (
-  body: ReadableStream<Uint8Array>,
+/**
+ * The whole body if it is at most `max` bytes, else `undefined` (the rest is
+ * not read: leaving the loop cancels a web stream). Takes any async
+ * iterable of bytes: a web `ReadableStream`, or a Node request.
+ *
+ * **When to use**
+ *
+ * In a runtime adapter that reads bodies itself (apps/npm's `node:http`
+ * bridge), with {@link MAX_BODY_BYTES}, so it refuses what the server would.
+ *
+ * @example
+ * ```ts
+ * import { MAX_BODY_BYTES, readBodyAtMost } from "@mode-discovery/server";
+ * const body = await readBodyAtMost(new Response("{}").body!, MAX_BODY_BYTES);
+ * body?.length; // => 2
+ * ```
+ */
+export const readBodyAtMost = async (
+  body: AsyncIterable<Uint8Array>,
   max: number,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> => {
   const chunks: Array<Uint8Array> = [];
   let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
+  for await (const value of body) {
     size += value.length;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
+    if (size > max) return undefined;
     chunks.push(value);
   }
   const out = new Uint8Array(size);
@@ -272,7 +282,7 @@ export const makePolicies = (options: PolicyOptions): Policies => {
       );
     };
     const readBody = async (request: Request, body: ReadableStream<Uint8Array>) => {
-      const bytes = await readAtMost(body, MAX_BODY_BYTES);
+      const bytes = await readBodyAtMost(body, MAX_BODY_BYTES);
       return bytes === undefined
         ? bodyTooLargeResponse()
         : next(new Request(request, { body: bytes }));

@@ -12,7 +12,17 @@ import { errorResponse, JSON_CONTENT_TYPE } from "./_render.ts";
 /** Largest request body accepted, in bytes (a signature token request is tiny). */
 export const MAX_BODY_BYTES = 65_536;
 
-/** 400 for a request body over {@link MAX_BODY_BYTES}, declared or streamed. */
+/**
+ * 400 `bad_request` for a request body over {@link MAX_BODY_BYTES},
+ * declared or streamed: the answer of the server, and of an adapter that
+ * reads bodies itself.
+ *
+ * @example
+ * ```ts
+ * import { bodyTooLargeResponse } from "@mode-discovery/server";
+ * bodyTooLargeResponse().status; // => 400
+ * ```
+ */
 export const bodyTooLargeResponse = (): Response =>
   errorResponse(
     BadRequest.status,
