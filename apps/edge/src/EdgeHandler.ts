@@ -43,7 +43,8 @@ export interface EdgeHandler
 
 /** Options of {@link makeEdgeHandler}: the server handler's, without the stores. */
 export interface EdgeHandlerOptions
-  extends Omit<ServerHandlerOptions, "listings" | "credentials" | "settings" | "name"> {
+  extends
+    Omit<ServerHandlerOptions, "listings" | "credentials" | "settings" | "name" | "seedSkipped"> {
   /** The settings; default `EdgeSettings.make()` (in-memory KV, no seed). */
   readonly settings?: EdgeSettings | undefined;
   /** Use this KV instead of opening `settings.kv`; it is not closed by `dispose`. */
@@ -152,6 +153,10 @@ const build = (options: EdgeHandlerOptions): Effect.Effect<EdgeHandler, EdgeStar
             probe: options.probe ?? listings.probe,
             log,
             name: "edge",
+            seedSkipped: (workspace, source) =>
+              log(
+                `edge: MODE_SEED: not seeding ${workspace}: the KV already holds its data from ${source}; delete it or use another MODE_KV_PATH`,
+              ),
           }),
         catch: (error) =>
           new EdgeStartupError({

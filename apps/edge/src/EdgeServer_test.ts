@@ -332,7 +332,7 @@ Deno.test("server: a file-backed KV keeps every resource and the tokens across a
       assert.equal(imported?.collections.length, 7);
       assert.ok(
         lines.some((l) =>
-          /^edge: MODE_SEED: not seeding imported: the store already holds its data from import/
+          /^edge: MODE_SEED: not seeding imported: the KV already holds its data from import; delete it or use another MODE_KV_PATH$/
             .test(l)
         ),
         lines.join("\n"),

@@ -73,6 +73,12 @@ export interface ServerHandlerOptions<
   readonly credentials: C;
   /** The settings; default `ServerSettings.make()` (no seed, no policy). */
   readonly settings?: ServerSettings | undefined;
+  /**
+   * Reports a seeded workspace left alone because it holds data from
+   * `source` (an import, a mirror). Default: a line to `log` naming
+   * `MODE_SEED`, the workspace and the source.
+   */
+  readonly seedSkipped?: ((workspace: string, source: string) => void) | undefined;
 }
 
 /**
@@ -129,10 +135,10 @@ const build = <L extends ListingStoreService, C extends CredentialStoreService>(
       devCredentials: settings.devCredentials,
       devAdmin: settings.devAdmin,
       tokenName: "development token (MODE_DEV_CREDENTIALS)",
-      skipped: (workspace, source) =>
+      skipped: options.seedSkipped ?? ((workspace, source) =>
         log(
           `${name}: MODE_SEED: not seeding ${workspace}: the store already holds its data from ${source}; delete it or use another store`,
-        ),
+        )),
     }).pipe(Effect.mapError((failure) => {
       const step = failure.step;
       const what = step._tag === "Read"
