@@ -266,8 +266,11 @@ export const describeFaults = (spec: FaultSpec, seed = spec.seed): string => {
 
 /** What one request is asked to suffer: at most one failing fault, one delay, one slow-above. */
 export interface FaultChoice {
+  /** The failing fault (a status, `reset`, `truncate`), if any. */
   readonly outcome?: FaultOutcome | undefined;
+  /** Milliseconds to wait before answering, if any. */
   readonly delayMs?: number | undefined;
+  /** The slow-above fault asked for (by the header), if any. */
   readonly slowAbove?: SlowAbove | undefined;
 }
 
