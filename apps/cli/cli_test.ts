@@ -131,7 +131,8 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
         // The table shows control characters as escapes: nothing can reach the terminal raw.
         // deno-lint-ignore no-control-regex
         assert.doesNotMatch(table, /[\x00-\x08\x0b-\x1f\x7f\u202e]/);
-        assert.ok(table.includes("Line one\\nline two"));
+        // Multi-line text shows its first line, marked as cut.
+        assert.ok(table.includes("Line one…"));
         assert.ok(table.includes("\\u001b[31mred\\u001b"));
         assert.ok(table.includes("売上ダッシュボード"));
         assert.equal(table.trimEnd().split("\n").length, AWKWARD.length + 1);
@@ -316,7 +317,7 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^base URL ${server.url}; workspace awkward; credentials from MODE_TOKEN, MODE_ACCESS_KEY, MODE_ACCESS_SECRET; format ndjson\\n`,
+          `^base URL ${server.url}; workspace awkward; collections; credentials from MODE_TOKEN, MODE_ACCESS_KEY, MODE_ACCESS_SECRET; format ndjson\\n`,
         ),
       );
       assert.match(

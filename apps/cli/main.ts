@@ -1,62 +1,30 @@
 #!/usr/bin/env -S deno run -A
 /**
- * `mode-discovery`: the command-line entry point.
+ * `mode-discovery`: the command-line entry point. The CLI runs in this
+ * process.
  *
- * Run with `deno task cli <args>`, `deno run -A apps/cli/main.ts <args>`, or
- * install it: `deno install -g -A -n mode-discovery apps/cli/main.ts`.
+ * Run it with `deno task cli <args>` or `deno run -A apps/cli/main.ts <args>`
+ * from the repository, or install it from the repository's root:
+ *
+ * ```sh
+ * deno install -g -A -n mode-discovery --config deno.json apps/cli/main.ts
+ * ```
  *
  * **Details**
  *
- * This file is a launcher: it runs the CLI (`_inProcess.ts`) in a second
- * Deno process with the settings the CLI is measured and tuned for, passing
- * arguments, standard streams, signals and the exit code through:
- *
- * - `--config` the repository's `deno.json`: `deno install -g` ignores the
- *   workspace's configuration and its import map, so this file imports
- *   nothing by bare name and the installed command runs the checkout it was
- *   installed from;
- * - `--node-modules-dir=none`: npm packages come from Deno's global cache
- *   (filled by `deno install` or on first use). With the workspace's `auto`
- *   mode, Deno 2.9.6 re-checks `node_modules` for every npm import it resolves
- *   while loading, which made `--help` take about 0.86 s instead of 0.4 s;
- * - `--v8-flags=--max-semi-space-size=4`: a young generation of at most 4 MB.
- *   Loading effect grows it to 10 MB and more, and a listing then touches
- *   fresh memory all the time: measured on 100,000 collections, 2.05 s and
- *   192 MB without the cap, 1.75 s and 145 MB with it.
- *
- * SIGINT and SIGTERM are passed on. SIGKILL cannot be: the CLI process
- * checks every 100 ms that the launcher is still there and stops as on
- * SIGTERM when it is not (the server `serve` started closes, a half-written
- * `--output` is removed).
- *
- * The second process costs about 60 ms at start, and the launcher holds about
- * 38 MB of memory while the CLI runs (peak-RSS tools that report the largest
- * process, such as GNU time, show the CLI's). When this process may not start
- * programs (no `--allow-run`), or `MODE_CLI_IN_PROCESS=1` is set (to debug
- * with `--inspect`), the CLI runs in this process instead, under the
- * settings this process was started with.
+ * `--config deno.json` gives the installed command the workspace's import
+ * map (`deno install -g` ignores the workspace otherwise); installed without
+ * it, the command says so and exits 1 without doing anything.
  *
  * Ctrl-C (SIGINT) or SIGTERM interrupts the run cleanly: an unfinished
- * `--output` file is removed and the process exits 130 (143 for SIGTERM).
- * A second signal exits at once.
+ * `--output` file is removed, a server `serve` started is closed, and the
+ * process exits 130 (143 for SIGTERM). A second signal exits at once.
  *
  * @module
  */
 
-/** V8 settings of the CLI process (see the module documentation). */
-export const CLI_V8_FLAGS = "--max-semi-space-size=4";
-
-/** Numbers of the signals a process may end by (POSIX), for the exit code. */
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGABRT: 6,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-  SIGTERM: 15,
-};
+/** Milliseconds a stop may take after a second signal before the process exits anyway. */
+const STOP_GRACE_MS = 2_000;
 
 const importMapInEffect = (): boolean => {
   try {
@@ -67,65 +35,35 @@ const importMapInEffect = (): boolean => {
   }
 };
 
-const maySpawn = (): boolean => {
-  try {
-    return Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state ===
-      "granted";
-  } catch {
-    return false;
-  }
-};
-
-const runInThisProcess = async (): Promise<number> => {
+/** Runs the CLI with `args` in this process; resolves to its exit code. */
+export const main = async (args: ReadonlyArray<string>): Promise<number> => {
   if (!importMapInEffect()) {
     console.error(
-      "mode-discovery: cannot start: the repository's import map is not in effect and starting a second process is not allowed. Run it with -A (as `deno install -g -A` does), or with `--config` pointing at the repository's deno.json.",
+      "mode-discovery: cannot start: the repository's import map is not in effect. Install the command from the repository's root with `deno install -g -A -n mode-discovery --config deno.json apps/cli/main.ts`, or run it with `deno task cli` or `deno run -A --config deno.json apps/cli/main.ts`.",
     );
     return 1;
   }
-  const { runInProcess } = await import(new URL("./_inProcess.ts", import.meta.url).href) as {
-    runInProcess: (args: ReadonlyArray<string>) => Promise<number>;
+  // A computed specifier: without the import map, the CLI's bare imports
+  // must not be resolved before the check above has said what to do.
+  const cli = new URL("./src/Cli.ts", import.meta.url).href;
+  const { runCli } = await import(cli) as {
+    runCli: (args: ReadonlyArray<string>, options: { signal: AbortSignal }) => Promise<number>;
   };
-  return await runInProcess(Deno.args);
-};
-
-const runInChildProcess = async (): Promise<number> => {
-  const config = new URL("../../deno.json", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      "--config",
-      config.pathname,
-      "--node-modules-dir=none",
-      `--v8-flags=${CLI_V8_FLAGS}`,
-      new URL("./_inProcess.ts", import.meta.url).pathname,
-      ...Deno.args,
-    ],
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  const controller = new AbortController();
+  const stop = (signal: "SIGINT" | "SIGTERM", code: number) => {
+    if (controller.signal.aborted) Deno.exit(code);
+    controller.abort(signal);
+    const deadline = setTimeout(() => Deno.exit(code), STOP_GRACE_MS * 5);
+    Deno.unrefTimer(deadline);
+  };
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     try {
-      Deno.addSignalListener(signal, () => {
-        try {
-          child.kill(signal);
-        } catch {
-          // The child has already ended.
-        }
-      });
+      Deno.addSignalListener(signal, () => stop(signal, code));
     } catch {
       // SIGTERM cannot be listened to on Windows.
     }
   }
-  const status = await child.status;
-  // Ended by a signal: the shell's convention, 128 + the signal's number.
-  return status.signal === null ? status.code : 128 + (SIGNAL_NUMBERS[status.signal] ?? 15);
+  return await runCli(args, { signal: controller.signal });
 };
 
-if (import.meta.main) {
-  const inProcess = Deno.env.get("MODE_CLI_IN_PROCESS") === "1" || !maySpawn();
-  Deno.exit(inProcess ? await runInThisProcess() : await runInChildProcess());
-}
+if (import.meta.main) Deno.exit(await main(Deno.args));

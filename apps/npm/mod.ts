@@ -1,8 +1,9 @@
 /**
  * `mode-discovery`: a client of Mode's Discovery API for Node projects,
  * with no Effect knowledge needed. `for await` over a workspace's
- * collections, `toArray({ limit })`, one page at a time, typed errors
- * (`instanceof`, `status`, `id`), and an `AbortSignal` on every call.
+ * collections, reports, queries, charts, report stats and members,
+ * `toArray({ limit })`, one page at a time, typed errors (`instanceof`,
+ * `status`, `id`), and an `AbortSignal` on every call.
  *
  * @example
  * ```ts
@@ -30,9 +31,25 @@ export {
   createClient,
   type ListOptions,
   type PageOptions,
+  type Resource,
 } from "./src/Client.ts";
-export type { CollectionListing, ToArrayOptions } from "./src/Listing.ts";
-export type { Collection, CollectionsPage, Link, Links, PaginationInfo } from "./src/Collection.ts";
+export type { CollectionListing, Listing, ToArrayOptions } from "./src/Listing.ts";
+export type {
+  Chart,
+  Collection,
+  CollectionsPage,
+  Items,
+  Link,
+  Links,
+  Member,
+  Page,
+  PageKeys,
+  PaginationInfo,
+  Query,
+  Report,
+  ReportStat,
+  ResourceName,
+} from "./src/Items.ts";
 export {
   AbortError,
   BadRequestError,

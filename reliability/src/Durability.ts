@@ -158,13 +158,6 @@ const credentialsEnv = {
   MODE_ACCESS_SECRET: DURABILITY_CREDENTIALS.accessSecret,
 };
 
-/**
- * The writers run the CLI in the process this harness starts
- * (`MODE_CLI_IN_PROCESS=1`), so that SIGKILL lands on the process that
- * writes, not on the launcher in front of it (apps/cli/main.ts).
- */
-const IN_PROCESS = { MODE_CLI_IN_PROCESS: "1" } as const;
-
 /** How to start one writer on the store at `path`. */
 interface WriterSetup {
   /** Puts the old copy in place (then the baseline is saved). */
@@ -217,7 +210,7 @@ const setupFor = async (
       start: (path) =>
         spawn(Deno.execPath(), {
           args: ["run", "-A", CLI_MAIN, "import", newFile, "--workspace", WORKSPACE],
-          env: { MODE_KV_PATH: path, ...IN_PROCESS },
+          env: { MODE_KV_PATH: path },
           limitMs: 300_000,
         }),
       close: async () => {},
@@ -237,7 +230,7 @@ const setupFor = async (
     start: (path) =>
       spawn(Deno.execPath(), {
         args: ["run", "-A", CLI_MAIN, "mirror", "--from", upstream.url, "--workspace", WORKSPACE],
-        env: { MODE_KV_PATH: path, ...credentialsEnv, ...IN_PROCESS },
+        env: { MODE_KV_PATH: path, ...credentialsEnv },
         limitMs: 300_000,
       }),
     close: () => upstream.close(),

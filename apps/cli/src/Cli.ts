@@ -25,7 +25,7 @@ import * as Command from "effect/cli/Command";
 import * as Flag from "effect/cli/Flag";
 import * as GlobalFlag from "effect/cli/GlobalFlag";
 import type * as HelpDoc from "effect/cli/HelpDoc";
-import denoConfig from "../deno.json" with { type: "json" };
+import { type AnyResource, collections, resources } from "@mode-discovery/core/Resources";
 import { CliIO, type CliIOShape } from "./CliIO.ts";
 import * as DenoCliServices from "./DenoCliServices.ts";
 import { colorAllowed, Diagnostics } from "./Diagnostics.ts";
@@ -39,8 +39,8 @@ import { StopSignal } from "./StopSignal.ts";
 /** The command's name, as installed. */
 export const CLI_NAME = "mode-discovery";
 
-/** The version printed by `--version` (from apps/cli/deno.json). */
-export const VERSION: string = denoConfig.version;
+export { VERSION } from "./_version.ts";
+import { VERSION } from "./_version.ts";
 
 const positiveInt = (name: string) =>
   Flag.Int(name).pipe(
@@ -64,7 +64,7 @@ const countFlag = (name: string, metavar: string, description: string) =>
 const perPageFlag = countFlag(
   "per-page",
   "N",
-  "Collections per request, 1 to 1000 (default 1000)",
+  "Items per request, 1 to 1000 (default 1000)",
 );
 
 const concurrencyFlag = countFlag("concurrency", "N", "Pages fetched at once (default 4)");
@@ -109,9 +109,9 @@ const root = Command.make(CLI_NAME).pipe(
     ),
   }),
   Command.withDescription(
-    "List the collections of a Mode workspace through the Discovery API, " +
-      "create signature tokens, serve the API locally, or fill its store by mirroring " +
-      "a workspace or importing NDJSON.",
+    "List the collections, reports, queries, charts, report stats and members of a Mode " +
+      "workspace through the Discovery API, create signature tokens, serve the API locally, " +
+      "or fill its store by mirroring a workspace or importing NDJSON.",
   ),
 );
 
@@ -130,61 +130,119 @@ const runCommand = <F>(load: () => Promise<CommandRun<F>>) => (flags: F) =>
     yield* run(flags, shared);
   });
 
-const list = Command.make("list", {
-  workspace: workspaceFlag,
-  perPage: perPageFlag,
-  concurrency: concurrencyFlag,
-  limit: countFlag("limit", "N", "Stop after N collections (after --type)"),
-  type: Flag.String("type").pipe(
-    Flag.withMetavar("TYPE"),
-    Flag.withDescription("Only collections with this space_type (for example custom)"),
-    Flag.optional,
+const includeSpacesFlag = Flag.String("include-spaces").pipe(
+  Flag.withMetavar("all"),
+  Flag.withDescription(
+    "all: also items in members' personal collections (reports, queries, charts, report-stats)",
   ),
-  format: Flag.Literals("format", outputFormats).pipe(
-    Flag.withDescription(
-      "Output format (default: table on a terminal, else ndjson; with --output, " +
-        "from the file extension .csv/.json/.ndjson/.jsonl, else ndjson)",
+  Flag.optional,
+);
+
+const formatFlag = Flag.Literals("format", outputFormats).pipe(
+  Flag.withDescription(
+    "Output format (default: table on a terminal, else ndjson; with --output, " +
+      "from the file extension .csv/.json/.ndjson/.jsonl, else ndjson)",
+  ),
+  Flag.optional,
+);
+
+/** The FIELDS part of a resource's help: every wire field and what it means. */
+const fieldsHelp = (resource: AnyResource): string => {
+  const width = Math.max(...resource.columns.map((c) => c.name.length));
+  return `Fields (every one in json, ndjson and csv; lists as JSON text in csv):\n${
+    resource.columns.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`).join("\n")
+  }`;
+};
+
+/** `<resource> list` and `<resource> page`, from the resource's descriptor. */
+const resourceCommand = (resource: AnyResource) => {
+  const name = resource.cliName;
+  const takesSpaces = resource.includeSpaces;
+  const common = {
+    workspace: workspaceFlag,
+    perPage: perPageFlag,
+    concurrency: concurrencyFlag,
+    limit: countFlag(
+      "limit",
+      "N",
+      `Stop after N ${resource.plural}${resource === collections ? " (after --type)" : ""}`,
     ),
-    Flag.optional,
-  ),
-  output: outputFlag("Write to FILE, replaced only when the whole listing succeeded"),
-}, runCommand(() => import("./ListCommand.ts").then((m) => m.listCollections))).pipe(
-  Command.withShortDescription("List every collection of a workspace."),
-  Command.withDescription(
-    "List every collection of a workspace. Rows stream out as pages arrive; " +
-      "progress and a summary go to stderr.",
-  ),
-  Command.withExamples([
-    { command: `${CLI_NAME} collections list --workspace acme`, description: "A table" },
-    {
-      command: `${CLI_NAME} collections list --workspace acme --output collections.csv`,
-      description: "Every collection as CSV, written whole or not at all",
-    },
-    {
-      command: `${CLI_NAME} collections list --type custom --limit 20 --format json`,
-      description: "The first 20 custom collections as JSON (workspace from $MODE_WORKSPACE)",
-    },
-  ]),
-);
+    includeSpaces: includeSpacesFlag,
+    format: formatFlag,
+    output: outputFlag("Write to FILE, replaced only when the whole listing succeeded"),
+  };
+  const flags = resource === collections
+    ? {
+      ...common,
+      type: Flag.String("type").pipe(
+        Flag.withMetavar("TYPE"),
+        Flag.withDescription("Only collections with this space_type (for example custom)"),
+        Flag.optional,
+      ),
+    }
+    : common;
+  const list = Command.make(
+    "list",
+    flags,
+    runCommand(() =>
+      import("./ListCommand.ts").then((m) => m.listItems(resource) as CommandRun<unknown>)
+    ),
+  ).pipe(
+    Command.withShortDescription(`List every one of a workspace's ${resource.plural}.`),
+    Command.withDescription(
+      `List every one of a workspace's ${resource.plural}. ${resource.description} Rows stream out as pages arrive; progress and a summary go to stderr.${
+        takesSpaces
+          ? " Items in members' personal collections are left out unless --include-spaces all."
+          : ""
+      }\n\n${fieldsHelp(resource)}`,
+    ),
+    Command.withExamples([
+      { command: `${CLI_NAME} ${name} list --workspace acme`, description: "A table" },
+      {
+        command: `${CLI_NAME} ${name} list --workspace acme --output ${resource.tableName}.csv`,
+        description: `Every one of the ${resource.plural} as CSV, written whole or not at all`,
+      },
+      resource === collections
+        ? {
+          command: `${CLI_NAME} collections list --type custom --limit 20 --format json`,
+          description: "The first 20 custom collections as JSON (workspace from $MODE_WORKSPACE)",
+        }
+        : takesSpaces
+        ? {
+          command: `${CLI_NAME} ${name} list --workspace acme --include-spaces all --format ndjson`,
+          description: "Personal collections' items too, one JSON object per line",
+        }
+        : {
+          command: `${CLI_NAME} ${name} list --limit 20 --format json`,
+          description: `The first 20 as JSON (workspace from $MODE_WORKSPACE)`,
+        },
+    ]),
+  );
+  const page = Command.make("page", {
+    workspace: workspaceFlag,
+    page: countFlag("page", "N", "Page number from 1 (default 1)"),
+    perPage: countFlag("per-page", "M", "Items per page, 1 to 1000 (default 1000)"),
+    includeSpaces: includeSpacesFlag,
+  }, runCommand(() => import("./PageCommand.ts").then((m) => m.showItemsPage(resource)))).pipe(
+    Command.withShortDescription("Print one raw page as JSON."),
+    Command.withDescription(
+      `Print one page of ${resource.plural} (pagination, ${resource.segment} and links) as JSON, for debugging.\n\n${
+        fieldsHelp(resource)
+      }`,
+    ),
+    Command.withExamples([
+      { command: `${CLI_NAME} ${name} page --workspace acme --page 2 --per-page 100` },
+    ]),
+  );
+  return Command.make(name).pipe(
+    Command.withDescription(
+      `${resource.description} GET /batch/{workspace}/${resource.segment}.`,
+    ),
+    Command.withSubcommands([list, page]),
+  );
+};
 
-const page = Command.make("page", {
-  workspace: workspaceFlag,
-  page: countFlag("page", "N", "Page number from 1 (default 1)"),
-  perPage: countFlag("per-page", "M", "Collections per page, 1 to 1000 (default 1000)"),
-}, runCommand(() => import("./PageCommand.ts").then((m) => m.showPage))).pipe(
-  Command.withShortDescription("Print one raw page as JSON."),
-  Command.withDescription(
-    "Print one page (pagination, collections and links) as JSON, for debugging.",
-  ),
-  Command.withExamples([
-    { command: `${CLI_NAME} collections page --workspace acme --page 2 --per-page 100` },
-  ]),
-);
-
-const collections = Command.make("collections").pipe(
-  Command.withDescription("Collections of a workspace (called spaces by the API)."),
-  Command.withSubcommands([list, page]),
-);
+const resourceCommands = resources.map(resourceCommand);
 
 const create = Command.make("create", {
   workspace: workspaceFlag,
@@ -297,9 +355,101 @@ const importCommand = Command.make("import", {
   ]),
 );
 
+const snapshotCommand = Command.make("snapshot", {
+  workspace: workspaceFlag,
+  output: Flag.String("output").pipe(
+    Flag.withAlias("o"),
+    Flag.withMetavar("FILE.sqlite"),
+    Flag.withDescription(
+      "The SQLite file to write; replaced only when every resource is complete and checked",
+    ),
+  ),
+  concurrency: countFlag(
+    "concurrency",
+    "N",
+    "Requests in flight at once across every resource, 1 to 64 (default 4)",
+  ),
+  requestsPerSecond: Flag.Finite("requests-per-second").pipe(
+    Flag.filter((n) => n > 0, (n) => `--requests-per-second must be above 0, got ${n}`),
+    Flag.withMetavar("N"),
+    Flag.withDescription("Most requests per second, retries included (default: no limit)"),
+    Flag.optional,
+  ),
+  perPage: perPageFlag,
+  includeSpaces: includeSpacesFlag,
+  force: Flag.Boolean("force").pipe(
+    Flag.withDescription("Replace FILE even when it exists and is not a snapshot"),
+    Flag.withDefault(false),
+  ),
+}, runCommand(() => import("./SnapshotCommand.ts").then((m) => m.snapshotCommand))).pipe(
+  Command.withShortDescription("Write every resource of a workspace into one SQLite file."),
+  Command.withDescription(
+    "List the collections, reports, queries, charts, report stats and members of a " +
+      "workspace at once (--concurrency requests in flight across all of them) and write " +
+      "them into one SQLite file: a table per resource (one column per field), the tables " +
+      "snapshot and snapshot_resources, and the views report_details and orphans. FILE is " +
+      "written whole or not at all: into a temporary file beside it, renamed over it once " +
+      "every resource is complete and PRAGMA integrity_check answers ok.",
+  ),
+  Command.withExamples([
+    {
+      command: `${CLI_NAME} snapshot --workspace acme --output acme.sqlite`,
+      description: "Snapshot acme, then: sqlite3 acme.sqlite 'SELECT count(*) FROM orphans'",
+    },
+    {
+      command:
+        `${CLI_NAME} snapshot --workspace acme -o acme.sqlite --include-spaces all --requests-per-second 4`,
+      description: "Personal collections' items too, at most 4 requests a second",
+    },
+  ]),
+);
+
+const diffCommand = Command.make("diff", {
+  old: Argument.String("OLD.sqlite").pipe(
+    Argument.withDescription("The earlier snapshot"),
+  ),
+  new: Argument.String("NEW.sqlite").pipe(
+    Argument.withDescription("The later snapshot of the same workspace"),
+  ),
+  format: Flag.Literals("format", ["table", "ndjson", "json"] as const).pipe(
+    Flag.withDescription("Output format (default: table on a terminal, else ndjson)"),
+    Flag.optional,
+  ),
+  resource: Flag.String("resource").pipe(
+    Flag.withMetavar("NAME"),
+    Flag.withDescription("Compare only this resource (repeatable): reports, report-stats, ..."),
+    Flag.atLeast(0),
+  ),
+  ignore: Flag.String("ignore").pipe(
+    Flag.withMetavar("FIELD"),
+    Flag.withDescription("Leave this field out of the comparison (repeatable): last_viewed_at"),
+    Flag.atLeast(0),
+  ),
+}, runCommand(() => import("./DiffCommand.ts").then((m) => m.diffCommand))).pipe(
+  Command.withShortDescription("Show what changed between two snapshots."),
+  Command.withDescription(
+    "Compare two snapshots of the same workspace, resource by resource and key by key: rows " +
+      "added, removed, and changed with the fields that changed (old and new value). " +
+      'NDJSON gives one line per change: {"resource","change","key","token","fields":' +
+      '{"name":{"old","new"}}}.',
+  ),
+  Command.withExamples([
+    {
+      command: `${CLI_NAME} diff last-week.sqlite today.sqlite --ignore last_viewed_at`,
+      description: "What changed, without view times",
+    },
+    {
+      command: `${CLI_NAME} diff old.sqlite new.sqlite --resource reports --format ndjson`,
+      description: "Report changes only, one JSON line each",
+    },
+  ]),
+);
+
 /**
- * The whole command tree: `collections list|page`, `tokens create`,
- * `serve`, `mirror`, `import`.
+ * The whole command tree: `<resource> list|page` for every resource
+ * (`collections`, `reports`, `queries`, `charts`, `report-stats`,
+ * `members`), `snapshot`, `diff`, `tokens create`, `serve`, `mirror`,
+ * `import`.
  *
  * @example
  * ```ts
@@ -314,7 +464,17 @@ export const command: Command.Command<
   SharedFlags,
   CommandFailed,
   CliIO | StopSignal
-> = root.pipe(Command.withSubcommands([collections, tokens, serve, mirror, importCommand]));
+> = root.pipe(
+  Command.withSubcommands([
+    ...resourceCommands,
+    snapshotCommand,
+    diffCommand,
+    tokens,
+    serve,
+    mirror,
+    importCommand,
+  ]),
+);
 
 const section = (title: string, rows: ReadonlyArray<readonly [string, string]>): string => {
   const width = Math.max(...rows.map(([left]) => left.length)) + 4;

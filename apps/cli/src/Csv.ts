@@ -1,13 +1,14 @@
 /**
- * CSV output per RFC 4180: a header row, CRLF line endings, and fields quoted
- * when they hold a quote, comma, CR or LF (quotes doubled inside). Unicode
- * passes through unchanged as UTF-8; `null` is an empty field.
+ * CSV output per RFC 4180: a header row of the resource's wire field names,
+ * CRLF line endings, and fields quoted when they hold a quote, comma, CR or
+ * LF (quotes doubled inside). Unicode passes through unchanged as UTF-8;
+ * `null` is an empty field; a list (report stats' e-mail addresses) is its
+ * JSON text.
  *
  * @module
  */
-import type { Collection } from "@mode-discovery/core";
-import type { RowWriter } from "./RowWriter.ts";
-import { collectionFields } from "./_record.ts";
+import { type AnyResource, collections } from "@mode-discovery/core";
+import type { Row, RowWriter } from "./RowWriter.ts";
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -39,23 +40,29 @@ export const csvField = (value: string | number | null | undefined): string => {
 export const csvRecord = (values: ReadonlyArray<string | number | null | undefined>): string =>
   `${values.map(csvField).join(",")}\r\n`;
 
+/** A cell's text: empty for null, JSON text for a list, the value otherwise. */
+const cellOf = (value: unknown): string | number | null | undefined =>
+  Array.isArray(value) ? JSON.stringify(value) : value as string | number | null | undefined;
+
 /**
- * A streaming CSV writer: the header (the collection's fields in schema
- * order), then one record per collection.
+ * A streaming CSV writer of `resource`'s items (default collections): the
+ * header names every field, each row gives every field.
  *
  * @example
  * ```ts
  * import { Csv } from "@mode-discovery/cli";
- * const w = Csv.make();
- * w.start(); // => "id,token,name,description,space_type,space_url\r\n"
+ * Csv.make().start(); // => "id,token,name,description,space_type,space_url\r\n"
  * ```
  */
-export const make = (): RowWriter => ({
-  start: () => csvRecord(collectionFields),
-  rows: (batch: ReadonlyArray<Collection>) => {
-    let out = "";
-    for (const c of batch) out += csvRecord(collectionFields.map((f) => c[f]));
-    return out;
-  },
-  end: () => "",
-});
+export const make = (resource: AnyResource = collections): RowWriter => {
+  const names = resource.columns.map((c) => c.name);
+  return {
+    start: () => csvRecord(names),
+    rows: (batch: ReadonlyArray<Row>) => {
+      let out = "";
+      for (const row of batch) out += csvRecord(names.map((name) => cellOf(row[name])));
+      return out;
+    },
+    end: () => "",
+  };
+};

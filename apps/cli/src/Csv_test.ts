@@ -74,3 +74,22 @@ Deno.test("any text survives a CSV round trip through a strict RFC 4180 reader",
     { numRuns: 500 },
   );
 });
+
+Deno.test("every resource's CSV has its wire fields as the header; lists are JSON text", async () => {
+  const { reportStats, resources } = await import("@mode-discovery/core");
+  for (const resource of resources) {
+    assert.equal(make(resource).start(), csvRecord(resource.columns.map((c) => c.name)));
+  }
+  const text = make(reportStats).rows([{
+    report_id: 1,
+    report_token: "r",
+    active_schedules_count: 0,
+    explorations_count: null,
+    view_count: 3,
+    recent_manual_run_creators_emails: ["a@x.com", 'b"@x.com'],
+    scheduled_run_creators_emails: [],
+    editors_emails: null,
+  }]);
+  const [record] = readCsv(text);
+  assert.deepEqual(record, ["1", "r", "0", "", "3", '["a@x.com","b\\"@x.com"]', "[]", ""]);
+});

@@ -7,7 +7,13 @@
  */
 import type { ListProgress, RequestEvent } from "@mode-discovery/core";
 import type { CliIOShape } from "./CliIO.ts";
-import { makeProgressDisplay, type ProgressDisplay, silentProgress } from "./Progress.ts";
+import {
+  makeProgressDisplay,
+  makeSnapshotProgressDisplay,
+  type ProgressDisplay,
+  silentProgress,
+  type SnapshotProgressDisplay,
+} from "./Progress.ts";
 import type { Redactor } from "./Redactor.ts";
 import { formatDuration } from "./_text.ts";
 
@@ -129,14 +135,36 @@ export class Diagnostics {
   }
 
   /**
-   * Starts the progress line for a walk: shown only when stderr is a
-   * terminal and `--quiet` is not given.
+   * Starts the progress line for a walk of `items` (`collections`,
+   * `report stats`): shown only when stderr is a terminal and `--quiet` is
+   * not given.
    */
-  startProgress(workspace: string): ProgressDisplay {
+  startProgress(workspace: string, items?: string): ProgressDisplay {
     this.progressDisplay = this.io.stderr.isTerminal && !this.options.quiet
-      ? makeProgressDisplay(this.io.stderr, { workspace, color: this.color })
+      ? makeProgressDisplay(this.io.stderr, { workspace, items, color: this.color })
       : silentProgress;
     return this.progressDisplay;
+  }
+
+  /**
+   * Starts the progress line of a snapshot of `resources`: shown only when
+   * stderr is a terminal and `--quiet` is not given.
+   */
+  startSnapshotProgress(
+    workspace: string,
+    resources: ReadonlyArray<string>,
+  ): SnapshotProgressDisplay {
+    if (!this.io.stderr.isTerminal || this.options.quiet) {
+      this.progressDisplay = silentProgress;
+      return { update: () => {}, clear: () => {} };
+    }
+    const display = makeSnapshotProgressDisplay(this.io.stderr, {
+      workspace,
+      resources,
+      color: this.color,
+    });
+    this.progressDisplay = { update: () => {}, clear: display.clear };
+    return display;
   }
 
   /** Updates the progress line, if one is shown. */

@@ -87,7 +87,7 @@ Deno.test("the progress line shows only on a terminal and not with --quiet", () 
       pagesFetched: 1,
       totalPages: 2,
       totalCount: 3,
-      collectionsEmitted: 2,
+      itemsEmitted: 2,
       retries: 0,
       elapsedMs: 5,
     });

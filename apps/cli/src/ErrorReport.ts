@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
-import type { DiscoveryError } from "@mode-discovery/core";
+import type { DiscoveryError, SnapshotError } from "@mode-discovery/core";
 import type { CliFailure } from "./CliFailure.ts";
 import type { OutputClosed } from "./CliIO.ts";
 import { ExitCode } from "./ExitCode.ts";
@@ -43,6 +43,7 @@ const DISCOVERY_ERRORS: Record<DiscoveryError["_tag"], readonly [ExitCode, strin
   TimeoutError: [ExitCode.Network, "timeout"],
   ResponseDecodeError: [ExitCode.BadResponse, "bad response"],
   PaginationError: [ExitCode.BadResponse, "bad pagination"],
+  ClientOptionError: [ExitCode.Usage, "bad option"],
 };
 
 /**
@@ -73,8 +74,13 @@ export const describeFailure = (error: unknown, context: FailureContext = {}): F
 
 const describe = (error: unknown): FailureReport => {
   if (!isTagged(error)) return internal(error);
-  const e = error as DiscoveryError | CliFailure | OutputClosed | CommandFailed;
+  const e = error as DiscoveryError | CliFailure | OutputClosed | CommandFailed | SnapshotError;
   switch (e._tag) {
+    case "SnapshotError": {
+      // The resource's own failure decides the exit code; the message names the resource.
+      const inner = describe(e.error);
+      return { code: inner.code, message: `${e.resource}: ${inner.message}` };
+    }
     case "CommandFailed":
       return { code: e.code as ExitCode, message: e.message };
     case "OutputClosed":

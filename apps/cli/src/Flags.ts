@@ -20,7 +20,7 @@ export interface SharedFlags {
   readonly quiet: boolean;
 }
 
-/** Flags of `collections list`. */
+/** Flags of `<resource> list` (`collections list`, `reports list`, ...). */
 export interface ListFlags {
   /** `--workspace NAME`. */
   readonly workspace: Option.Option<string>;
@@ -30,15 +30,17 @@ export interface ListFlags {
   readonly concurrency: Option.Option<number>;
   /** `--limit N`. */
   readonly limit: Option.Option<number>;
-  /** `--type TYPE`. */
-  readonly type: Option.Option<string>;
+  /** `--include-spaces all` (reports, queries, charts, report-stats). */
+  readonly includeSpaces: Option.Option<string>;
+  /** `--type TYPE` (collections only). */
+  readonly type?: Option.Option<string> | undefined;
   /** `--format FORMAT`. */
   readonly format: Option.Option<OutputFormat>;
   /** `--output FILE`. */
   readonly output: Option.Option<string>;
 }
 
-/** Flags of `collections page`. */
+/** Flags of `<resource> page`. */
 export interface PageFlags {
   /** `--workspace NAME`. */
   readonly workspace: Option.Option<string>;
@@ -46,6 +48,8 @@ export interface PageFlags {
   readonly page: Option.Option<number>;
   /** `--per-page M`. */
   readonly perPage: Option.Option<number>;
+  /** `--include-spaces all` (reports, queries, charts, report-stats). */
+  readonly includeSpaces: Option.Option<string>;
 }
 
 /** Flags of `tokens create`. */
@@ -89,4 +93,36 @@ export interface ImportFlags {
   readonly inputs: ReadonlyArray<string>;
   /** `--workspace NAME`: the workspace to store the items as. */
   readonly workspace: Option.Option<string>;
+}
+
+/** Flags of `snapshot`. */
+export interface SnapshotFlags {
+  /** `--workspace NAME`. */
+  readonly workspace: Option.Option<string>;
+  /** `--output FILE`: the SQLite file to write. */
+  readonly output: string;
+  /** `--concurrency N`: requests in flight across every resource. */
+  readonly concurrency: Option.Option<number>;
+  /** `--requests-per-second N`: the client's budget. */
+  readonly requestsPerSecond: Option.Option<number>;
+  /** `--per-page N`. */
+  readonly perPage: Option.Option<number>;
+  /** `--include-spaces all`. */
+  readonly includeSpaces: Option.Option<string>;
+  /** `--force`: replace FILE even when it is not a snapshot. */
+  readonly force: boolean;
+}
+
+/** Flags and arguments of `diff`. */
+export interface DiffFlags {
+  /** `OLD.sqlite`. */
+  readonly old: string;
+  /** `NEW.sqlite`. */
+  readonly new: string;
+  /** `--format table|ndjson|json`. */
+  readonly format: Option.Option<"table" | "ndjson" | "json">;
+  /** `--resource NAME`, repeatable. */
+  readonly resource: ReadonlyArray<string>;
+  /** `--ignore FIELD`, repeatable. */
+  readonly ignore: ReadonlyArray<string>;
 }

@@ -1,15 +1,14 @@
 /**
- * JSON output: one array, written as it streams: `[`, then one compact object
- * per line, then `]`. The whole output is a single valid JSON document.
+ * JSON output: one array of items, every field, written as rows arrive (the
+ * array is never held in memory whole).
  *
  * @module
  */
-import type { Collection } from "@mode-discovery/core";
-import type { RowWriter } from "./RowWriter.ts";
-import { collectionRecord } from "./_record.ts";
+import type { Row, RowWriter } from "./RowWriter.ts";
 
 /**
- * A streaming JSON array writer.
+ * A streaming JSON array writer: `[`, the items separated by commas (one per
+ * line), `]`. An empty listing gives `[]`.
  *
  * @example
  * ```ts
@@ -22,10 +21,10 @@ export const make = (): RowWriter => {
   let count = 0;
   return {
     start: () => "[",
-    rows: (batch: ReadonlyArray<Collection>) => {
+    rows: (batch: ReadonlyArray<Row>) => {
       let out = "";
-      for (const c of batch) {
-        out += `${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(collectionRecord(c))}`;
+      for (const row of batch) {
+        out += `${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(row)}`;
         count++;
       }
       return out;

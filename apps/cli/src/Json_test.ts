@@ -25,16 +25,18 @@ Deno.test("JSON output of nothing is an empty array", () => {
   assert.equal(w.start() + w.rows([]) + w.end(), "[]\n");
 });
 
-Deno.test("JSON keys follow the schema order, whatever order the object has", () => {
+Deno.test("JSON keys follow the schema order for items as the client decodes them", async () => {
+  const Schema = await import("effect/Schema");
+  const { collections } = await import("@mode-discovery/core");
   const w = make();
-  const shuffled = {
+  const shuffled = Schema.decodeUnknownSync(collections.item)({
     space_url: "/u",
     space_type: "custom",
     description: null,
     name: "n",
     token: "t",
     id: 9,
-  } as Collection;
+  }) as Collection;
   const text = w.start() + w.rows([shuffled]) + w.end();
   assert.equal(
     text.split("\n")[1].trim(),

@@ -1,13 +1,19 @@
 /**
- * `mode-discovery collections list`: every collection of a workspace,
- * streamed to stdout or to a file as table, JSON, NDJSON or CSV.
+ * `mode-discovery <resource> list`: every item of a resource of a workspace
+ * (collections, reports, queries, charts, report stats, members), streamed
+ * to stdout or to a file as table, JSON, NDJSON or CSV.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
-import type { Collection, ListSummary } from "@mode-discovery/core";
+import {
+  type AnyResource,
+  type Collection,
+  collections,
+  type ListSummary,
+} from "@mode-discovery/core";
 import * as AtomicFile from "./AtomicFile.ts";
 import { type CliIO, writeStdout } from "./CliIO.ts";
 import { colorAllowed } from "./Diagnostics.ts";
@@ -15,20 +21,24 @@ import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { ListFlags, SharedFlags } from "./Flags.ts";
 import { defaultFormat } from "./OutputFormat.ts";
 import { makeRowWriter } from "./RowWriter.ts";
-import { checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
+import type { Row } from "./RowWriter.ts";
+import { checkIncludeSpaces, checkPageFlag, resolveBaseUrl, resolveWorkspace } from "./Settings.ts";
 import { driftWarning, summaryLine } from "./Summary.ts";
 import { makeClient } from "./_client.ts";
 import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 /**
- * Runs `collections list` with parsed flags.
+ * Runs `<resource> list` with parsed flags: `listItems(reports)` is
+ * `reports list`.
  *
  * **Details**
  *
  * Rows are formatted and written one page at a time as pages arrive, so
- * output starts with the first page and memory stays flat. `--type` keeps
- * collections whose `space_type` matches; `--limit` stops after that many
- * rows (and stops fetching). With `--output FILE` the rows go to a
+ * output starts with the first page and memory stays flat. `--include-spaces
+ * all` lists items in members' personal collections too (reports, queries,
+ * charts, report stats; a usage error elsewhere); `--type` (collections)
+ * keeps collections whose `space_type` matches; `--limit` stops after that
+ * many rows (and stops fetching). With `--output FILE` the rows go to a
  * temporary file renamed to `FILE` only when the whole listing succeeded.
  * Progress (stderr terminal only), the summary and a drift warning go to
  * stderr.
@@ -37,15 +47,18 @@ import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
  * ```ts
  * import * as Effect from "effect/Effect";
  * import * as Option from "effect/Option";
- * import { CliIO, listCollections } from "@mode-discovery/cli";
- * const program = listCollections(
+ * import { reports } from "@mode-discovery/core";
+ * import { CliIO, listItems } from "@mode-discovery/cli";
+ * const program = listItems(reports)(
  *   { workspace: Option.some("demo"), perPage: Option.none(), concurrency: Option.none(),
- *     limit: Option.some(10), type: Option.none(), format: Option.some("csv"), output: Option.none() },
+ *     limit: Option.some(10), includeSpaces: Option.none(), format: Option.some("csv"),
+ *     output: Option.none() },
  *   { baseUrl: Option.some("http://127.0.0.1:8787"), credentialsFile: Option.none(), maxRetries: Option.none(), verbose: false, quiet: false },
  * ).pipe(Effect.provideService(CliIO, CliIO.deno()));
  * ```
  */
-export const listCollections = (
+export const listItems = (resource: AnyResource) =>
+(
   flags: ListFlags,
   shared: SharedFlags,
 ): Effect.Effect<void, CommandFailed, CliIO> =>
@@ -54,6 +67,7 @@ export const listCollections = (
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
       const perPage = yield* checkPageFlag("--per-page", flags.perPage);
+      const includeSpaces = yield* checkIncludeSpaces(flags.includeSpaces, resource);
       const { credentials, source } = yield* loadRedactedCredentials(shared, io, diagnostics);
       const output = Option.getOrUndefined(flags.output);
       const format = Option.getOrElse(
@@ -61,13 +75,15 @@ export const listCollections = (
         () => defaultFormat({ stdoutIsTerminal: io.stdout.isTerminal, output }),
       );
       diagnostics.verbose(
-        `base URL ${baseUrl}; workspace ${workspace}; credentials from ${source}; format ${format}` +
+        `base URL ${baseUrl}; workspace ${workspace}; ${resource.plural}${
+          includeSpaces === undefined ? "" : " (include_spaces=all)"
+        }; credentials from ${source}; format ${format}` +
           (output === undefined ? "" : `; output ${output}`),
       );
       const writer = makeRowWriter(format, {
         width: output === undefined ? io.columns() : undefined,
         color: output === undefined && colorAllowed(io.stdout.isTerminal, io.env),
-      });
+      }, resource);
       const client = yield* makeClient({
         baseUrl,
         credentials,
@@ -76,22 +92,23 @@ export const listCollections = (
       });
 
       let summary: ListSummary | undefined;
-      let stream: Stream.Stream<Collection, unknown> = client.collections.list({
+      let stream = client.list(resource, {
         workspace,
         perPage,
+        includeSpaces,
         concurrency: Option.getOrUndefined(flags.concurrency),
         onProgress: (progress) => diagnostics.progress(progress),
         onSummary: (s) => {
           summary = s;
         },
-      });
-      if (Option.isSome(flags.type)) {
+      }) as Stream.Stream<Row, unknown>;
+      if (flags.type !== undefined && Option.isSome(flags.type)) {
         const type = flags.type.value;
-        stream = Stream.filter(stream, (c) => c.space_type === type);
+        stream = Stream.filter(stream, (c) => (c as Collection).space_type === type);
       }
       if (Option.isSome(flags.limit)) stream = Stream.take(stream, flags.limit.value);
 
-      diagnostics.startProgress(workspace);
+      diagnostics.startProgress(workspace, resource.plural);
       const toStdout = output === undefined;
       let rows = 0;
       yield* Effect.scoped(Effect.gen(function* () {
@@ -111,11 +128,20 @@ export const listCollections = (
       }));
       diagnostics.clearProgress();
       if (summary !== undefined) {
-        diagnostics.info(summaryLine(summary, { rows, output }));
-        const drift = driftWarning(summary);
+        diagnostics.info(summaryLine(summary, { rows, output }, resource));
+        const drift = driftWarning(summary, resource);
         if (drift !== undefined) diagnostics.warn(drift);
       }
     }).pipe(
       Effect.onExit(() => Effect.sync(() => diagnostics.clearProgress())),
       withFailureContext(() => ({ redactor: diagnostics.currentRedactor })),
     ));
+
+/**
+ * Runs `collections list` with parsed flags: {@link listItems} of
+ * collections.
+ */
+export const listCollections: (
+  flags: ListFlags,
+  shared: SharedFlags,
+) => Effect.Effect<void, CommandFailed, CliIO> = listItems(collections);

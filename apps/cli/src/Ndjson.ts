@@ -1,30 +1,30 @@
 /**
- * NDJSON output: one JSON object per line, keys in schema order. The default
- * when stdout is not a terminal: each line stands alone, so `head`, `jq -c`
- * and line-by-line readers work while the listing is still running.
+ * NDJSON output: one JSON object per line, every field of the item, `\n`
+ * after each. The format of choice for pipes (`jq`, `mode-discovery import`).
  *
  * @module
  */
-import type { Collection } from "@mode-discovery/core";
-import type { RowWriter } from "./RowWriter.ts";
-import { collectionRecord } from "./_record.ts";
+import type { Row, RowWriter } from "./RowWriter.ts";
 
 /**
  * A streaming NDJSON writer.
  *
+ * **Details**
+ *
+ * Each item is written as the client yields it: exactly the resource's
+ * fields, in wire order, with `null` where the server had nothing.
+ *
  * @example
  * ```ts
  * import { Ndjson } from "@mode-discovery/cli";
- * const w = Ndjson.make();
- * w.rows([{ id: 1, token: "t", name: null, description: null, space_type: "custom", space_url: "/api/a/spaces/t" }]);
- * // => '{"id":1,"token":"t","name":null,"description":null,"space_type":"custom","space_url":"/api/a/spaces/t"}\n'
+ * Ndjson.make().rows([{ id: 1, token: "a" }]); // => '{"id":1,"token":"a"}\n'
  * ```
  */
 export const make = (): RowWriter => ({
   start: () => "",
-  rows: (batch: ReadonlyArray<Collection>) => {
+  rows: (batch: ReadonlyArray<Row>) => {
     let out = "";
-    for (const c of batch) out += `${JSON.stringify(collectionRecord(c))}\n`;
+    for (const row of batch) out += `${JSON.stringify(row)}\n`;
     return out;
   },
   end: () => "",

@@ -1,6 +1,6 @@
 /**
  * The progress line of a listing on stderr: pages done of total,
- * collections, rate and ETA, redrawn in place while the walk runs.
+ * items, rate and ETA, redrawn in place while the walk runs.
  *
  * @module
  */
@@ -13,35 +13,39 @@ import { formatCount, formatDuration } from "./_text.ts";
  *
  * **Details**
  *
- * Rate is collections per second since the start. ETA is shown once the
+ * Rate is items per second since the start. ETA is shown once the
  * total is known and at least one page has arrived.
  *
  * @example
  * ```ts
  * import { renderProgress } from "@mode-discovery/cli";
  * renderProgress("demo", {
- *   pagesFetched: 2, totalPages: 5, totalCount: 4146, collectionsEmitted: 2000,
+ *   pagesFetched: 2, totalPages: 5, totalCount: 4146, itemsEmitted: 2000,
  *   retries: 0, elapsedMs: 500,
  * });
  * // => "demo: page 2/5 · 2,000/4,146 collections · 4,000/s · ETA 537 ms"
  * ```
  */
-export const renderProgress = (workspace: string, p: ListProgress): string => {
+export const renderProgress = (
+  workspace: string,
+  p: ListProgress,
+  items = "collections",
+): string => {
   const pages = p.totalPages === undefined
     ? `page ${formatCount(p.pagesFetched)}`
     : `page ${formatCount(p.pagesFetched)}/${formatCount(p.totalPages)}`;
-  const collections = p.totalCount === undefined
-    ? `${formatCount(p.collectionsEmitted)} collections`
-    : `${formatCount(p.collectionsEmitted)}/${formatCount(p.totalCount)} collections`;
+  const count = p.totalCount === undefined
+    ? `${formatCount(p.itemsEmitted)} ${items}`
+    : `${formatCount(p.itemsEmitted)}/${formatCount(p.totalCount)} ${items}`;
   const seconds = p.elapsedMs / 1000;
-  const rate = seconds > 0 ? p.collectionsEmitted / seconds : 0;
-  const parts = [`${workspace}: ${pages}`, collections];
+  const rate = seconds > 0 ? p.itemsEmitted / seconds : 0;
+  const parts = [`${workspace}: ${pages}`, count];
   if (rate > 0) parts.push(`${formatCount(rate)}/s`);
   if (p.retries > 0) {
     parts.push(`${formatCount(p.retries)} ${p.retries === 1 ? "retry" : "retries"}`);
   }
   if (p.totalCount !== undefined && rate > 0 && p.pagesFetched > 0) {
-    const remaining = Math.max(0, p.totalCount - p.collectionsEmitted);
+    const remaining = Math.max(0, p.totalCount - p.itemsEmitted);
     parts.push(`ETA ${formatDuration((remaining / rate) * 1000)}`);
   }
   return parts.join(" · ");
@@ -59,6 +63,8 @@ export interface ProgressDisplay {
 export interface ProgressOptions {
   /** Workspace name shown at the start of the line. */
   readonly workspace: string;
+  /** What is listed, plural (`collections`, `report stats`). Default `collections`. */
+  readonly items?: string | undefined;
   /** Dim the line (only when colours are allowed). */
   readonly color: boolean;
   /** Smallest time between redraws, ms. Default 100. */
@@ -85,7 +91,7 @@ export const silentProgress: ProgressDisplay = { update: () => {}, clear: () => 
  * const lines: string[] = [];
  * const out = { isTerminal: true, write: async () => {}, writeSync: (t: string) => void lines.push(t) };
  * const display = makeProgressDisplay(out, { workspace: "demo", color: false });
- * display.update({ pagesFetched: 1, totalPages: 1, totalCount: 3, collectionsEmitted: 3, retries: 0, elapsedMs: 10 });
+ * display.update({ pagesFetched: 1, totalPages: 1, totalCount: 3, itemsEmitted: 3, retries: 0, elapsedMs: 10 });
  * display.clear();
  * ```
  */
@@ -101,7 +107,74 @@ export const makeProgressDisplay = (out: TextOut, options: ProgressOptions): Pro
         progress.pagesFetched >= progress.totalPages;
       if (!done && t - last < interval) return;
       last = t;
-      const text = renderProgress(options.workspace, progress);
+      const text = renderProgress(options.workspace, progress, options.items);
+      out.writeSync(`\r\x1b[2K${options.color ? `\x1b[2m${text}\x1b[0m` : text}`);
+      shown = true;
+    },
+    clear: () => {
+      if (shown) out.writeSync("\r\x1b[2K");
+      shown = false;
+    },
+  };
+};
+
+/**
+ * The progress line of a snapshot: each resource's pages read so far.
+ *
+ * @example
+ * ```ts
+ * import { renderSnapshotProgress } from "@mode-discovery/cli";
+ * renderSnapshotProgress("demo", [["collections", { pagesFetched: 5, totalPages: 5 }], ["reports", undefined]]);
+ * // => "demo: collections 5/5 · reports …"
+ * ```
+ */
+export const renderSnapshotProgress = (
+  workspace: string,
+  entries: ReadonlyArray<
+    readonly [string, Pick<ListProgress, "pagesFetched" | "totalPages"> | undefined]
+  >,
+): string =>
+  `${workspace}: ${
+    entries.map(([name, p]) =>
+      p === undefined
+        ? `${name} …`
+        : `${name} ${formatCount(p.pagesFetched)}/${
+          p.totalPages === undefined ? "?" : formatCount(p.totalPages)
+        }`
+    ).join(" · ")
+  }`;
+
+/** A live progress display of a snapshot: one line, every resource. */
+export interface SnapshotProgressDisplay {
+  /** Shows the latest progress of `resource` (redraws at most every `intervalMs`). */
+  readonly update: (resource: string, progress: ListProgress) => void;
+  /** Erases the line. */
+  readonly clear: () => void;
+}
+
+/**
+ * A snapshot's progress line on `out` (a terminal), redrawn in place:
+ * `acme: collections 5/5 · reports 2/5 · queries …`.
+ */
+export const makeSnapshotProgressDisplay = (
+  out: TextOut,
+  options: Omit<ProgressOptions, "items"> & { readonly resources: ReadonlyArray<string> },
+): SnapshotProgressDisplay => {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 100;
+  const latest = new Map<string, ListProgress>();
+  let last = -Infinity;
+  let shown = false;
+  return {
+    update: (resource, progress) => {
+      latest.set(resource, progress);
+      const t = now();
+      if (t - last < interval) return;
+      last = t;
+      const text = renderSnapshotProgress(
+        options.workspace,
+        options.resources.map((name) => [name, latest.get(name)] as const),
+      );
       out.writeSync(`\r\x1b[2K${options.color ? `\x1b[2m${text}\x1b[0m` : text}`);
       shown = true;
     },

@@ -6,7 +6,7 @@ const progress = (over: Partial<ListProgress> = {}): ListProgress => ({
   pagesFetched: 2,
   totalPages: 5,
   totalCount: 4146,
-  collectionsEmitted: 2000,
+  itemsEmitted: 2000,
   retries: 0,
   elapsedMs: 500,
   ...over,
@@ -22,7 +22,7 @@ Deno.test("the progress line: pages of total, collections, rate, ETA", () => {
     "demo: page 2 · 2,000 collections · 4,000/s · 2 retries",
   );
   assert.equal(
-    renderProgress("demo", progress({ pagesFetched: 0, collectionsEmitted: 0, elapsedMs: 0 })),
+    renderProgress("demo", progress({ pagesFetched: 0, itemsEmitted: 0, elapsedMs: 0 })),
     "demo: page 0/5 · 0/4,146 collections",
   );
 });
@@ -38,7 +38,7 @@ Deno.test("the display redraws in place, throttled, always drawing the last page
   now = 50;
   display.update(progress({ pagesFetched: 2 })); // too soon: skipped
   now = 60;
-  display.update(progress({ pagesFetched: 5, collectionsEmitted: 4146 })); // last page: drawn
+  display.update(progress({ pagesFetched: 5, itemsEmitted: 4146 })); // last page: drawn
   display.clear();
   display.clear(); // nothing left to clear
   assert.equal(writes.length, 3);

@@ -6,15 +6,18 @@
  *
  * @module
  */
-import type { Collection } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core";
 import * as Csv from "./Csv.ts";
 import * as Json from "./Json.ts";
 import * as Ndjson from "./Ndjson.ts";
 import type { OutputFormat } from "./OutputFormat.ts";
 import * as Table from "./Table.ts";
 
+/** One decoded item of any resource, as the client yields it: its fields by wire name. */
+export type Row = Readonly<Record<string, unknown>>;
+
 /**
- * A streaming formatter of collections.
+ * A streaming formatter of one resource's items.
  *
  * **When to use**
  *
@@ -33,13 +36,15 @@ export interface RowWriter {
   /** Text before the first row (a header), possibly empty. */
   readonly start: () => string;
   /** Text for the next rows, in order. */
-  readonly rows: (batch: ReadonlyArray<Collection>) => string;
+  readonly rows: (batch: ReadonlyArray<Row>) => string;
   /** Text after the last row, possibly empty. */
   readonly end: () => string;
 }
 
 /**
- * A fresh streaming writer for `format`.
+ * The writer for `format` and `resource` (default collections): `table`
+ * (with `table` options), `json`, `ndjson` or `csv`. JSON, NDJSON and CSV
+ * carry every field; the table shows the resource's readable columns.
  *
  * @example
  * ```ts
@@ -47,15 +52,19 @@ export interface RowWriter {
  * makeRowWriter("csv").start(); // => "id,token,name,description,space_type,space_url\r\n"
  * ```
  */
-export const makeRowWriter = (format: OutputFormat, table?: Table.TableOptions): RowWriter => {
+export const makeRowWriter = (
+  format: OutputFormat,
+  table?: Table.TableOptions,
+  resource: AnyResource = collections,
+): RowWriter => {
   switch (format) {
     case "table":
-      return Table.make(table);
+      return Table.make(table, resource);
     case "json":
       return Json.make();
     case "ndjson":
       return Ndjson.make();
     case "csv":
-      return Csv.make();
+      return Csv.make(resource);
   }
 };

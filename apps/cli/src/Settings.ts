@@ -1,12 +1,19 @@
 /**
  * Settings that come from a flag or, failing that, an environment variable:
- * the API base URL and the workspace.
+ * the API base URL and the workspace; and checks of flag values.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { DEFAULT_BASE_URL, PageNumber, PerPage, WorkspaceName } from "@mode-discovery/core";
+import {
+  type AnyResource,
+  DEFAULT_BASE_URL,
+  PageNumber,
+  PerPage,
+  resources,
+  WorkspaceName,
+} from "@mode-discovery/core";
 import { UsageError } from "./CliFailure.ts";
 import { schemaProblem } from "./_schema.ts";
 
@@ -131,4 +138,47 @@ export const checkPageFlag = (
   return problem === undefined
     ? Effect.succeed(value.value)
     : Effect.fail(new UsageError({ message: `${flag} ${value.value}: ${problem}.` }));
+};
+
+/**
+ * `--include-spaces`: `all` on a resource that takes it, else a usage error
+ * saying what is wrong (the value, or that the resource does not take it).
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect";
+ * import * as Option from "effect/Option";
+ * import { reports } from "@mode-discovery/core";
+ * import { checkIncludeSpaces } from "@mode-discovery/cli";
+ * Effect.runSync(checkIncludeSpaces(Option.some("all"), reports)); // => "all"
+ * ```
+ */
+export const checkIncludeSpaces = (
+  flag: Option.Option<string>,
+  resource: AnyResource,
+): Effect.Effect<"all" | undefined, UsageError> => {
+  if (Option.isNone(flag)) return Effect.succeed(undefined);
+  const takes = resources.filter((r) => r.includeSpaces).map((r) => r.cliName).join(", ");
+  if (!resource.includeSpaces) {
+    return Effect.fail(
+      new UsageError({
+        message: `${resource.cliName} do not take --include-spaces: ${
+          resource.personal === undefined
+            ? "they are never in members' personal collections"
+            : "personal collections are always listed"
+        }. It applies to ${takes}.`,
+      }),
+    );
+  }
+  if (flag.value !== "all") {
+    return Effect.fail(
+      new UsageError({
+        message:
+          `--include-spaces takes only all (items in members' personal collections too), got ${
+            JSON.stringify(flag.value.slice(0, 40))
+          }. Leave it out to skip personal collections.`,
+      }),
+    );
+  }
+  return Effect.succeed("all");
 };

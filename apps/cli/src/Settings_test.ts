@@ -94,7 +94,28 @@ Deno.test("--per-page and --page are checked against core's rules, naming the fl
   assert.equal(Effect.runSync(checkPageFlag("--page", Option.none())), undefined);
   assert.equal(
     message(checkPageFlag("--per-page", Option.some(1001))),
-    "--per-page 1001: per_page must be an integer from 1 to 1000.",
+    "--per-page 1001: per_page must be a whole number from 1 to 1000 (default 1000).",
   );
   assert.ok(message(checkPageFlag("--page", Option.some(0))).startsWith("--page 0: page must be"));
+});
+
+Deno.test("--include-spaces takes only all, and only where the resource takes it", async () => {
+  const { collections, members, reports } = await import("@mode-discovery/core");
+  const { checkIncludeSpaces } = await import("./Settings.ts");
+  assert.equal(Effect.runSync(checkIncludeSpaces(Option.some("all"), reports)), "all");
+  assert.equal(Effect.runSync(checkIncludeSpaces(Option.none(), collections)), undefined);
+  for (const bad of ["ALL", "none", ""]) {
+    assert.match(
+      message(checkIncludeSpaces(Option.some(bad), reports)),
+      /--include-spaces takes only all/,
+    );
+  }
+  assert.match(
+    message(checkIncludeSpaces(Option.some("all"), collections)),
+    /collections do not take --include-spaces: personal collections are always listed/,
+  );
+  assert.match(
+    message(checkIncludeSpaces(Option.some("all"), members)),
+    /members do not take --include-spaces: they are never in members' personal collections/,
+  );
 });

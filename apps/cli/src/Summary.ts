@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ListSummary } from "@mode-discovery/core";
+import { type AnyResource, collections, type ListSummary } from "@mode-discovery/core";
 import { formatCount, formatDuration, plural } from "./_text.ts";
 
 /** What the command itself counted, next to the client's {@link ListSummary}. */
@@ -16,20 +16,26 @@ export interface WrittenCounts {
 }
 
 /**
- * The summary line: collections, pages, retries and time.
+ * The summary line: items (of `resource`, default collections), pages, retries and time.
  *
  * @example
  * ```ts
  * import { summaryLine } from "@mode-discovery/cli";
  * summaryLine({
- *   pagesFetched: 5, collectionsEmitted: 4146, duplicatesDropped: 0, totalsDrifted: false,
- *   initialTotalCount: 4146, finalTotalCount: 4146, retries: 0, stoppedBecause: "last-page",
+ *   pagesFetched: 5, itemsEmitted: 4146, duplicatesDropped: 0, totalsDrifted: false,
+ *   initialTotalCount: 4146, finalTotalCount: 4146, retries: 0, pageSizeShrinks: 0,
+ *   finalPerPage: 1000, stoppedBecause: "last-page",
  *   elapsedMs: 312,
  * }, { rows: 4146 });
  * // => "4,146 collections in 5 pages, 0 retries, 312 ms."
  * ```
  */
-export const summaryLine = (summary: ListSummary, written: WrittenCounts): string => {
+export const summaryLine = (
+  summary: ListSummary,
+  written: WrittenCounts,
+  resource: AnyResource = collections,
+): string => {
+  const items = (n: number) => plural(n, resource.singular, resource.plural);
   const read = `${plural(summary.pagesFetched, "page")}, ${
     plural(summary.retries, "retry", "retries")
   }, ${formatDuration(summary.elapsedMs)}`;
@@ -37,11 +43,14 @@ export const summaryLine = (summary: ListSummary, written: WrittenCounts): strin
   const dupes = summary.duplicatesDropped > 0
     ? ` (${plural(summary.duplicatesDropped, "duplicate")} dropped)`
     : "";
-  return written.rows === summary.collectionsEmitted
-    ? `${plural(written.rows, "collection")} in ${read}${dupes}${dest && ", written" + dest}.`
-    : `${plural(written.rows, "collection")} written${dest} (of ${
-      formatCount(summary.collectionsEmitted)
-    } read in ${read})${dupes}.`;
+  const shrunk = summary.pageSizeShrinks > 0
+    ? ` (page size halved ${plural(summary.pageSizeShrinks, "time")}, to ${summary.finalPerPage})`
+    : "";
+  return written.rows === summary.itemsEmitted
+    ? `${items(written.rows)} in ${read}${dupes}${shrunk}${dest && ", written" + dest}.`
+    : `${items(written.rows)} written${dest} (of ${
+      formatCount(summary.itemsEmitted)
+    } read in ${read})${dupes}${shrunk}.`;
 };
 
 /**
@@ -52,19 +61,23 @@ export const summaryLine = (summary: ListSummary, written: WrittenCounts): strin
  * ```ts
  * import { driftWarning } from "@mode-discovery/cli";
  * driftWarning({
- *   pagesFetched: 5, collectionsEmitted: 4146, duplicatesDropped: 0, totalsDrifted: true,
- *   initialTotalCount: 4146, finalTotalCount: 4150, retries: 0, stoppedBecause: "last-page",
+ *   pagesFetched: 5, itemsEmitted: 4146, duplicatesDropped: 0, totalsDrifted: true,
+ *   initialTotalCount: 4146, finalTotalCount: 4150, retries: 0, pageSizeShrinks: 0,
+ *   finalPerPage: 1000, stoppedBecause: "last-page",
  *   elapsedMs: 312,
  * }); // => "the workspace changed during the listing (total_count 4,146 -> 4,150): ..."
  * ```
  */
-export const driftWarning = (summary: ListSummary): string | undefined => {
+export const driftWarning = (
+  summary: ListSummary,
+  resource: AnyResource = collections,
+): string | undefined => {
   if (!summary.totalsDrifted) return undefined;
   const counts = summary.initialTotalCount !== undefined && summary.finalTotalCount !== undefined
     ? ` (total_count ${formatCount(summary.initialTotalCount)} -> ${
       formatCount(summary.finalTotalCount)
     })`
     : "";
-  return `the workspace changed during the listing${counts}: collections added or removed ` +
+  return `the workspace changed during the listing${counts}: ${resource.plural} added or removed ` +
     "meanwhile may be missing (none is listed twice). Run again for a consistent list.";
 };

@@ -1,13 +1,14 @@
 /**
- * Table output for people at a terminal: aligned columns, long text cut with
- * `…`, and control characters shown as escapes so a collection's name can
- * never move the cursor or change colours.
+ * Table output for people at a terminal: the resource's readable columns
+ * (its descriptor's `display`), aligned, long text cut with `…`, multi-line
+ * text shown by its first line, and control characters shown as escapes so a
+ * name can never move the cursor or change colours.
  *
  * @module
  */
-import type { Collection } from "@mode-discovery/core";
+import { type AnyResource, collections, type Field, type Resource } from "@mode-discovery/core";
 import * as CliOutput from "effect/cli/CliOutput";
-import type { RowWriter } from "./RowWriter.ts";
+import type { Row, RowWriter } from "./RowWriter.ts";
 
 /** Settings of {@link make}. */
 export interface TableOptions {
@@ -19,7 +20,7 @@ export interface TableOptions {
 
 interface Column {
   readonly header: string;
-  readonly cell: (c: Collection) => string;
+  readonly cell: (row: Row) => string;
   readonly max: number;
   readonly min: number;
   readonly alignRight?: boolean;
@@ -29,21 +30,49 @@ interface Column {
   readonly headroom?: number;
 }
 
-const COLUMNS: ReadonlyArray<Column> = [
-  {
-    header: "ID",
-    cell: (c) => String(c.id),
-    max: 20,
-    min: 2,
-    alignRight: true,
-    whole: true,
-    headroom: 2,
-  },
-  { header: "TOKEN", cell: (c) => c.token, max: 40, min: 5, whole: true },
-  { header: "TYPE", cell: (c) => c.space_type, max: 16, min: 4 },
-  { header: "NAME", cell: (c) => c.name ?? "", max: 40, min: 8 },
-  { header: "DESCRIPTION", cell: (c) => c.description ?? "", max: 60, min: 11 },
-];
+/** Widths by kind: identifiers whole and right-aligned, text cut to fit. */
+const LIMITS: Readonly<
+  Record<Field.FieldKind, Pick<Column, "max" | "min" | "alignRight" | "whole">>
+> = {
+  key: { max: 20, min: 2, alignRight: true, whole: true },
+  token: { max: 40, min: 5, whole: true },
+  int: { max: 12, min: 2, alignRight: true },
+  timestamp: { max: 24, min: 10 },
+  text: { max: 40, min: 8 },
+  strings: { max: 40, min: 8 },
+};
+
+/** The first line of a multi-line text, with `…` when more lines follow. */
+const firstLine = (text: string): string => {
+  const trimmed = text.trimStart();
+  const newline = trimmed.search(/\r?\n/);
+  return newline < 0 ? trimmed : `${trimmed.slice(0, newline).trimEnd()}…`;
+};
+
+const cellOf = (kind: Field.FieldKind, value: unknown): string =>
+  value === null || value === undefined
+    ? ""
+    : kind === "strings" && Array.isArray(value)
+    ? value.join(", ")
+    : kind === "text"
+    ? firstLine(String(value))
+    : String(value);
+
+/** The columns a table of `resource` shows: its `display` fields. */
+const columnsOf = (resource: Resource.Any): ReadonlyArray<Column> =>
+  (resource.display as ReadonlyArray<string>).map((name, i, all) => {
+    const column = resource.columns.find((c) => c.name === name)!;
+    const limits = LIMITS[column.kind];
+    const last = i === all.length - 1;
+    return {
+      header: name.toUpperCase().replaceAll("_", " "),
+      cell: (row: Row) => cellOf(column.kind, row[name]),
+      ...limits,
+      // The last column may run longer: nothing follows it.
+      max: last && !limits.whole ? limits.max + 20 : limits.max,
+      ...(column.kind === "key" ? { headroom: 2 } : {}),
+    };
+  });
 
 const GAP = "  ";
 
@@ -118,7 +147,11 @@ const pad = (text: string, width: number, right: boolean): string => {
   return right ? fill + text : text + fill;
 };
 
-const fitWidths = (natural: ReadonlyArray<number>, total: number | undefined): Array<number> => {
+const fitWidths = (
+  columns: ReadonlyArray<Column>,
+  natural: ReadonlyArray<number>,
+  total: number | undefined,
+): Array<number> => {
   const widths = [...natural];
   if (total === undefined) return widths;
   const used = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
@@ -126,7 +159,7 @@ const fitWidths = (natural: ReadonlyArray<number>, total: number | undefined): A
   while (used() > total) {
     let widest = -1;
     for (let i = 0; i < widths.length; i++) {
-      const shrinkable = !COLUMNS[i].whole && widths[i] > COLUMNS[i].min;
+      const shrinkable = !columns[i].whole && widths[i] > columns[i].min;
       if (shrinkable && (widest < 0 || widths[i] > widths[widest])) widest = i;
     }
     if (widest < 0) break;
@@ -136,15 +169,19 @@ const fitWidths = (natural: ReadonlyArray<number>, total: number | undefined): A
 };
 
 /**
- * A streaming table writer.
+ * A streaming table writer for `resource` (default collections).
  *
  * **Details**
  *
- * Column widths come from the first batch of rows (a page), capped per
- * column and shrunk to fit `width`; later rows are cut to those widths, so
- * nothing needs to be buffered beyond one batch. ID and TOKEN are never cut
- * (a longer one overflows; ID keeps room for two more digits, as ids grow). Columns: ID, TOKEN, TYPE, NAME, DESCRIPTION
- * (`null` shows as empty). An empty listing prints `No collections.`.
+ * The columns are the resource's `display` fields (collections: ID, TOKEN,
+ * SPACE TYPE, NAME, DESCRIPTION; queries: ID, NAME, DATA SOURCE TOKEN,
+ * RAW QUERY, ...), `null` shown as empty, lists joined with commas, and
+ * multi-line text by its first line followed by `…`. Column widths come
+ * from the first batch of rows (a page), capped per column and shrunk to
+ * fit `width`; later rows are cut to those widths, so nothing needs to be
+ * buffered beyond one batch. Keys and tokens are never cut (a longer one
+ * overflows; the key keeps room for two more digits, as ids grow). An empty
+ * listing prints `No collections.` (`No reports.`, ...).
  *
  * @example
  * ```ts
@@ -153,16 +190,20 @@ const fitWidths = (natural: ReadonlyArray<number>, total: number | undefined): A
  * w.start() + w.rows([]) + w.end(); // => "No collections.\n"
  * ```
  */
-export const make = (options: TableOptions = {}): RowWriter => {
+export const make = (
+  options: TableOptions = {},
+  resource: AnyResource = collections,
+): RowWriter => {
+  const columns = columnsOf(resource);
   let widths: Array<number> | undefined;
   let count = 0;
   const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[0m` : s);
   const line = (cells: ReadonlyArray<string>, style: (s: string) => string = (s) => s) => {
     const parts = cells.map((cell, i) => {
-      const text = COLUMNS[i].whole ? cell : truncate(cell, widths![i]);
-      return i === cells.length - 1 && !COLUMNS[i].alignRight
+      const text = columns[i].whole ? cell : truncate(cell, widths![i]);
+      return i === cells.length - 1 && !columns[i].alignRight
         ? text
-        : pad(text, widths![i], COLUMNS[i].alignRight === true);
+        : pad(text, widths![i], columns[i].alignRight === true);
     });
     return `${style(parts.join(GAP).trimEnd())}\n`;
   };
@@ -170,10 +211,10 @@ export const make = (options: TableOptions = {}): RowWriter => {
     start: () => "",
     rows: (batch) => {
       if (batch.length === 0) return "";
-      const cells = batch.map((c) => COLUMNS.map((col) => cellText(col.cell(c))));
+      const cells = batch.map((row) => columns.map((col) => cellText(col.cell(row))));
       let out = "";
       if (widths === undefined) {
-        const natural = COLUMNS.map((col, i) =>
+        const natural = columns.map((col, i) =>
           Math.min(
             col.max,
             (col.headroom ?? 0) + Math.max(
@@ -182,13 +223,13 @@ export const make = (options: TableOptions = {}): RowWriter => {
             ),
           )
         );
-        widths = fitWidths(natural, options.width);
-        out += line(COLUMNS.map((col) => col.header), bold);
+        widths = fitWidths(columns, natural, options.width);
+        out += line(columns.map((col) => col.header), bold);
       }
       for (const row of cells) out += line(row);
       count += batch.length;
       return out;
     },
-    end: () => (count === 0 ? "No collections.\n" : ""),
+    end: () => (count === 0 ? `No ${resource.plural}.\n` : ""),
   };
 };

@@ -34,10 +34,10 @@ Deno.test("the table aligns columns from the first batch and cuts later text (ne
     w.end();
   assert.equal(
     text,
-    "  ID  TOKEN  TYPE    NAME   DESCRIPTION\n" +
-      "   7  tok7   custom  Short  First\n" +
-      "  12  tok12  custom  売上\n" +
-      " 130  tok130  custom  A mu…  x\n",
+    "  ID  TOKEN  SPACE TYPE  NAME   DESCRIPTION\n" +
+      "   7  tok7   custom      Short  First\n" +
+      "  12  tok12  custom      売上\n" +
+      " 130  tok130  custom      A mu…  x\n",
   );
 });
 
@@ -54,4 +54,28 @@ Deno.test("an empty table says so; colour only bolds the header", () => {
   const colored = make({ color: true }).rows([row(1, "n")]);
   assert.ok(colored.startsWith("\x1b[1m  ID"));
   assert.equal(colored.split("\x1b").length, 3, "only the header is styled");
+});
+
+Deno.test("each resource's table shows its readable columns; multi-line text by its first line", async () => {
+  const { queries, reportStats } = await import("@mode-discovery/core");
+  const w = make({}, queries);
+  const text = w.rows([{
+    id: 1,
+    token: "q1",
+    name: "Revenue",
+    raw_query: "\n  SELECT region, sum(x)\nFROM orders\nGROUP BY 1",
+    creator_email: "a@x.com",
+    data_source_token: "ds1",
+    report_id: 2,
+    report_token: "r2",
+    space_id: 3,
+    space_token: "s3",
+  }]) + w.end();
+  assert.equal(
+    text,
+    "  ID  NAME     DATA SOURCE TOKEN  RAW QUERY\n" +
+      "   1  Revenue  ds1                SELECT region, sum(x)…\n",
+  );
+  const stats = make({}, reportStats);
+  assert.equal(stats.start() + stats.rows([]) + stats.end(), "No report stats.\n");
 });

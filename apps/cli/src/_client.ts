@@ -8,6 +8,7 @@
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import {
+  type ClientOptionError,
   DiscoveryClient,
   type DiscoveryClientShape,
   type SignatureCredentials,
@@ -19,11 +20,13 @@ export const makeClient = (options: {
   readonly baseUrl: string;
   readonly credentials?: SignatureCredentials | undefined;
   readonly maxRetries?: number | undefined;
+  readonly requestsPerSecond?: number | undefined;
   readonly diagnostics: Diagnostics;
-}): Effect.Effect<DiscoveryClientShape> =>
+}): Effect.Effect<DiscoveryClientShape, ClientOptionError> =>
   DiscoveryClient.make({
     baseUrl: options.baseUrl,
     maxRetries: options.maxRetries,
+    requestsPerSecond: options.requestsPerSecond,
     credentials: options.credentials,
     onRequest: (event) => options.diagnostics.request(event),
   }).pipe(Effect.provide(FetchHttpClient.layer));

@@ -1,22 +1,27 @@
 /**
  * `createClient`: the Promise API over core's `DiscoveryClient`, for Node
- * projects that do not use Effect.
+ * projects that do not use Effect: `client.collections`, `client.reports`,
+ * `client.queries`, `client.charts`, `client.reportStats` and
+ * `client.members`, each with `list` and `page`.
  *
  * @module
  */
 import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import {
   DiscoveryClient,
   type DiscoveryClientShape,
+  findResource,
   type ListProgress,
   type ListStrategy,
   type ListSummary,
   type RequestEvent,
+  resources,
 } from "@mode-discovery/core";
-import type { CollectionsPage } from "./Collection.ts";
+import type { Items, Page, ResourceName } from "./Items.ts";
 import { BadRequestError, type ModeDiscoveryError, UnauthorizedError } from "./Errors.ts";
-import { type CollectionListing, makeListing } from "./Listing.ts";
+import { type Listing, makeListing } from "./Listing.ts";
 import { notAnObject, notFunctions, unknownKeys } from "./_options.ts";
 import { type Env, processEnv, resolveSettings } from "./_settings.ts";
 import { signalProblem } from "./_signal.ts";
@@ -72,12 +77,23 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Options of `collections.list`. */
+/** Options of `list` (`client.collections.list`, `client.reports.list`, ...). */
 export interface ListOptions extends CallOptions {
   /** Workspace to list. Default: the client's `workspace`. */
   readonly workspace?: string | undefined;
-  /** Collections per page, 1 to 1000. Default 1000. */
+  /** Items per page, 1 to 1000. Default 1000. */
   readonly perPage?: number | undefined;
+  /**
+   * `"all"`: also items in members' personal collections (reports, queries,
+   * charts and report stats; refused elsewhere). Default: left out.
+   */
+  readonly includeSpaces?: "all" | undefined;
+  /**
+   * The smallest page size a listing shrinks to when a page keeps failing
+   * with 503, 504, a timeout or a body cut short (page `n` at size `s` is
+   * fetched as pages `2n - 1` and `2n` at `s / 2`). Default 100.
+   */
+  readonly minPerPage?: number | undefined;
   /** Pages in flight at once, 1 to 64. Default: the client's `concurrency`, else 4. */
   readonly concurrency?: number | undefined;
   /**
@@ -93,32 +109,44 @@ export interface ListOptions extends CallOptions {
   readonly onSummary?: ((summary: ListSummary) => void) | undefined;
 }
 
-/** Options of `collections.page`. */
+/** Options of `page` (`client.collections.page`, `client.reports.page`, ...). */
 export interface PageOptions extends CallOptions {
   /** Workspace. Default: the client's `workspace`. */
   readonly workspace?: string | undefined;
   /** Page number from 1. Default 1. */
   readonly page?: number | undefined;
-  /** Collections per page, 1 to 1000. Default 1000. */
+  /** Items per page, 1 to 1000. Default 1000. */
   readonly perPage?: number | undefined;
+  /** `"all"`: also items in members' personal collections (see {@link ListOptions}). */
+  readonly includeSpaces?: "all" | undefined;
+}
+
+/** The operations on one resource of a workspace. */
+export interface Resource<N extends ResourceName> {
+  /**
+   * Every item of a workspace, once each, in ascending order: iterate with
+   * `for await`, or collect with `toArray({ limit })`.
+   */
+  list(options?: ListOptions): Listing<Items[N]>;
+  /** One page of a workspace's items. */
+  page(options?: PageOptions): Promise<Page<N>>;
 }
 
 /** The collections of a workspace (`spaces` on the wire). */
-export interface Collections {
-  /**
-   * Every collection of a workspace, once each, in ascending page order:
-   * iterate with `for await`, or collect with `toArray({ limit })`.
-   */
-  list(options?: ListOptions): CollectionListing;
-  /** One page of a workspace's collections. */
-  page(options?: PageOptions): Promise<CollectionsPage>;
-}
+export type Collections = Resource<"collections">;
 
-/** A client of Mode's Discovery API. */
-export interface Client {
-  /** The collections of a workspace. */
-  readonly collections: Collections;
-}
+/** A client of Mode's Discovery API: one {@link Resource} per resource, and the same by name. */
+export type Client =
+  & { readonly [N in ResourceName]: Resource<N> }
+  & {
+    /**
+     * Every item of the resource named `name` (`"reports"`, `"report-stats"`,
+     * `"spaces"`), for code that walks resources by name.
+     */
+    list<N extends ResourceName>(name: N, options?: ListOptions): Listing<Items[N]>;
+    /** One page of the resource named `name`. */
+    page<N extends ResourceName>(name: N, options?: PageOptions): Promise<Page<N>>;
+  };
 
 const CLIENT_KEYS = [
   "workspace",
@@ -137,6 +165,8 @@ const CLIENT_KEYS = [
 const LIST_KEYS = [
   "workspace",
   "perPage",
+  "includeSpaces",
+  "minPerPage",
   "concurrency",
   "strategy",
   "maxPages",
@@ -144,7 +174,7 @@ const LIST_KEYS = [
   "onSummary",
   "signal",
 ];
-const PAGE_KEYS = ["workspace", "page", "perPage", "signal"];
+const PAGE_KEYS = ["workspace", "page", "perPage", "includeSpaces", "signal"];
 
 const NO_CREDENTIALS =
   "No credentials, so nothing was sent: pass token, accessKey and accessSecret to createClient, or set MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET, to the three parts of a signature token (a workspace admin creates one in Mode's settings or with the mode-discovery command's tokens create).";
@@ -167,7 +197,7 @@ const callProblem = (
   return problem === undefined ? undefined : new BadRequestError(problem);
 };
 
-const failingListing = (error: Error): CollectionListing => ({
+const failingListing = <A>(error: Error): Listing<A> => ({
   [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
   toArray: () => Promise.reject(error),
 });
@@ -209,9 +239,22 @@ export const createClient = (options: ClientOptions = {}): Client => {
       ? effect
       : Effect.provideService(effect, FetchHttpClient.Fetch, options.fetch);
 
-  const list = (listOptions: ListOptions = {}): CollectionListing => {
+  const resolve = (name: unknown, where: string) => {
+    const resource = typeof name === "string" ? findResource(name) : undefined;
+    if (resource !== undefined) return resource;
+    return new BadRequestError(
+      `${where}: ${JSON.stringify(String(name).slice(0, 40))} is not a resource; use one of ${
+        resources.map((r) => r.name).join(", ")
+      }.`,
+    );
+  };
+
+  const list = (name: string, listOptions: ListOptions = {}): Listing<unknown> => {
     if (shapeOrError instanceof Error) return failingListing(shapeOrError);
-    const problem = callProblem(listOptions, LIST_KEYS, "collections.list");
+    const resource = resolve(name, "list");
+    if (resource instanceof Error) return failingListing(resource);
+    const where = `${resource.name}.list`;
+    const problem = callProblem(listOptions, LIST_KEYS, where);
     if (problem !== undefined) return failingListing(problem);
     const { shape, workspace: defaultWorkspace, concurrency } = shapeOrError;
     const workspace = listOptions.workspace ?? defaultWorkspace;
@@ -220,7 +263,7 @@ export const createClient = (options: ClientOptions = {}): Client => {
     const { signal, onProgress, ...rest } = listOptions;
     return makeListing({
       open: (ownProgress) =>
-        shape.collections.list({
+        shape.list(resource, {
           concurrency,
           ...rest,
           workspace,
@@ -231,27 +274,38 @@ export const createClient = (options: ClientOptions = {}): Client => {
         }),
       wrap,
       signal,
-      what: `the listing of workspace ${JSON.stringify(workspace)}`,
+      what: `the listing of ${resource.plural} of workspace ${JSON.stringify(workspace)}`,
+      plural: resource.plural,
     });
   };
 
-  const page = async (pageOptions: PageOptions = {}): Promise<CollectionsPage> => {
+  const page = async (name: string, pageOptions: PageOptions = {}): Promise<unknown> => {
     if (shapeOrError instanceof Error) throw shapeOrError;
-    const problem = callProblem(pageOptions, PAGE_KEYS, "collections.page");
+    const resource = resolve(name, "page");
+    if (resource instanceof Error) throw resource;
+    const problem = callProblem(pageOptions, PAGE_KEYS, `${resource.name}.page`);
     if (problem !== undefined) throw problem;
     const workspace = pageOptions.workspace ?? shapeOrError.workspace;
     if (workspace === undefined) throw new BadRequestError(NO_WORKSPACE);
     if (!shapeOrError.hasCredentials) throw new UnauthorizedError(NO_CREDENTIALS);
     const { signal, ...rest } = pageOptions;
     const exit = await Effect.runPromiseExit(
-      wrap(shapeOrError.shape.collections.page({ ...rest, workspace })),
+      wrap(shapeOrError.shape.page(resource, { ...rest, workspace })),
       { signal },
     );
     if (exit._tag === "Success") return exit.value;
-    throw fromCause(exit.cause, `The request for page ${rest.page ?? 1} of ${workspace}`, signal);
+    throw fromCause(
+      exit.cause,
+      `The request for page ${rest.page ?? 1} of the ${resource.plural} of ${workspace}`,
+      signal,
+    );
   };
 
-  return { collections: { list, page } };
+  const perResource = Object.fromEntries(resources.map((resource) => [resource.name, {
+    list: (listOptions?: ListOptions) => list(resource.name, listOptions),
+    page: (pageOptions?: PageOptions) => page(resource.name, pageOptions),
+  }]));
+  return { ...perResource, list, page } as unknown as Client;
 };
 
 interface Ready {
@@ -270,7 +324,7 @@ const makeShape = (options: ClientOptions): Ready | ModeDiscoveryError => {
   const env: Env = options.env ?? processEnv();
   const settings = resolveSettings(options, env);
   if (settings instanceof Error) return settings;
-  const shape = Effect.runSync(
+  const made = Effect.runSyncExit(
     Effect.provide(
       DiscoveryClient.make({
         baseUrl: settings.baseUrl,
@@ -283,6 +337,10 @@ const makeShape = (options: ClientOptions): Ready | ModeDiscoveryError => {
       FetchHttpClient.layer,
     ),
   );
+  if (Exit.isFailure(made)) {
+    return fromCause(made.cause, "createClient", undefined) as ModeDiscoveryError;
+  }
+  const shape = made.value;
   return {
     shape,
     workspace: settings.workspace,

@@ -1,5 +1,5 @@
 /**
- * `CollectionListing`: a workspace's collections as an `AsyncIterable`, with
+ * `Listing`: a workspace's items of one resource as an `AsyncIterable`, with
  * `toArray({ limit })` for callers who want them all in memory.
  *
  * @module
@@ -11,16 +11,16 @@ import * as Pull from "effect/Pull";
 import * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
 import type { DiscoveryError, ListProgress } from "@mode-discovery/core";
-import type { Collection } from "./Collection.ts";
+import type { Collection } from "./Items.ts";
 import { BadRequestError, LimitExceededError } from "./Errors.ts";
 import { combineSignals, signalProblem } from "./_signal.ts";
 import { abortError, fromCause } from "./_toError.ts";
 import { unknownKeys } from "./_options.ts";
 
-/** Options of {@link CollectionListing.toArray}. */
+/** Options of {@link Listing.toArray}. */
 export interface ToArrayOptions {
   /**
-   * The most collections you are ready to hold. A listing with more is
+   * The most items you are ready to hold. A listing with more is
    * refused with a `LimitExceededError` (nothing is returned) instead of
    * filling memory. `Infinity` accepts any size.
    */
@@ -30,11 +30,12 @@ export interface ToArrayOptions {
 }
 
 /**
- * Every collection of a workspace, once each, in ascending page order.
+ * Every item of one resource of a workspace (collections, reports, ...),
+ * once each, in ascending page order.
  *
  * **When to use**
  *
- * Iterate with `for await` to handle collections as pages arrive, in
+ * Iterate with `for await` to handle items as pages arrive, in
  * constant memory; call `toArray({ limit })` to get them all at once.
  *
  * **Details**
@@ -46,7 +47,7 @@ export interface ToArrayOptions {
  * - Aborting the `signal` given to `list` (or to `toArray`) cancels the
  *   requests in flight and makes the iteration throw an `AbortError`.
  * - Failures throw the `ModeDiscoveryError` subclass for them
- *   (`UnauthorizedError`, `NotFoundError`, ...); collections yielded
+ *   (`UnauthorizedError`, `NotFoundError`, ...); items yielded
  *   before a failure were all real.
  *
  * @example
@@ -59,30 +60,35 @@ export interface ToArrayOptions {
  * const all = await client.collections.list().toArray({ limit: 100_000 });
  * ```
  */
-export interface CollectionListing extends AsyncIterable<Collection> {
+export interface Listing<A> extends AsyncIterable<A> {
   /**
    * Collects the whole listing into an array, refusing (with a
    * `LimitExceededError`, before holding more) when it has more than
-   * `limit` collections.
+   * `limit` items.
    */
-  toArray(options: ToArrayOptions): Promise<Array<Collection>>;
+  toArray(options: ToArrayOptions): Promise<Array<A>>;
 }
+
+/** A listing of collections: {@link Listing} of `Collection`. */
+export type CollectionListing = Listing<Collection>;
 
 /** What a listing needs from the client. */
 export interface ListingSource {
   /** The walk, with an extra progress callback of the listing's own. */
   readonly open: (
     onProgress?: (progress: ListProgress) => void,
-  ) => Stream.Stream<Collection, DiscoveryError>;
+  ) => Stream.Stream<unknown, DiscoveryError>;
   /** Applies the client's run-time settings (its `fetch`). */
   readonly wrap: <A, E>(effect: Effect.Effect<A, E>) => Effect.Effect<A, E>;
   /** The `signal` given to `list`. */
   readonly signal: AbortSignal | undefined;
   /** What is being listed, for messages: `the listing of workspace "acme"`. */
   readonly what: string;
+  /** What the items are, plural, for messages: `collections`, `report stats`. */
+  readonly plural: string;
 }
 
-type Chunk = ReadonlyArray<Collection>;
+type Chunk = ReadonlyArray<unknown>;
 
 /** Pulls whole pages (chunks) of a walk, cancelling its requests on close or abort. */
 class ChunkReader {
@@ -106,7 +112,7 @@ class ChunkReader {
     signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** The next page's new collections (never empty), or `undefined` at the end. */
+  /** The next page's new items (never empty), or `undefined` at the end. */
   async next(): Promise<Chunk | undefined> {
     if (!this.#open) return undefined;
     if (this.#signal?.aborted) {
@@ -139,7 +145,7 @@ class ChunkReader {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-const iterator = (source: ListingSource): AsyncIterator<Collection, undefined> => {
+const iterator = (source: ListingSource): AsyncIterator<unknown, undefined> => {
   const reader = new ChunkReader(source, source.signal);
   let chunk: Chunk = [];
   let index = 0;
@@ -150,10 +156,10 @@ const iterator = (source: ListingSource): AsyncIterator<Collection, undefined> =
     chunk = [];
     await reader.close();
   };
-  const step = async (): Promise<IteratorResult<Collection, undefined>> => {
+  const step = async (): Promise<IteratorResult<unknown, undefined>> => {
     if (finished) return DONE;
     if (source.signal?.aborted) {
-      // Aborting stops the iteration at once, even with collections still buffered.
+      // Aborting stops the iteration at once, even with items still buffered.
       await finish();
       throw abortError(source.what, source.signal);
     }
@@ -190,7 +196,7 @@ const iterator = (source: ListingSource): AsyncIterator<Collection, undefined> =
 
 const checkLimit = (options: unknown): number | BadRequestError => {
   const help =
-    "Pass { limit: N } with N the most collections you are ready to hold (Infinity for no limit), or iterate with for await to handle them one at a time.";
+    "Pass { limit: N } with N the most items you are ready to hold (Infinity for no limit), or iterate with for await to handle them one at a time.";
   if (typeof options !== "object" || options === null) {
     return new BadRequestError(`toArray needs an options object with a limit. ${help}`);
   }
@@ -215,7 +221,7 @@ const checkLimit = (options: unknown): number | BadRequestError => {
 const toArray = async (
   source: ListingSource,
   options: ToArrayOptions,
-): Promise<Array<Collection>> => {
+): Promise<Array<unknown>> => {
   const limit = checkLimit(options);
   if (limit instanceof BadRequestError) throw limit;
   const combined = combineSignals([source.signal, options.signal]);
@@ -223,7 +229,7 @@ const toArray = async (
   const reader = new ChunkReader(source, combined.signal, (progress) => {
     reported = progress.totalCount;
   });
-  const out: Array<Collection> = [];
+  const out: Array<unknown> = [];
   try {
     while (true) {
       const chunk = await reader.next();
@@ -233,13 +239,13 @@ const toArray = async (
         throw new LimitExceededError(
           `${source.what[0].toUpperCase()}${
             source.what.slice(1)
-          } has more than ${limit} collections${
+          } has more than ${limit} ${source.plural}${
             reported === undefined ? "" : ` (the server reports ${reported})`
-          }, so toArray({ limit: ${limit} }) refused to collect them: nothing was returned and the remaining requests were cancelled. Raise the limit, or iterate with for await to handle collections one at a time.`,
+          }, so toArray({ limit: ${limit} }) refused to collect them: nothing was returned and the remaining requests were cancelled. Raise the limit, or iterate with for await to handle ${source.plural} one at a time.`,
           { limit },
         );
       }
-      for (const collection of chunk) out.push(collection);
+      for (const item of chunk) out.push(item);
     }
   } finally {
     combined.dispose();
@@ -247,8 +253,8 @@ const toArray = async (
   }
 };
 
-/** Builds the {@link CollectionListing} of one `list` call. */
-export const makeListing = (source: ListingSource): CollectionListing => ({
-  [Symbol.asyncIterator]: () => iterator(source),
-  toArray: (options) => toArray(source, options),
+/** Builds the {@link Listing} of one `list` call. */
+export const makeListing = <A>(source: ListingSource): Listing<A> => ({
+  [Symbol.asyncIterator]: () => iterator(source) as AsyncIterator<A>,
+  toArray: (options) => toArray(source, options) as Promise<Array<A>>,
 });

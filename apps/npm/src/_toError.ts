@@ -54,6 +54,8 @@ export const fromDiscoveryError = (error: DiscoveryError): ModeDiscoveryError =>
       });
     case "PaginationError":
       return new PaginationError(error.message, { reason: error.reason, href: error.href });
+    case "ClientOptionError":
+      return new BadRequestError(error.message);
   }
 };
 

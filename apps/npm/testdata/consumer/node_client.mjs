@@ -110,7 +110,7 @@ describe("against startServer({ seed })", () => {
       .toArray({ limit: 4146 });
     assert.equal(all.length, 4146);
     assert.equal(summary.stoppedBecause, "last-page");
-    assert.equal(summary.collectionsEmitted, 4146);
+    assert.equal(summary.itemsEmitted, 4146);
     const page5 = await client.collections.page({ page: 5 });
     assert.deepEqual(page5.pagination, {
       page: 5,
