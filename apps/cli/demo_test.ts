@@ -21,14 +21,16 @@ Deno.test("deno task demo serves the example workspace and lists it", async () =
     stdout,
     /^mode-discovery demo\nStarted the Discovery API at http:\/\/127\.0\.0\.1:\d+: /,
   );
-  assert.match(stdout, /workspace "demo" \(4,146 collections\)/);
+  assert.match(stdout, /workspace "demo" \(4,146 collections and their reports/);
   assert.match(
     stdout,
     /\n\$ MODE_TOKEN=… MODE_ACCESS_KEY=… MODE_ACCESS_SECRET=… mode-discovery collections list --workspace demo --base-url http:\/\/127\.0\.0\.1:\d+ --format table\n/,
   );
   // The table: a header and the first 10 rows, ascending ids from 170.
   const lines = stdout.split("\n");
-  const header = lines.findIndex((line) => /^ +ID {2}TOKEN {9}TYPE +NAME +DESCRIPTION$/.test(line));
+  const header = lines.findIndex((line) =>
+    /^ +ID {2}TOKEN {9}SPACE TYPE +NAME +DESCRIPTION$/.test(line)
+  );
   assert.ok(header > 0, stdout);
   const rows = lines.slice(header + 1, header + 11);
   assert.match(rows[0], /^ *170 {2}[0-9a-f]{12} {2}\S/);
@@ -37,4 +39,11 @@ Deno.test("deno task demo serves the example workspace and lists it", async () =
   assert.equal(lines[header + 11], "… and 4,136 more rows.");
   // The summary of the same run, on stderr.
   assert.match(stderr, /^4,146 collections in 5 pages, 0 retries, [\d.]+ m?s\.$/m);
+  // Every other resource is counted, and a few queries are shown.
+  for (const name of ["reports", "queries", "charts", "report-stats", "members"]) {
+    assert.match(stdout, new RegExp(`\\n  ${name} +[\\d,]+`), name);
+  }
+  assert.match(stdout, /\n {2}reports +[\d,]+ {2}\(4,146 with --include-spaces all\)\n/);
+  assert.match(stdout, /\n\$ mode-discovery queries list --workspace demo .* --limit 5 --format table\n +ID {2}NAME/);
+  assert.match(stderr, /^5 queries written \(of 1,000 read in 1 page/m);
 });

@@ -1,14 +1,18 @@
 /**
  * `deno task demo`: the whole project working with no account. Starts the
  * edge server in-process on an in-memory KV seeded with the documented
- * example (workspace `demo`, 4,146 collections) and a fresh development
- * signature token, then runs `mode-discovery collections list` against it
- * over real HTTP on loopback: the same parsing, client, formatting and
- * summary code a user's run goes through.
+ * example (workspace `demo`: 4,146 collections and the reports, queries,
+ * charts, report stats and members that go with them) and a fresh
+ * development signature token, then runs `mode-discovery collections list`
+ * against it over real HTTP on loopback (the same parsing, client,
+ * formatting and summary code a user's run goes through), counts every other
+ * resource, and shows a few queries.
  *
  * @module
  */
-import { SignatureCredentials } from "@mode-discovery/core";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import { DiscoveryClient, resources, SignatureCredentials } from "@mode-discovery/core";
 import { EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
 import { CliIO, type CliIOShape, type TextOut } from "./CliIO.ts";
 import { CLI_NAME, runCli } from "./Cli.ts";
@@ -24,6 +28,9 @@ export const DEMO_COUNT = 4146;
 
 /** Table rows the demo shows before summing up the rest. */
 export const DEMO_ROWS_SHOWN = 10;
+
+/** Rows of queries the demo shows after the counts. */
+export const DEMO_QUERIES_SHOWN = 5;
 
 /**
  * A stdout that passes the first `lines` lines through to `target` and
@@ -125,7 +132,8 @@ export const runDemo = async (io: CliIOShape = CliIO.deno()): Promise<number> =>
     await io.stdout.write(
       `${bold(`${CLI_NAME} demo`)}\n` +
         `Started the Discovery API at ${server.url}: an in-memory Deno KV seeded with workspace ` +
-        `"${DEMO_WORKSPACE}" (${formatCount(DEMO_COUNT)} collections) and a development ` +
+        `"${DEMO_WORKSPACE}" (${formatCount(DEMO_COUNT)} collections and their reports, ` +
+        `queries, charts, report stats and members) and a development ` +
         `signature token, in ${Math.round(performance.now() - started)} ms.\n\n` +
         `$ MODE_TOKEN=… MODE_ACCESS_KEY=… MODE_ACCESS_SECRET=… ${CLI_NAME} ${args.join(" ")}\n`,
     );
@@ -146,11 +154,65 @@ export const runDemo = async (io: CliIOShape = CliIO.deno()): Promise<number> =>
     });
     if (code !== ExitCode.Ok) return code;
     const hidden = head.hiddenLines();
+    if (hidden > 0) await io.stdout.write(`… and ${formatCount(hidden)} more rows.\n`);
+
+    // One request per resource: its total_count, with and without personal collections.
+    const client = await Effect.runPromise(
+      DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: SignatureCredentials.fromStrings(credentials),
+      }).pipe(Effect.provide(FetchHttpClient.layer)),
+    );
+    const total = (name: string, includeSpaces?: "all") =>
+      Effect.runPromise(
+        Effect.map(
+          client.page(name, { workspace: DEMO_WORKSPACE, perPage: 1, includeSpaces }),
+          (page) => (page as { pagination: { total_count: number } }).pagination.total_count,
+        ).pipe(Effect.provide(FetchHttpClient.layer)),
+      );
+    const width = Math.max(...resources.map((r) => r.cliName.length));
+    const counts: Array<string> = [];
+    for (const resource of resources) {
+      const shown = await total(resource.name);
+      const all = resource.includeSpaces ? await total(resource.name, "all") : shown;
+      counts.push(
+        `  ${resource.cliName.padEnd(width)}  ${formatCount(shown).padStart(6)}${
+          all === shown ? "" : `  (${formatCount(all)} with --include-spaces all)`
+        }`,
+      );
+    }
     await io.stdout.write(
-      (hidden > 0 ? `… and ${formatCount(hidden)} more rows.\n` : "") +
-        `\nNext: 'deno task serve' serves the API on http://127.0.0.1:8787 ` +
-        `(MODE_SEED=demo:4146 MODE_DEV_CREDENTIALS=token:key:secret to seed it), and ` +
-        `'deno task cli collections list --help' shows every option.\n`,
+      `\nEvery resource of "${DEMO_WORKSPACE}" (total_count of GET /batch/${DEMO_WORKSPACE}/...):\n${
+        counts.join("\n")
+      }\n`,
+    );
+    const queryArgs = [
+      "queries",
+      "list",
+      "--workspace",
+      DEMO_WORKSPACE,
+      "--base-url",
+      server.url,
+      "--limit",
+      String(DEMO_QUERIES_SHOWN),
+      "--format",
+      "table",
+    ];
+    await io.stdout.write(`\n$ ${CLI_NAME} ${queryArgs.join(" ")}\n`);
+    const queriesCode = await runCli(queryArgs, {
+      io: {
+        ...io,
+        env: (
+          name,
+        ) => (name in env ? env[name] : name.startsWith("MODE_") ? undefined : io.env(name)),
+      },
+    });
+    if (queriesCode !== ExitCode.Ok) return queriesCode;
+    await io.stdout.write(
+      `\nNext: 'deno task serve' serves the API on http://127.0.0.1:8787 ` +
+        `(MODE_SEED=demo:4146 MODE_DEV_CREDENTIALS=token:key:secret to seed it), ` +
+        `'deno task cli snapshot --workspace demo -o demo.sqlite' writes a whole workspace into ` +
+        `one SQLite file, and 'deno task cli --help' shows every command.\n`,
     );
     return code;
   } finally {
