@@ -46,7 +46,7 @@ export type TestServerOptions =
     readonly stores?: "kv" | "memory" | undefined;
     /** The KV to use (not closed by `close`). */
     readonly kv?: Deno.Kv | undefined;
-    /** Options of the KV listing store. */
+    /** How long the KV listing store reuses a workspace record (default 60 s here). */
     readonly metaTtlMs?: number | undefined;
   };
 
@@ -57,7 +57,8 @@ export const startTestServer = async (options: TestServerOptions = {}): Promise<
   const kv = useKv ? options.kv ?? await Deno.openKv(":memory:") : undefined;
   const onKv: KvListingStoreService | undefined = kv === undefined
     ? undefined
-    : KvListingStore.make(kv, { metaTtlMs: options.metaTtlMs });
+    // A long TTL by default: on a loaded machine a fast-path check must not see the record expire.
+    : KvListingStore.make(kv, { metaTtlMs: options.metaTtlMs ?? 60_000 });
   const listings: ListingStoreService = onKv ?? MemoryListingStore.make();
   const credentials = kv === undefined ? MemoryCredentialStore.make() : KvCredentialStore.make(kv);
   let handler: ServerHandler;
