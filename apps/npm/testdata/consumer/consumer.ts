@@ -2,6 +2,7 @@
 // skipLibCheck off, without effect installed). It is compiled, never run.
 import {
   AbortError,
+  type Chart,
   type Client,
   type ClientOptions,
   type Collection,
@@ -9,8 +10,14 @@ import {
   type CollectionsPage,
   createClient,
   LimitExceededError,
+  type Listing,
   type ListSummary,
+  type Member,
   ModeDiscoveryError,
+  type Page,
+  type Query,
+  type Report,
+  type ReportStat,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
@@ -39,6 +46,21 @@ export async function firstPage(client: Client): Promise<number> {
   const next: string | undefined = page._links.next_page?.href;
   const first: Collection | undefined = page.spaces[0];
   return page.pagination.total_count + (next?.length ?? 0) + (first?.id ?? 0);
+}
+
+export async function otherResources(client: Client): Promise<number> {
+  const reports: Listing<Report> = client.reports.list({ includeSpaces: "all" });
+  let views = 0;
+  for await (const report of reports) views += report.space_id ?? 0;
+  const queries: Page<"queries"> = await client.queries.page({ perPage: 10 });
+  const sql: string | null = queries.queries[0]?.raw_query ?? null;
+  const charts: Array<Chart> = await client.charts.list().toArray({ limit: 100 });
+  const stats: Page<"reportStats"> = await client.reportStats.page();
+  const editors: ReadonlyArray<string> | null = stats.report_stats[0]?.editors_emails ?? null;
+  const members: Array<Member> = await client.list("members").toArray({ limit: 10 });
+  const stat: ReportStat | undefined = (await client.list("reportStats").toArray({ limit: 1 }))[0];
+  return views + (sql?.length ?? 0) + charts.length + (editors?.length ?? 0) + members.length +
+    (stat?.view_count ?? 0);
 }
 
 export async function everything(): Promise<void> {

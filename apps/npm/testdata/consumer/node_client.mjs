@@ -102,6 +102,39 @@ describe("against startServer({ seed })", () => {
     for (let i = 1; i < ids.length; i++) assert.ok(ids[i] > ids[i - 1], `ids ascend at ${i}`);
   });
 
+  test("every resource lists completely, once each, with and without includeSpaces", async () => {
+    const client = createClient({ ...server.clientOptions, env: {} });
+    const keys = { reportStats: "report_id" };
+    const counts = {};
+    for (const name of ["collections", "reports", "queries", "charts", "reportStats", "members"]) {
+      const key = keys[name] ?? "id";
+      const page = await client[name].page({ perPage: 1 });
+      const total = page.pagination.total_count;
+      const seen = new Set();
+      for await (const item of client[name].list({ perPage: 700, concurrency: 3 })) {
+        assert.ok(!seen.has(item[key]), `${name} ${item[key]} twice`);
+        seen.add(item[key]);
+      }
+      assert.equal(seen.size, total, name);
+      counts[name] = total;
+    }
+    assert.equal(counts.collections, 4146);
+    assert.equal(counts.members, 415);
+    assert.equal(counts.reportStats, counts.reports, "one report stat per report");
+    const all = await client.reports.list({ includeSpaces: "all" }).toArray({ limit: 10_000 });
+    assert.equal(all.length, 4146, "personal collections' reports with includeSpaces");
+    assert.ok(counts.reports < 4146, "and without them by default");
+    const byName = await client.list("report-stats", { perPage: 1000 }).toArray({ limit: 10_000 });
+    assert.equal(byName.length, counts.reportStats);
+    const refused = await client.collections.list({ includeSpaces: "all" }).toArray({ limit: 10 })
+      .catch((e) => e);
+    assert.ok(refused instanceof BadRequestError);
+    assert.match(refused.message, /collections do not take includeSpaces/);
+    const query = (await client.queries.page({ perPage: 1 })).queries[0];
+    assert.equal(typeof query.raw_query, "string");
+    assert.equal(typeof query.report_id, "number");
+  });
+
   test("toArray and page agree with each other", async () => {
     const client = createClient({ ...server.clientOptions, env: {} });
     let summary;
@@ -402,13 +435,11 @@ describe("AbortSignal and early exit", () => {
         if (c.id === 3) break;
       }
       assert.deepEqual(seen, [1, 2, 3]);
+      // Pages 3..5, and page 6 once page 2's answer freed its place: every one cancelled.
       const inFlight = raw.requests.filter((r) => pageOf(r.url) >= 3);
-      assert.equal(inFlight.length, 3);
-      assert.deepEqual(await Promise.all(inFlight.map((r) => r.closed)), [
-        "aborted",
-        "aborted",
-        "aborted",
-      ]);
+      assert.ok(inFlight.length >= 3 && inFlight.length <= 4, `${inFlight.length} in flight`);
+      const closed = await Promise.all(inFlight.map((r) => r.closed));
+      assert.ok(closed.every((how) => how === "aborted"), closed.join(", "));
       assert.equal(summary.stoppedBecause, "interrupted");
     } finally {
       await raw.close();
