@@ -44,6 +44,9 @@ Deno.test("deno task demo serves the example workspace and lists it", async () =
     assert.match(stdout, new RegExp(`\\n  ${name} +[\\d,]+`), name);
   }
   assert.match(stdout, /\n {2}reports +[\d,]+ {2}\(4,146 with --include-spaces all\)\n/);
-  assert.match(stdout, /\n\$ mode-discovery queries list --workspace demo .* --limit 5 --format table\n +ID {2}NAME/);
+  assert.match(
+    stdout,
+    /\n\$ mode-discovery queries list --workspace demo .* --limit 5 --format table\n +ID {2}NAME/,
+  );
   assert.match(stderr, /^5 queries written \(of 1,000 read in 1 page/m);
 });

@@ -47,11 +47,16 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** The temporary files of `path` (`.<name>.<pid>.<hex>.tmp`) with the pid that wrote each. */
+/**
+ * The temporary files of `path` (`.<name>.<pid>.<hex>.tmp`, and any SQLite
+ * side file of one) with the pid that wrote each.
+ */
 const temporariesOf = (path: string): ReadonlyArray<{ path: string; pid: number }> => {
   const name = basename(path);
   const pattern = new RegExp(
-    `^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`,
+    `^\\.${
+      name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    }\\.(\\d+)\\.[0-9a-f]+\\.tmp(?:-journal|-wal|-shm)?$`,
   );
   const out: Array<{ path: string; pid: number }> = [];
   try {

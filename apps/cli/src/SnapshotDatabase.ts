@@ -257,7 +257,9 @@ export const createWriter = (
         }
       };
       try {
-        db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+        // Each on its own: journal_mode answers a row, which exec() would not run.
+        db.prepare("PRAGMA journal_mode = OFF").get();
+        db.prepare("PRAGMA synchronous = OFF").get();
         for (const sql of snapshotSchema()) db.exec(sql);
       } catch (error) {
         close();
