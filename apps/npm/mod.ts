@@ -35,6 +35,12 @@ export {
 } from "./src/Client.ts";
 export type { CollectionListing, Listing, ToArrayOptions } from "./src/Listing.ts";
 export type {
+  Snapshot,
+  SnapshotOptions,
+  SnapshotResourceSummary,
+  SnapshotSummary,
+} from "./src/Snapshot.ts";
+export type {
   Chart,
   Collection,
   CollectionsPage,

@@ -22,6 +22,7 @@ import {
 import type { Items, Page, ResourceName } from "./Items.ts";
 import { BadRequestError, type ModeDiscoveryError, UnauthorizedError } from "./Errors.ts";
 import { type Listing, makeListing } from "./Listing.ts";
+import { type Snapshot, type SnapshotOptions, startSnapshot } from "./Snapshot.ts";
 import { notAnObject, notFunctions, unknownKeys } from "./_options.ts";
 import { type Env, processEnv, resolveSettings } from "./_settings.ts";
 import { signalProblem } from "./_signal.ts";
@@ -146,6 +147,12 @@ export type Client =
     list<N extends ResourceName>(name: N, options?: ListOptions): Listing<Items[N]>;
     /** One page of the resource named `name`. */
     page<N extends ResourceName>(name: N, options?: PageOptions): Promise<Page<N>>;
+    /**
+     * Every resource of a workspace at once, under one shared budget of
+     * requests in flight: six async iterables (`collections`, `reports`,
+     * ...) and the `summary` (see {@link Snapshot}).
+     */
+    snapshot(options?: SnapshotOptions): Snapshot;
   };
 
 const CLIENT_KEYS = [
@@ -175,6 +182,7 @@ const LIST_KEYS = [
   "signal",
 ];
 const PAGE_KEYS = ["workspace", "page", "perPage", "includeSpaces", "signal"];
+const SNAPSHOT_KEYS = ["workspace", "concurrency", "perPage", "includeSpaces", "signal"];
 
 const NO_CREDENTIALS =
   "No credentials, so nothing was sent: pass token, accessKey and accessSecret to createClient, or set MODE_TOKEN, MODE_ACCESS_KEY and MODE_ACCESS_SECRET, to the three parts of a signature token (a workspace admin creates one in Mode's settings or with the mode-discovery command's tokens create).";
@@ -301,11 +309,30 @@ export const createClient = (options: ClientOptions = {}): Client => {
     );
   };
 
+  const snapshot = (snapshotOptions: SnapshotOptions = {}): Snapshot => {
+    const fail = (error: Error): Snapshot => {
+      const rejected = Promise.reject(error);
+      rejected.catch(() => {});
+      const failing = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
+      return {
+        ...Object.fromEntries(resources.map((r) => [r.name, failing])),
+        summary: rejected,
+      } as unknown as Snapshot;
+    };
+    if (shapeOrError instanceof Error) return fail(shapeOrError);
+    const problem = callProblem(snapshotOptions, SNAPSHOT_KEYS, "snapshot");
+    if (problem !== undefined) return fail(problem);
+    const workspace = snapshotOptions.workspace ?? shapeOrError.workspace;
+    if (workspace === undefined) return fail(new BadRequestError(NO_WORKSPACE));
+    if (!shapeOrError.hasCredentials) return fail(new UnauthorizedError(NO_CREDENTIALS));
+    return startSnapshot(shapeOrError.shape, wrap, workspace, snapshotOptions);
+  };
+
   const perResource = Object.fromEntries(resources.map((resource) => [resource.name, {
     list: (listOptions?: ListOptions) => list(resource.name, listOptions),
     page: (pageOptions?: PageOptions) => page(resource.name, pageOptions),
   }]));
-  return { ...perResource, list, page } as unknown as Client;
+  return { ...perResource, list, page, snapshot } as unknown as Client;
 };
 
 interface Ready {

@@ -7,7 +7,7 @@
  * @module
  */
 import * as Cause from "effect/Cause";
-import type { DiscoveryError } from "@mode-discovery/core";
+import type { DiscoveryError, SnapshotError } from "@mode-discovery/core";
 import {
   AbortError,
   BadRequestError,
@@ -84,12 +84,19 @@ export const abortError = (what: string, signal: AbortSignal | undefined): Abort
  * `AbortError` when the run was interrupted, or the defect itself.
  */
 export const fromCause = (
-  cause: Cause.Cause<DiscoveryError>,
+  cause: Cause.Cause<DiscoveryError | SnapshotError>,
   what: string,
   signal: AbortSignal | undefined,
 ): Error => {
   const failure = Cause.findErrorOption(cause);
-  if (failure._tag === "Some") return fromDiscoveryError(failure.value);
+  if (failure._tag === "Some") {
+    const error = failure.value;
+    if (error._tag !== "SnapshotError") return fromDiscoveryError(error);
+    // The failing resource's own error class, its message naming the resource.
+    const mapped = fromDiscoveryError(error.error as DiscoveryError);
+    mapped.message = error.message;
+    return mapped;
+  }
   if (Cause.hasInterruptsOnly(cause)) {
     return signal?.aborted
       ? abortError(what, signal)

@@ -18,6 +18,8 @@ import {
   type Query,
   type Report,
   type ReportStat,
+  type Snapshot,
+  type SnapshotSummary,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
@@ -61,6 +63,14 @@ export async function otherResources(client: Client): Promise<number> {
   const stat: ReportStat | undefined = (await client.list("reportStats").toArray({ limit: 1 }))[0];
   return views + (sql?.length ?? 0) + charts.length + (editors?.length ?? 0) + members.length +
     (stat?.view_count ?? 0);
+}
+
+export async function snapshotCounts(client: Client): Promise<number> {
+  const snapshot: Snapshot = client.snapshot({ concurrency: 4 });
+  let n = 0;
+  for await (const query of snapshot.queries) n += query.raw_query?.length ?? 0;
+  const summary: SnapshotSummary = await snapshot.summary;
+  return n + summary.resources.length;
 }
 
 export async function everything(): Promise<void> {

@@ -135,6 +135,20 @@ describe("against startServer({ seed })", () => {
     assert.equal(typeof query.report_id, "number");
   });
 
+  test("snapshot gives six iterables read side by side and a summary", async () => {
+    const client = createClient({ ...tiny.clientOptions, env: {} });
+    const snapshot = client.snapshot({ includeSpaces: "all" });
+    const names = ["collections", "reports", "queries", "charts", "reportStats", "members"];
+    const counts = await Promise.all(names.map(async (name) => {
+      let n = 0;
+      for await (const _ of snapshot[name]) n++;
+      return n;
+    }));
+    assert.deepEqual(counts, [3, 3, 6, 6, 3, 1]);
+    const summary = await snapshot.summary;
+    assert.deepEqual(summary.resources.map((r) => r.rows), counts);
+  });
+
   test("toArray and page agree with each other", async () => {
     const client = createClient({ ...server.clientOptions, env: {} });
     let summary;
