@@ -116,12 +116,20 @@ const ensureTools = async (): Promise<void> => {
   await Deno.writeTextFile(STAMP, `${lock}\n`);
 };
 
-/** Makes sure `effect` is in the repository's node_modules (tsdown bundles it from there). */
+/**
+ * Makes sure `effect` is in the repository's node_modules: tsdown bundles it
+ * from there. The workspace itself runs with `"nodeModulesDir": "none"` (npm
+ * packages from Deno's global cache), so the directory is made here, for the
+ * build alone.
+ */
 const ensureEffect = async (): Promise<void> => {
   if (await exists(`${REPO_DIR}node_modules/effect/package.json`)) return;
-  await run("Installing the repository's npm dependencies (deno install)", Deno.execPath(), [
-    "install",
-  ], { cwd: REPO_DIR, quiet: true });
+  await run(
+    "Installing the repository's npm dependencies into node_modules (deno install)",
+    Deno.execPath(),
+    ["install", "--node-modules-dir=auto"],
+    { cwd: REPO_DIR, quiet: true },
+  );
 };
 
 /** The package.json of the built package. */

@@ -209,10 +209,11 @@ export const runDemo = async (io: CliIOShape = CliIO.deno()): Promise<number> =>
     });
     if (queriesCode !== ExitCode.Ok) return queriesCode;
     await io.stdout.write(
-      `\nNext: 'deno task serve' serves the API on http://127.0.0.1:8787 ` +
-        `(MODE_SEED=demo:4146 MODE_DEV_CREDENTIALS=token:key:secret to seed it), ` +
-        `'deno task cli snapshot --workspace demo -o demo.sqlite' writes a whole workspace into ` +
-        `one SQLite file, and 'deno task cli --help' shows every command.\n`,
+      `\nNext: 'MODE_SEED=demo:4146 MODE_DEV_CREDENTIALS=token:key:secret deno task serve' ` +
+        `serves this workspace on http://127.0.0.1:8787; beside it, 'MODE_BASE_URL=http://127.0.0.1:8787 ` +
+        `MODE_TOKEN=token MODE_ACCESS_KEY=key MODE_ACCESS_SECRET=secret deno task cli snapshot ` +
+        `--workspace demo -o demo.sqlite' writes the whole workspace into one SQLite file, and ` +
+        `'deno task cli --help' shows every command.\n`,
     );
     return code;
   } finally {
