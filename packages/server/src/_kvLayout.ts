@@ -198,8 +198,15 @@ export const decodeChunk = (
   }
   if (row !== expectedRows) return undefined;
   offsets[expectedRows] = joined.length + 1;
-  return { text: joined.replaceAll("\n", ","), offsets };
+  // The rows' separators become commas in the bytes, and the text is decoded
+  // again: one flat string. `replaceAll` on the string would give a string of
+  // linked pieces that every response writing it would walk again.
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === NEWLINE) bytes[i] = COMMA;
+  return { text: decoder.decode(bytes), offsets };
 };
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
 
 /** Rows `[from, to)` of a chunk as one JSON fragment (rows separated by commas). */
 export const chunkRows = (chunk: Chunk, from: number, to: number): string =>
