@@ -2,18 +2,21 @@
  * Baseline client for the benchmarks: a raw `fetch` + `JSON.parse` page loop,
  * written as a skilled engineer would without this project's code. Page 1
  * first, then pages 2..total_pages, either one at a time (`--concurrency 1`)
- * or with N pages in flight, consumed in page order.
+ * or with N pages in flight, consumed in page order. Any resource: its path
+ * segment and array key with `--segment` (default `spaces`, the
+ * collections), `--include-spaces all` where the resource takes it.
  *
  * Usage:
  *
  * ```sh
  * MODE_TOKEN=t MODE_ACCESS_KEY=k MODE_ACCESS_SECRET=s \
  *   deno run --allow-net --allow-env bench/baseline_list.ts \
- *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 [--ndjson]
+ *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 \
+ *   [--segment queries] [--key id] [--include-spaces all] [--ndjson]
  * ```
  *
- * Every collection is parsed and touched (count and sum of ids). With
- * `--ndjson` each one is also written to stdout as a JSON line. The last line
+ * Every item is parsed and touched (count and sum of its `--key`, default
+ * `id`). With `--ndjson` each one is also written to stdout as a JSON line. The last line
  * on stderr is `{"count":N,"checksum":S,"ms":T}`, T being the listing time
  * measured inside the process (start-up excluded).
  *
@@ -29,6 +32,9 @@ const baseUrl = flag("base-url", "http://127.0.0.1:8787");
 const workspace = flag("workspace", "bench");
 const perPage = Number(flag("per-page", "1000"));
 const concurrency = Number(flag("concurrency", "4"));
+const segment = flag("segment", "spaces");
+const key = flag("key", "id");
+const includeSpaces = flag("include-spaces", "");
 const ndjson = Deno.args.includes("--ndjson");
 const auth = `Bearer ${
   btoa(
@@ -40,11 +46,12 @@ const auth = `Bearer ${
 
 type Page = {
   pagination: { total_pages: number };
-  spaces: Array<{ id: number }>;
+  [segment: string]: unknown;
 };
 
+const query = includeSpaces === "" ? "" : `&include_spaces=${includeSpaces}`;
 const getPage = async (page: number): Promise<Page> => {
-  const url = `${baseUrl}/batch/${workspace}/spaces?page=${page}&per_page=${perPage}`;
+  const url = `${baseUrl}/batch/${workspace}/${segment}?page=${page}&per_page=${perPage}${query}`;
   const response = await fetch(url, { headers: { authorization: auth } });
   if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
   return JSON.parse(await response.text());
@@ -56,10 +63,10 @@ let count = 0;
 let checksum = 0;
 const consume = async (page: Page) => {
   let lines = "";
-  for (const collection of page.spaces) {
+  for (const item of page[segment] as Array<Record<string, number>>) {
     count++;
-    checksum += collection.id;
-    if (ndjson) lines += JSON.stringify(collection) + "\n";
+    checksum += item[key];
+    if (ndjson) lines += JSON.stringify(item) + "\n";
   }
   if (ndjson) await out.write(encoder.encode(lines));
 };

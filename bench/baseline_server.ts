@@ -1,19 +1,22 @@
 /**
  * Baseline server for the benchmarks: a bare `Deno.serve` handler that
- * JSON.stringify's a slice of an in-memory array of collections per request,
- * with the same envelope and links as Mode. Written as a skilled engineer
- * would without this project's code: no framework, no schema, no store.
+ * JSON.stringify's a slice of an in-memory array per request, with the same
+ * envelope and links as Mode, for any resource it is given. Written as a
+ * skilled engineer would without this project's code: no framework, no
+ * schema, no store.
  *
  * Usage:
  *
  * ```sh
  * deno run --allow-net --allow-read --allow-env bench/baseline_server.ts \
- *   --port 8788 --workspace bench --data collections.json
+ *   --port 8788 --workspace bench --data spaces=spaces.json --data reports=reports.json
  * ```
  *
- * - `--data FILE`: a JSON array of collections to serve (the runner dumps the
- *   edge server's seeded workspace so both serve identical bytes). Without it,
- *   `--count N` synthesises N collections.
+ * - `--data SEGMENT=FILE` (repeatable): a JSON array of the items to serve at
+ *   `/batch/WORKSPACE/SEGMENT` under the array key SEGMENT (the runner dumps
+ *   apps/edge's seeded workspace so both serve the same items). `--data FILE`
+ *   alone serves collections (`spaces`). Without any, `--count N`
+ *   synthesises N collections.
  * - Bearer check (optional): when `MODE_TOKEN`, `MODE_ACCESS_KEY` and
  *   `MODE_ACCESS_SECRET` are set, requests must carry
  *   `Authorization: Bearer base64(token:access_key:access_secret)`.
@@ -29,10 +32,13 @@ const flag = (name: string): string | undefined => {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Deno.args[i + 1] : undefined;
 };
+const flags = (name: string): Array<string> =>
+  Deno.args.flatMap((arg, i) =>
+    arg === `--${name}` && i + 1 < Deno.args.length ? [Deno.args[i + 1]] : []
+  );
 
 const port = Number(flag("port") ?? "8788");
 const workspace = flag("workspace") ?? "bench";
-const dataFile = flag("data");
 
 const synthesise = (count: number): Array<Row> =>
   Array.from({ length: count }, (_, i) => {
@@ -47,9 +53,13 @@ const synthesise = (count: number): Array<Row> =>
     };
   });
 
-const collections: Array<Row> = dataFile !== undefined
-  ? JSON.parse(await Deno.readTextFile(dataFile))
-  : synthesise(Number(flag("count") ?? "100000"));
+const data = new Map<string, Array<Row>>();
+for (const spec of flags("data")) {
+  const eq = spec.indexOf("=");
+  const [segment, file] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : ["spaces", spec];
+  data.set(segment, JSON.parse(await Deno.readTextFile(file)));
+}
+if (data.size === 0) data.set("spaces", synthesise(Number(flag("count") ?? "100000")));
 
 const [token, key, secret] = ["MODE_TOKEN", "MODE_ACCESS_KEY", "MODE_ACCESS_SECRET"].map((name) =>
   Deno.env.get(name)
@@ -59,10 +69,11 @@ const expected = token && key && secret ? `Bearer ${btoa(`${token}:${key}:${secr
 const headers = { "content-type": "application/json; charset=utf-8" };
 const error = (status: number, id: string, message: string) =>
   new Response(JSON.stringify({ id, message }), { status, headers });
-const href = (page: number, perPage: number) =>
-  `/batch/${workspace}/spaces?page=${page}&per_page=${perPage}`;
+const href = (segment: string, page: number, perPage: number) =>
+  `/batch/${workspace}/${segment}?page=${page}&per_page=${perPage}`;
 const integer = (text: string | null, fallback: number) =>
   text === null ? fallback : /^[0-9]+$/.test(text) ? Number(text) : NaN;
+const prefix = `/batch/${workspace}/`;
 
 Deno.serve({
   hostname: "127.0.0.1",
@@ -70,7 +81,9 @@ Deno.serve({
   onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}`),
 }, (request) => {
   const url = new URL(request.url);
-  if (url.pathname !== `/batch/${workspace}/spaces`) return error(404, "not_found", "Not found");
+  const segment = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "";
+  const items = data.get(segment);
+  if (items === undefined) return error(404, "not_found", "Not found");
   if (expected !== undefined && request.headers.get("authorization") !== expected) {
     return error(401, "unauthorized", "Invalid credentials");
   }
@@ -80,21 +93,20 @@ Deno.serve({
   if (!(perPage >= 1 && perPage <= 1000)) {
     return error(400, "bad_request", "per_page must be an integer from 1 to 1000");
   }
-  const total = collections.length;
-  const totalPages = Math.ceil(total / perPage);
-  const spaces = collections.slice((page - 1) * perPage, page * perPage);
+  const total = items.length;
+  const slice = items.slice((page - 1) * perPage, page * perPage);
   const body = {
     pagination: {
       page,
       per_page: perPage,
-      count: spaces.length,
-      total_pages: totalPages,
+      count: slice.length,
+      total_pages: Math.ceil(total / perPage),
       total_count: total,
     },
-    spaces,
+    [segment]: slice,
     _links: {
-      next_page: { href: href(page + 1, perPage) },
-      prev_page: { href: href(Math.max(1, page - 1), perPage) },
+      next_page: { href: href(segment, page + 1, perPage) },
+      prev_page: { href: href(segment, Math.max(1, page - 1), perPage) },
     },
   };
   return new Response(JSON.stringify(body), { headers });

@@ -1,19 +1,22 @@
 /**
- * Our client (Deno) for the listing benchmark: `DiscoveryClient.make` over
- * `FetchHttpClient`, `collections.list` with full Schema decoding of every
- * page, consumed a batch at a time as the CLI does.
+ * Our client (Deno) for the listing benchmarks: `DiscoveryClient.make` over
+ * `FetchHttpClient`, `client.list(resource, ...)` with full Schema decoding
+ * of every page, consumed a batch at a time as the CLI does.
  *
  * Usage:
  *
  * ```sh
  * MODE_TOKEN=t MODE_ACCESS_KEY=k MODE_ACCESS_SECRET=s \
  *   deno run -A bench/our_list.ts \
- *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4
+ *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 \
+ *   [--resource queries] [--include-spaces all]
  * ```
  *
- * The last line on stderr is `{"count":N,"checksum":S,"ms":T}`, T being the
- * listing time measured inside the process (start-up and module loading
- * excluded), as in bench/baseline_list.ts.
+ * `--resource` takes any resource by name, CLI name or path segment
+ * (default `collections`). Every item is touched (count and sum of the
+ * resource's key). The last line on stderr is `{"count":N,"checksum":S,"ms":T}`,
+ * T being the listing time measured inside the process (start-up and module
+ * loading excluded), as in bench/baseline_list.ts.
  *
  * @module
  */
@@ -22,11 +25,19 @@ import * as Stream from "effect/Stream";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { SignatureCredentials } from "@mode-discovery/core/Credentials";
 import { DiscoveryClient } from "@mode-discovery/core/DiscoveryClient";
+import { findResource } from "@mode-discovery/core/Resources";
 
 const flag = (name: string, fallback: string): string => {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Deno.args[i + 1] : fallback;
 };
+
+const resource = findResource(flag("resource", "collections"));
+if (resource === undefined) {
+  console.error(`our_list: unknown --resource ${JSON.stringify(flag("resource", ""))}`);
+  Deno.exit(2);
+}
+const key = resource.key;
 
 const credentials = SignatureCredentials.fromStrings({
   token: Deno.env.get("MODE_TOKEN") ?? "",
@@ -40,16 +51,17 @@ const program = Effect.gen(function* () {
   let checksum = 0;
   const started = performance.now();
   yield* Stream.runForEachArray(
-    client.collections.list({
+    client.list(resource, {
       workspace: flag("workspace", "bench"),
       perPage: Number(flag("per-page", "1000")),
       concurrency: Number(flag("concurrency", "4")),
+      ...(flag("include-spaces", "") === "all" ? { includeSpaces: "all" as const } : {}),
     }),
     (batch) =>
       Effect.sync(() => {
-        for (const collection of batch) {
+        for (const item of batch as ReadonlyArray<Record<string, unknown>>) {
           count++;
-          checksum += collection.id;
+          checksum += item[key] as number;
         }
       }),
   );
