@@ -11,23 +11,30 @@ import type { Creds } from "./_servers.ts";
 /** Sizes and repetitions of a run (`--quick` shrinks them). */
 export interface Plan {
   readonly quick: boolean;
-  /** Repetitions of each listing and start-up measurement. */
+  /** Repetitions of each listing, snapshot and start-up measurement. */
   readonly runs: number;
-  /** Repetitions of each wrk measurement. */
+  /** Repetitions of each wrk measurement of the throughput benchmark. */
   readonly wrkRuns: number;
   readonly wrkSeconds: number;
   readonly wrkWarmupSeconds: number;
   readonly wrkConnections: number;
-  /** Collections of the listing benchmark (the issue: 100,000). */
+  /** Repetitions and seconds of each hot deep-page wrk run (12 or more configurations). */
+  readonly deepWrkRuns: number;
+  readonly deepWrkSeconds: number;
+  /**
+   * Items of every resource of the listing workspace (issue 14: listings of
+   * 100,000 collections and queries; issue 13: throughput and deep pages of
+   * every resource).
+   */
   readonly listCount: number;
-  /** Collections of the big workspace (the issue: 1,000,000). */
+  /** Collections of the big workspace (issue 14: 1,000,000). */
   readonly bigCount: number;
-  /** The deep page compared with page 1 (the issue: 1,000). */
-  readonly deepPage: number;
-  /** Repetitions of the 1,000,000 memory run. */
+  /** Repetitions of the big memory run. */
   readonly bigRuns: number;
-  /** Pairs of cold page reads in the deep-page benchmark. */
+  /** Pairs of cold page reads per resource in the deep-page benchmark. */
   readonly coldPairs: number;
+  /** Collections of the snapshot workspace (issue 15: `acme:4146`, all six resources). */
+  readonly snapshotCount: number;
   /** Longest wait for a seeded server, seconds. */
   readonly seedSec: number;
 }
@@ -40,11 +47,13 @@ export const FULL: Plan = {
   wrkSeconds: 4,
   wrkWarmupSeconds: 2,
   wrkConnections: 16,
+  deepWrkRuns: 3,
+  deepWrkSeconds: 3,
   listCount: 100_000,
   bigCount: 1_000_000,
-  deepPage: 1000,
   bigRuns: 3,
   coldPairs: 20,
+  snapshotCount: 4146,
   seedSec: 300,
 };
 
@@ -56,11 +65,13 @@ export const QUICK: Plan = {
   wrkSeconds: 1,
   wrkWarmupSeconds: 0,
   wrkConnections: 16,
+  deepWrkRuns: 1,
+  deepWrkSeconds: 1,
   listCount: 10_000,
   bigCount: 50_000,
-  deepPage: 50,
   bigRuns: 1,
   coldPairs: 3,
+  snapshotCount: 4146,
   seedSec: 60,
 };
 

@@ -1,128 +1,123 @@
 /**
- * Benchmark 2: peak RSS of the CLI streaming a big workspace to ndjson,
- * against the same run on the listing benchmark's workspace (the ratio shows
- * whether memory stays flat as the workspace grows), with the raw loop to
- * ndjson alongside for reference.
+ * Memory (issue 14): peak RSS of the CLI streaming a big workspace's
+ * collections to NDJSON, and its ratio to the same run at the listing size
+ * (flat memory: the ratio stays near 1), with the raw loop to NDJSON
+ * alongside for reference.
  *
  * @internal
  * @module
  */
 import type { Context } from "./_context.ts";
-import { listingVariants, runVariants } from "./_listing.ts";
-import type { Samples } from "./_measure.ts";
-import { cell, type Goal, num, type Section, times } from "./_report.ts";
+import { ndjsonEntries } from "./_listing.ts";
+import { runVariants, type Samples, shownCommands } from "./_measure.ts";
+import { cell, goalOf, num, type Section, times } from "./_report.ts";
 import type { Server } from "./_servers.ts";
 import { ratio, summarize } from "./stats.ts";
-import { shownCommand } from "./_measure.ts";
 
-const IDS = ["cli-c4", "raw-c4-ndjson"] as const;
+const IDS = ["cli-ndjson", "raw-ndjson"] as const;
 
-/** Runs the CLI and raw ndjson variants against `server` and returns their samples. */
-export const memorySamples = async (
+/** The NDJSON runs at one size. */
+export interface MemoryRuns {
+  readonly count: number;
+  readonly samples: ReadonlyMap<string, Samples>;
+  readonly commands: ReadonlyArray<string>;
+}
+
+/** Runs the CLI and the raw loop streaming `count` collections of `server` to NDJSON. */
+export const memoryRuns = async (
   ctx: Context,
   server: Server,
+  count: number,
   runs: number,
-): Promise<{ samples: Map<string, Samples>; commands: Array<string>; unavailable?: string }> => {
-  const entries = (await listingVariants(ctx, server, true)).filter((e) =>
-    (IDS as ReadonlyArray<string>).includes(e.variant.id)
+): Promise<MemoryRuns> => {
+  const entries = await ndjsonEntries(ctx, server, count);
+  ctx.log(`memory: streaming ${count} collections to NDJSON`);
+  const samples = await runVariants(
+    ctx,
+    entries.map((e) => e.variant),
+    runs,
+    Math.max(120, Math.ceil(count / 2000)),
   );
-  const limit = Math.max(120, Math.ceil(server.count / 2000));
-  ctx.log(`memory: streaming ${server.count} collections to ndjson`);
-  const samples = await runVariants(ctx, entries, server.count, runs, limit);
   return {
+    count,
     samples,
-    commands: entries.map((e) => shownCommand(e.variant, server.origin, ctx.root)),
-    unavailable: entries.find((e) => e.variant.id === "cli-c4")?.variant.unavailable,
+    commands: entries.flatMap((e) => shownCommands(e.variant, server.origin, ctx.root)),
   };
 };
 
-/** Benchmark 2, from the samples at the small and big sizes. */
+/** The memory section from the runs at the listing size and at the big size. */
 export const memorySection = (
-  ctx: Context,
-  small: { count: number; samples: Map<string, Samples> } | undefined,
-  big: { count: number; samples: Map<string, Samples>; commands: Array<string> } | {
-    unavailable: string;
-  },
+  small: MemoryRuns | { readonly unavailable: string },
+  big: MemoryRuns | { readonly unavailable: string },
   note: string | undefined,
 ): Section => {
-  const rssOf = (m: Map<string, Samples> | undefined, id: string) =>
-    summarize(m?.get(id)?.rssMb ?? []);
-  const rows: Array<Array<string>> = [];
-  const labels: Record<string, string> = {
-    "cli-c4": "our CLI to ndjson (4 in flight)",
-    "raw-c4-ndjson": "raw loop to ndjson (4 in flight, Deno)",
+  const rss = (m: MemoryRuns | { unavailable: string }, id: string) =>
+    summarize("samples" in m ? m.samples.get(id)?.rssMb ?? [] : []);
+  const failures = (m: MemoryRuns | { unavailable: string }, id: string) => {
+    if (!("samples" in m)) return `unavailable: ${m.unavailable}`;
+    const f = m.samples.get(id)?.failures ?? [];
+    return f.length === 0 ? "" : ` (${f.length} failed: ${f[0]})`;
   };
-  for (const id of IDS) {
-    const s = small?.samples.get(id);
-    const b = "samples" in big ? big.samples.get(id) : undefined;
-    const rs = rssOf(small?.samples, id);
-    const rb = "samples" in big ? rssOf(big.samples, id) : summarize([]);
-    const fail = (x: Samples | undefined) =>
-      x !== undefined && x.failures.length > 0
-        ? ` (${x.failures.length} failed: ${x.failures[0]})`
-        : "";
-    rows.push([
-      labels[id],
-      small === undefined ? "n/a" : cell(rs) + fail(s),
-      "samples" in big ? cell(rb) + fail(b) : `unavailable: ${big.unavailable}`,
-      times(ratio(rb.median, rs.median)),
-      "samples" in big ? cell(summarize(b?.wallMs ?? []), 0) : "",
-    ]);
-  }
-  const cliBig = "samples" in big ? rssOf(big.samples, "cli-c4") : summarize([]);
-  const cliSmall = rssOf(small?.samples, "cli-c4");
+  const labels: Record<string, string> = {
+    "cli-ndjson": "our CLI to NDJSON (4 in flight)",
+    "raw-ndjson": "raw loop to NDJSON (4 in flight, Deno)",
+  };
+  const rows = IDS.map((id) => [
+    labels[id],
+    cell(rss(small, id)) + failures(small, id),
+    cell(rss(big, id)) + failures(big, id),
+    times(ratio(rss(big, id).median, rss(small, id).median)),
+    "samples" in big ? cell(summarize(big.samples.get(id)?.wallMs ?? []), 0) : "",
+  ]);
+  const cliBig = rss(big, "cli-ndjson");
+  const cliSmall = rss(small, "cli-ndjson");
   const r = ratio(cliBig.median, cliSmall.median);
-  const bigN = "count" in big ? big.count : ctx.plan.bigCount;
-  const smallN = small?.count ?? ctx.plan.listCount;
-  const goals: Array<Goal> = [
-    {
-      text: `CLI peak RSS streaming ${bigN.toLocaleString("en-US")} collections under 150 MB`,
-      met: Number.isFinite(cliBig.median) ? cliBig.median < 150 : undefined,
-      detail: Number.isFinite(cliBig.median)
-        ? `${num(cliBig.median)} MB (median of ${cliBig.n})`
-        : "no figure",
-    },
-    {
-      text: `Peak RSS ratio ${bigN.toLocaleString("en-US")} / ${
-        smallN.toLocaleString("en-US")
-      } under 1.2 (flat)`,
-      met: Number.isFinite(r) ? r < 1.2 : undefined,
-      detail: Number.isFinite(r)
-        ? `${times(r)} (${num(cliBig.median)} MB vs ${num(cliSmall.median)} MB)`
-        : "no figure",
-    },
-  ];
+  const n = (m: MemoryRuns | { unavailable: string }) =>
+    "count" in m ? m.count.toLocaleString("en-US") : "n/a";
   return {
     key: "memory",
-    title: `Memory: streaming ${
-      bigN.toLocaleString("en-US")
-    } collections to ndjson through the CLI`,
+    title: `Memory: streaming ${n(big)} collections to NDJSON through the CLI`,
     intro:
-      `Peak resident set size of the whole process (\`/usr/bin/time -v\`, "Maximum resident set size"), stdout piped to the runner, which counts the lines (a wrong count is a failed run). The ${
-        smallN.toLocaleString("en-US")
-      } figures are the runs of benchmark 1.` + (note === undefined ? "" : ` ${note}`),
-    goals,
+      `Peak resident set size of the whole process (\`/usr/bin/time -v\`, "Maximum resident set size"; the CLI is one process, \`deno run -A apps/cli/main.ts\`), stdout piped to the runner, which counts the lines (a wrong count is a failed run). The ${
+        n(small)
+      } figures are the NDJSON runs of the listing benchmark.` +
+      (note === undefined ? "" : ` ${note}`),
+    goals: [
+      goalOf(
+        "#14",
+        `CLI peak RSS streaming ${n(big)} collections under 150 MB`,
+        cliBig.median,
+        (x) => x < 150,
+        `${num(cliBig.median)} MB (median of ${cliBig.n})`,
+        failures(big, "cli-ndjson") || undefined,
+      ),
+      goalOf(
+        "#14",
+        `CLI peak RSS at ${n(big)} over RSS at ${n(small)} under 1.2 (flat)`,
+        r,
+        (x) => x < 1.2,
+        `${times(r)} (${num(cliBig.median)} MB vs ${num(cliSmall.median)} MB)`,
+      ),
+    ],
     tables: [{
       header: [
         "program",
-        `peak RSS MB at ${smallN.toLocaleString("en-US")}`,
-        `peak RSS MB at ${bigN.toLocaleString("en-US")}`,
+        `peak RSS MB at ${n(small)}`,
+        `peak RSS MB at ${n(big)}`,
         "ratio",
-        `wall ms at ${bigN.toLocaleString("en-US")}`,
+        `wall ms at ${n(big)}`,
       ],
       rows,
     }],
     commands: "commands" in big
       ? [`/usr/bin/time -v <command below>  # "Maximum resident set size"`, ...big.commands]
       : [],
-    notes: [
-      "The CLI runs as two processes: apps/cli/main.ts, a launcher of about 38 MB RSS, and the CLI itself (see apps/cli/README.md). GNU time reports the larger of the two, the CLI; the machine holds both, so add the launcher's 38 MB for the total.",
-    ],
+    notes: [],
     raw: {
-      smallCount: smallN,
-      bigCount: bigN,
-      small: small === undefined ? undefined : Object.fromEntries(small.samples),
-      big: "samples" in big ? Object.fromEntries(big.samples) : big,
+      small: "samples" in small
+        ? { count: small.count, samples: Object.fromEntries(small.samples) }
+        : small,
+      big: "samples" in big ? { count: big.count, samples: Object.fromEntries(big.samples) } : big,
     },
   };
 };

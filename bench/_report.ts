@@ -6,8 +6,10 @@
  */
 import type { Summary } from "./stats.ts";
 
-/** A goal of the issue, checked against the figures of this run. */
+/** A goal of an issue, checked against the figures of this run. */
 export interface Goal {
+  /** The issue that sets it: `#13`, `#14`, `#15`, or `#8` for an earlier goal still measured. */
+  readonly issue: string;
   readonly text: string;
   /** `undefined`: could not be checked (a part is missing or failed). */
   readonly met: boolean | undefined;
@@ -69,6 +71,36 @@ export const renderTable = (t: Table): string => {
   return lines.join("\n");
 };
 
+/**
+ * A goal from a figure: `met` when `ok(value)`, "not checked" with `missing`
+ * (or a generic reason) when the figure is not a finite number.
+ */
+export const goalOf = (
+  issue: string,
+  text: string,
+  value: number,
+  ok: (x: number) => boolean,
+  detail: string,
+  missing?: string,
+): Goal =>
+  Number.isFinite(value)
+    ? { issue, text, met: ok(value), detail }
+    : { issue, text, met: undefined, detail: missing ?? "a figure is missing (see the table)" };
+
+/**
+ * Goals ordered by issue, the issue-numbered ones first in ascending number
+ * (`#13`, `#14`, `#15`) then any other (`#8` after `#15` would misread, so
+ * earlier issues go last), keeping each issue's own order.
+ */
+export const byIssue = <G extends Goal>(goals: ReadonlyArray<G>, current = 13): Array<G> => {
+  const rank = (g: Goal) => {
+    const n = Number(/^#(\d+)$/.exec(g.issue)?.[1] ?? NaN);
+    return Number.isFinite(n) && n >= current ? n : Number.MAX_SAFE_INTEGER;
+  };
+  return goals.map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
+    .map(({ g }) => g);
+};
+
 /** The verdict of a goal as a short word. */
 export const verdict = (g: Goal): string =>
   g.met === undefined ? "not checked" : g.met ? "met" : "NOT met";
@@ -78,8 +110,8 @@ export const renderSection = (s: Section, index: number): string => {
   const parts: Array<string> = [`## ${index}. ${s.title}`, s.intro];
   if (s.goals.length > 0) {
     parts.push(renderTable({
-      header: ["goal", "verdict", "figures"],
-      rows: s.goals.map((g) => [g.text, verdict(g), g.detail]),
+      header: ["issue", "goal", "verdict", "figures"],
+      rows: s.goals.map((g) => [g.issue, g.text, verdict(g), g.detail]),
     }));
   }
   for (const t of s.tables) parts.push(renderTable(t));

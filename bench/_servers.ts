@@ -1,12 +1,14 @@
 /**
  * The servers the benchmarks talk to: apps/edge (`deno task serve`, seeded
  * through its settings) and bench/baseline_server.ts, each on a free
- * loopback port, ready once an authorised page 1 reports the expected total.
+ * loopback port, ready once an authorised page 1 of the collections reports
+ * the expected total.
  *
  * @internal
  * @module
  */
 import { type Child, childEnv, freePort, portIsFree, type Processes } from "./_proc.ts";
+import { seedText, type World } from "./_world.ts";
 
 /** Signature token credentials made up for one benchmark run. */
 export interface Creds {
@@ -40,7 +42,10 @@ export interface Server {
   readonly origin: string;
   readonly port: number;
   readonly workspace: string;
+  /** Collections of the workspace (the readiness check's total). */
   readonly count: number;
+  /** For apps/edge: its options, to start it again ({@link restartEdge}). */
+  readonly options?: EdgeOptions | undefined;
   /** Milliseconds from spawn to ready (for the edge: seeding included). */
   readonly readyMs: number;
   /**
@@ -171,8 +176,8 @@ const spawnReady = async (
 /** Options of {@link startEdge}. */
 export interface EdgeOptions {
   readonly root: string;
-  readonly workspace: string;
-  readonly count: number;
+  /** The workspace to seed (`MODE_SEED`). */
+  readonly world: World;
   readonly creds: Creds;
   /** KV file; unset: in-memory KV. */
   readonly kvPath?: string | undefined;
@@ -200,12 +205,25 @@ export const startEdge = async (
 ): Promise<Server | Unavailable> => {
   const first = await startEdgeOnce(procs, o);
   if ("unavailable" in first || o.restart !== true || o.kvPath === undefined) return first;
-  await stopServer(procs, first);
-  const second = await startEdgeOnce(procs, o);
-  if ("unavailable" in second) {
-    return { unavailable: `restarting after seeding: ${second.unavailable}` };
-  }
-  return { ...second, readyMs: first.readyMs, restartMs: second.readyMs };
+  const second = await restartEdge(procs, first);
+  if ("unavailable" in second) return second;
+  return { ...second, readyMs: first.readyMs };
+};
+
+/**
+ * Stops an apps/edge on a KV file and starts it again on the same file, so
+ * that it serves from a cold cache (nothing read yet is in its memory).
+ */
+export const restartEdge = async (
+  procs: Processes,
+  server: Server,
+): Promise<Server | Unavailable> => {
+  const o = server.options;
+  if (o?.kvPath === undefined) return { unavailable: "only an apps/edge on a KV file restarts" };
+  await stopServer(procs, server);
+  const again = await startEdgeOnce(procs, o);
+  if ("unavailable" in again) return { unavailable: `restarting: ${again.unavailable}` };
+  return { ...again, readyMs: server.readyMs, restartMs: again.readyMs };
 };
 
 const startEdgeOnce = async (
@@ -215,20 +233,21 @@ const startEdgeOnce = async (
   const command = await edgeCommand(o.root);
   if (typeof command === "string") return { unavailable: command };
   const port = freePort();
+  const seed = seedText(o.world);
   const settings: Record<string, string> = {
     PORT: String(port),
-    MODE_SEED: `${o.workspace}:${o.count}`,
+    MODE_SEED: seed,
     MODE_DEV_CREDENTIALS: `${o.creds.token}:${o.creds.accessKey}:${o.creds.accessSecret}`,
     ...(o.kvPath === undefined ? {} : { MODE_KV_PATH: o.kvPath }),
     ...o.extraEnv,
   };
   const up = await spawnReady(procs, {
-    name: `edge ${o.workspace}:${o.count}`,
-    label: `apps/edge seeded with ${o.workspace}:${o.count}`,
+    name: `edge ${seed}`,
+    label: `apps/edge seeded with ${seed}`,
     argv: command,
     env: settings,
     port,
-    o,
+    o: { ...o, workspace: o.world.workspace, count: o.world.collections },
   });
   if ("unavailable" in up) return up;
   const { child, origin, started } = up;
@@ -236,10 +255,11 @@ const startEdgeOnce = async (
     kind: "edge",
     origin,
     port,
-    workspace: o.workspace,
-    count: o.count,
+    workspace: o.world.workspace,
+    count: o.world.collections,
+    options: o,
     readyMs: performance.now() - started,
-    command: `PORT=<port> MODE_SEED=${o.workspace}:${o.count} ${
+    command: `PORT=<port> MODE_SEED=${seed} ${
       Object.entries(o.extraEnv ?? {}).map(([name, value]) => `${name}=${value} `).join("")
     }${
       o.kvPath === undefined ? "" : "MODE_KV_PATH=<tmp>/edge.kv "
@@ -254,8 +274,11 @@ export interface BaselineOptions {
   readonly workspace: string;
   readonly count: number;
   readonly creds: Creds;
-  /** JSON array of collections to serve; unset: synthesised. */
-  readonly dataFile?: string | undefined;
+  /**
+   * The resources to serve, each a JSON array in a file (dumped from
+   * apps/edge, see `_dump.ts`); unset: `count` synthesised collections.
+   */
+  readonly data?: ReadonlyArray<{ readonly segment: string; readonly file: string }> | undefined;
   readonly readySec: number;
   readonly lifeSec: number;
 }
@@ -277,7 +300,9 @@ export const startBaseline = async (
     String(port),
     "--workspace",
     o.workspace,
-    ...(o.dataFile === undefined ? ["--count", String(o.count)] : ["--data", o.dataFile]),
+    ...(o.data === undefined
+      ? ["--count", String(o.count)]
+      : o.data.flatMap((d) => ["--data", `${d.segment}=${d.file}`])),
   ];
   const up = await spawnReady(procs, {
     name: "baseline server",
@@ -297,7 +322,10 @@ export const startBaseline = async (
     count: o.count,
     readyMs: performance.now() - started,
     command: `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... ${
-      argv.join(" ").replace(String(port), "<port>").replace(o.dataFile ?? "\0", "<tmp>/data.json")
+      (o.data ?? []).reduce(
+        (line, d) => line.replace(d.file, `<tmp>/${d.segment}.json`),
+        argv.join(" ").replace(String(port), "<port>"),
+      )
     }`,
     child,
   };
@@ -307,30 +335,4 @@ export const startBaseline = async (
 export const stopServer = async (procs: Processes, server: Server): Promise<void> => {
   await procs.stop(server.child);
   await portIsFree(server.port);
-};
-
-/**
- * Reads every collection of a server's workspace (raw fetch, sequential) and
- * writes them to `file` as one JSON array, for the baseline server to serve
- * the very same data.
- */
-export const dumpCollections = async (server: Server, creds: Creds, file: string) => {
-  const parts: Array<string> = [];
-  let count = 0;
-  for (let page = 1; page <= 100_000; page++) {
-    const url = `${server.origin}/batch/${
-      encodeURIComponent(server.workspace)
-    }/spaces?page=${page}&per_page=1000`;
-    const response = await fetch(url, {
-      headers: { authorization: bearer(creds) },
-      signal: AbortSignal.timeout(60_000),
-    });
-    if (!response.ok) throw new Error(`dump: GET ${url} answered ${response.status}`);
-    const body = await response.json();
-    for (const collection of body.spaces) parts.push(JSON.stringify(collection));
-    count += body.spaces.length;
-    if (page >= body.pagination.total_pages || body.spaces.length === 0) break;
-  }
-  await Deno.writeTextFile(file, `[${parts.join(",\n")}]`);
-  return count;
 };

@@ -1,7 +1,7 @@
 /**
- * Benchmark 5: start-up. `mode-discovery --help` and a one-page listing
- * against an empty `deno run`; a Node import of the npm package against
- * `node -e 0`. Timed by the runner in interleaved rounds after warm-up
+ * Start-up: `mode-discovery --help` against a minimal effect/cli program
+ * with one subcommand (issue 14) and against an empty `deno run`, a one-page
+ * listing, and a Node import of the npm package against `node -e 0`. Timed by the runner in interleaved rounds after warm-up
  * rounds (hyperfine runs each command's runs back to back, which on a
  * shared machine lets a burst of load land on one command only); the
  * report gives the equivalent hyperfine command lines.
@@ -12,9 +12,13 @@
 import type { Context } from "./_context.ts";
 import { npmEntry } from "./_npm.ts";
 import { childEnv } from "./_proc.ts";
-import { cell, type Goal, num, type Section, times } from "./_report.ts";
+import { CLI, cliMissing } from "./_commands.ts";
+import { cell, type Goal, goalOf, num, type Section, times } from "./_report.ts";
 import { credsEnv, type Server, type Unavailable } from "./_servers.ts";
 import { ratio, summarize, type Summary } from "./stats.ts";
+
+/** Collections of the one-page workspace (`small`). */
+export const ONE_PAGE = 1000;
 
 interface Command {
   readonly id: string;
@@ -24,6 +28,8 @@ interface Command {
   readonly shown: string;
   readonly baseline?: string;
   readonly unavailable?: string | undefined;
+  /** NDJSON lines it must write on stdout (the listings); else any output, exit 0. */
+  readonly lines?: number | undefined;
 }
 
 /** Splits a command line on spaces, keeping double-quoted parts together (no escapes). */
@@ -64,25 +70,25 @@ const timeInterleaved = async (
         });
         continue;
       }
+      if (c.lines !== undefined && done.stdoutLines !== c.lines) {
+        out.set(c.id, { failure: `wrote ${done.stdoutLines} lines, expected ${c.lines}` });
+        continue;
+      }
       if (round >= warmup) (out.get(c.id) as { times: Array<number> }).times.push(done.wallMs);
     }
   }
   return out;
 };
 
-/** Benchmark 5. `small`: a server with a one-page workspace for the one-page listing. */
+/** The start-up benchmark. `small`: a server with a one-page workspace for the one-page listing. */
 export const startupBenchmark = async (
   ctx: Context,
   small: Server | Unavailable,
 ): Promise<Section> => {
   ctx.log("start-up");
   const npm = await npmEntry(ctx.root);
-  let cliMissing: string | undefined;
-  try {
-    await Deno.stat(`${ctx.root}/apps/cli/main.ts`);
-  } catch {
-    cliMissing = "apps/cli/main.ts does not exist yet";
-  }
+  const noCli = await cliMissing(ctx.root);
+  const cli = CLI.join(" ");
   const smallMissing = "unavailable" in small ? small.unavailable : undefined;
   const origin = "unavailable" in small ? "" : small.origin;
   const ws = "unavailable" in small ? "small" : small.workspace;
@@ -98,22 +104,29 @@ export const startupBenchmark = async (
       shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A bench/empty.ts"`,
     },
     {
+      id: "minimal-help",
+      label: "minimal effect/cli program `--help` (bench/minimal_cli.ts)",
+      command: "deno run -A bench/minimal_cli.ts --help",
+      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A bench/minimal_cli.ts --help"`,
+      baseline: "deno-empty",
+    },
+    {
       id: "cli-help",
       label: "`mode-discovery --help`",
-      command: "deno run -A apps/cli/main.ts --help",
-      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A apps/cli/main.ts --help"`,
-      baseline: "deno-empty",
-      unavailable: cliMissing,
+      command: `${cli} --help`,
+      shown: `hyperfine -N --warmup 2 --runs 10 "${cli} --help"`,
+      baseline: "minimal-help",
+      unavailable: noCli,
     },
     {
       id: "cli-one-page",
       label: "`mode-discovery collections list`, one page (1,000 collections)",
-      command:
-        `deno run -A apps/cli/main.ts collections list --workspace ${ws} --format ndjson --quiet`,
+      command: `${cli} collections list --workspace ${ws} --format ndjson --quiet`,
       shown:
-        `${envShown} hyperfine -N --warmup 2 --runs 10 "deno run -A apps/cli/main.ts collections list --workspace ${ws} --format ndjson --quiet"`,
+        `${envShown} hyperfine -N --warmup 2 --runs 10 "${cli} collections list --workspace ${ws} --format ndjson --quiet"`,
       baseline: "deno-empty",
-      unavailable: cliMissing ?? smallMissing,
+      unavailable: noCli ?? smallMissing,
+      lines: ONE_PAGE,
     },
     {
       id: "raw-one-page",
@@ -123,6 +136,7 @@ export const startupBenchmark = async (
         `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... hyperfine -N --warmup 2 --runs 10 "deno run -A bench/baseline_list.ts --base-url http://127.0.0.1:<port> --workspace ${ws} --ndjson"`,
       baseline: "deno-empty",
       unavailable: smallMissing,
+      lines: ONE_PAGE,
     },
     {
       id: "node-empty",
@@ -164,28 +178,40 @@ export const startupBenchmark = async (
     const b = summaryOf(c.baseline);
     return [c.label, cell(s), times(ratio(s.median, b.median)), num(s.median - b.median)];
   });
-  const help = ratio(summaryOf("cli-help").median, summaryOf("deno-empty").median);
-  const imp = summaryOf("npm-import").median;
-  const nodeEmpty = summaryOf("node-empty").median;
+  const median = (id: string) => summaryOf(id).median;
+  const vsMinimal = ratio(median("cli-help"), median("minimal-help"));
+  const vsEmpty = ratio(median("cli-help"), median("deno-empty"));
+  const imp = median("npm-import");
+  const nodeEmpty = median("node-empty");
+  const failure = (id: string) => {
+    const r = results.get(id);
+    return r !== undefined && "failure" in r ? `failed: ${r.failure}` : undefined;
+  };
   const goals: Array<Goal> = [
-    {
-      text: "CLI `--help` under 4x an empty `deno run`",
-      met: Number.isFinite(help) ? help < 4 : undefined,
-      detail: Number.isFinite(help)
-        ? `${times(help)} (${num(summaryOf("cli-help").median)} vs ${
-          num(summaryOf("deno-empty").median)
-        } ms)`
-        : cliMissing ?? "no figure",
-    },
-    {
-      text: "Node import of the npm package under 150 ms (whole `node` process)",
-      met: Number.isFinite(imp) ? imp < 150 : undefined,
-      detail: Number.isFinite(imp)
-        ? `${num(imp)} ms (${num(imp - nodeEmpty)} ms over \`node -e 0\` at ${num(nodeEmpty)} ms)`
-        : "unavailable" in npm
-        ? `unavailable: ${npm.unavailable}`
-        : "no figure",
-    },
+    goalOf(
+      "#14",
+      "CLI `--help` within 1.3x of a minimal effect/cli program with one subcommand",
+      vsMinimal,
+      (x) => x <= 1.3,
+      `${times(vsMinimal)} (${num(median("cli-help"))} vs ${num(median("minimal-help"))} ms)`,
+      noCli ?? failure("cli-help") ?? failure("minimal-help"),
+    ),
+    goalOf(
+      "#8",
+      "CLI `--help` under 4x an empty `deno run`",
+      vsEmpty,
+      (x) => x < 4,
+      `${times(vsEmpty)} (${num(median("cli-help"))} vs ${num(median("deno-empty"))} ms)`,
+      noCli ?? failure("cli-help"),
+    ),
+    goalOf(
+      "#8",
+      "Node import of the npm package under 150 ms (whole `node` process)",
+      imp,
+      (x) => x < 150,
+      `${num(imp)} ms (${num(imp - nodeEmpty)} ms over \`node -e 0\` at ${num(nodeEmpty)} ms)`,
+      "unavailable" in npm ? `unavailable: ${npm.unavailable}` : failure("npm-import"),
+    ),
   ];
   return {
     key: "startup",
@@ -193,7 +219,7 @@ export const startupBenchmark = async (
     intro:
       `Wall time of each command from spawn to exit, measured by the runner without a shell: ${warmup} warm-up round${
         warmup === 1 ? "" : "s"
-      }, then ${runs} rounds in which every command runs once, in a rotated order, so that load from elsewhere on the machine falls on all of them alike (the hyperfine lines below reproduce one command alone). \`mode-discovery\` is run as \`deno run -A apps/cli/main.ts\`, which is what the installed command (\`deno install -g -A -n mode-discovery apps/cli/main.ts\`) runs. The one-page listing reads a 1,000-collection workspace from apps/edge (in-memory KV). The npm package is imported from apps/npm/dist by file URL.`,
+      }, then ${runs} rounds in which every command runs once, in a rotated order, so that load from elsewhere on the machine falls on all of them alike (the hyperfine lines below reproduce one command alone). \`mode-discovery\` is run as \`deno run -A apps/cli/main.ts\` (one process, Deno's default flags, the workspace's deno.json). bench/minimal_cli.ts is the smallest effect/cli program with one subcommand, on the CLI's own Deno services, run the same way. The one-page listing reads a 1,000-collection workspace from apps/edge (in-memory KV). The npm package is imported from apps/npm/dist by file URL.`,
     goals,
     tables: [{
       header: [

@@ -13,6 +13,8 @@ export interface WrkOptions {
   /** Server origin, `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly workspace: string;
+  /** The resource's path segment (`spaces`, `reports`, ...). */
+  readonly segment: string;
   readonly perPage: number;
   /** First page requested. */
   readonly firstPage: number;
@@ -54,7 +56,7 @@ export const wrkArgv = (o: WrkOptions, script: string): Array<string> => [
 
 /** The environment the Lua script reads, with the authorization value shown as a variable. */
 export const wrkEnvShown = (o: WrkOptions): string =>
-  `BENCH_PATH=/batch/${o.workspace}/spaces BENCH_PER_PAGE=${o.perPage} BENCH_FIRST_PAGE=${o.firstPage} BENCH_PAGES=${o.pages} BENCH_AUTH="Bearer $B64"`;
+  `BENCH_PATH=/batch/${o.workspace}/${o.segment} BENCH_PER_PAGE=${o.perPage} BENCH_FIRST_PAGE=${o.firstPage} BENCH_PAGES=${o.pages} BENCH_AUTH="Bearer $B64"`;
 
 /** Runs wrk once; throws with wrk's output when it fails or prints no summary. */
 export const runWrk = async (
@@ -66,7 +68,7 @@ export const runWrk = async (
   const done = await procs.run("wrk", wrkArgv(o, script), {
     cwd,
     env: childEnv({
-      BENCH_PATH: `/batch/${encodeURIComponent(o.workspace)}/spaces`,
+      BENCH_PATH: `/batch/${encodeURIComponent(o.workspace)}/${o.segment}`,
       BENCH_PER_PAGE: String(o.perPage),
       BENCH_FIRST_PAGE: String(o.firstPage),
       BENCH_PAGES: String(o.pages),

@@ -1,52 +1,52 @@
 /**
- * `deno task bench`: the side-by-side benchmarks of the client, server, CLI
- * and npm build against plain baselines (issue 8).
+ * `deno task bench`: every speed goal of issues 13 (server), 14 (client and
+ * CLI) and 15 (snapshot), each side by side with its plain baseline, plus
+ * the earlier goals (issue 8) whose rows are still measured.
  *
  * ```sh
- * deno task bench            # full run (~6 to 8 minutes): writes BENCHMARKS.md and bench/results.json
- * deno task bench --quick    # smoke run on small data (well under a minute): bench/results/quick.*
+ * deno task bench            # full run (~10 minutes): writes BENCHMARKS.md and bench/results.json
+ * deno task bench --quick    # smoke run on small data (under a minute): bench/results/quick.*
  * deno task bench --only listing,startup   # some benchmarks: bench/results/partial.*
  * ```
  *
- * Benchmarks: `listing`, `memory`, `server`, `deep`, `startup`. Every
- * server and program runs as a child process on loopback under a hard time
- * limit; all of them are stopped when the run ends or is interrupted. A part
- * of the project that is not built yet is reported as "unavailable" instead
- * of failing the run.
+ * Benchmarks: `listing`, `latency`, `memory`, `server`, `deep`, `startup`,
+ * `snapshot`. Every server and program runs as a child process on loopback
+ * under a hard time limit; all of them are stopped when the run ends or is
+ * interrupted. A part of the project that is not built yet is reported as
+ * "unavailable" instead of failing the run.
  *
  * @module
  */
+import { collections, resources } from "@mode-discovery/core/Resources";
 import { type Context, FULL, type Plan, QUICK } from "./_context.ts";
-import { deepBenchmark } from "./_deep.ts";
-import { listingBenchmark, type ListingOutcome } from "./_listing.ts";
+import { type DeepRuns, deepRuns, deepSection } from "./_deep.ts";
+import { dumpResource, readTotals, type Totals } from "./_dump.ts";
+import { LATENCY_MS, latencyBenchmark } from "./_latency.ts";
+import { listingBenchmark } from "./_listing.ts";
 import { describeMachine, loadAverage, type Machine } from "./_machine.ts";
-import { memorySamples, memorySection } from "./_memory.ts";
-import type { Samples } from "./_measure.ts";
+import { type MemoryRuns, memoryRuns, memorySection } from "./_memory.ts";
 import { Processes } from "./_proc.ts";
-import { renderSection, renderTable, type Section, verdict } from "./_report.ts";
+import { byIssue, renderSection, renderTable, type Section, verdict } from "./_report.ts";
 import {
-  dumpCollections,
   makeCreds,
+  restartEdge,
   type Server,
   startBaseline,
   startEdge,
   stopServer,
   type Unavailable,
 } from "./_servers.ts";
-import { startupBenchmark } from "./_startup.ts";
+import { snapshotBenchmark } from "./_snapshot.ts";
+import { ONE_PAGE, startupBenchmark } from "./_startup.ts";
 import { throughputBenchmark } from "./_throughput.ts";
+import { collectionsOnly, everyResource, seedText, type World } from "./_world.ts";
 
-/**
- * Milliseconds the latency server adds to every answer: about a round trip
- * to a server in the same region.
- */
-const LATENCY_MS = 5;
-const KEYS = ["listing", "memory", "server", "deep", "startup"] as const;
+const KEYS = ["listing", "latency", "memory", "server", "deep", "startup", "snapshot"] as const;
 type Key = typeof KEYS[number];
 
 const USAGE = `Usage: deno task bench [--quick] [--only ${KEYS.join(",")}]
 
-  --quick   smoke run on small data, one run each (well under a minute);
+  --quick   smoke run on small data, one run each (under a minute);
             writes bench/results/quick.md and bench/results/quick.json
   --only    run only the named benchmarks (comma-separated);
             writes bench/results/partial.md and bench/results/partial.json
@@ -98,10 +98,12 @@ const unavailableSection = (key: Key, title: string, why: string): Section => ({
 
 const TITLES: Record<Key, string> = {
   listing: "Listing with full decoding",
-  memory: "Memory of the CLI streaming to ndjson",
+  latency: `Pages in flight with ${LATENCY_MS} ms added to every answer`,
+  memory: "Memory of the CLI streaming to NDJSON",
   server: "Server throughput and latency",
-  deep: "Deep pages",
+  deep: "Deep pages of every resource",
   startup: "Start-up",
+  snapshot: "Snapshot",
 };
 
 /** How long an edge server took to seed and start, and to restart on its seeded KV file. */
@@ -111,6 +113,14 @@ const seedingFact = (s: Server): string =>
     ? ""
     : `, restarted on the seeded KV file and ready in ${(s.restartMs / 1000).toFixed(1)} s`);
 
+/** The last full page of every resource of `totals` at per_page 1000, for the deep-page runs. */
+const deepTargets = (totals: ReadonlyMap<string, Totals>) =>
+  resources.map((r) => ({
+    label: r.plural,
+    segment: r.segment,
+    page: Math.floor((totals.get(r.segment)?.count ?? 0) / 1000),
+  })).filter((t) => t.page >= 2);
+
 /** Runs the selected benchmarks; always stops every server it started. */
 const runAll = async (
   ctx: Context,
@@ -119,12 +129,9 @@ const runAll = async (
 ): Promise<Array<Section>> => {
   const sections = new Map<Key, Section>();
   const plan = ctx.plan;
-  const life = plan.quick ? 300 : 900;
-
-  // Phase 1: the listing-size workspace (apps/edge on a KV file, and the baseline with its data).
-  let listing: ListingOutcome | undefined;
-  let memorySmall: { count: number; samples: Map<string, Samples> } | undefined;
+  const life = plan.quick ? 600 : 1500;
   const guard = async (keys: ReadonlyArray<Key>, phase: () => Promise<void>) => {
+    if (!keys.some(wanted)) return;
     try {
       await phase();
     } catch (error) {
@@ -136,170 +143,153 @@ const runAll = async (
       }
     }
   };
+  /** Starts apps/edge on `world`; `kv`: on a KV file, restarted once seeded (nothing read yet). */
+  const edge = async (world: World, kv: string | undefined, extraEnv?: Record<string, string>) => {
+    ctx.log(
+      `starting apps/edge seeded with ${seedText(world)}${kv === undefined ? "" : " (file KV)"}`,
+    );
+    const first = await startEdge(ctx.procs, {
+      root: ctx.root,
+      world,
+      creds: ctx.creds,
+      kvPath: kv === undefined ? undefined : `${ctx.tmp}/${kv}.kv`,
+      readySec: plan.seedSec,
+      lifeSec: life,
+      extraEnv,
+    });
+    if (!isServer(first)) return { server: first, totals: new Map<string, Totals>() };
+    // Totals first: reading them touches page 1 of every resource, so the restart comes after.
+    const totals = await readTotals(first, ctx.creds).catch(async (error) => {
+      await stopServer(ctx.procs, first);
+      throw error;
+    });
+    const server = kv === undefined ? first : await restartEdge(ctx.procs, first);
+    if (isServer(server)) {
+      ctx.log(`apps/edge ${seedingFact(server)}`);
+      facts.push([`apps/edge start-up with MODE_SEED=${seedText(world)}`, seedingFact(server)]);
+    }
+    return { server, totals };
+  };
+  const deep: Array<DeepRuns | Unavailable> = [];
+  let memorySmall: MemoryRuns | Unavailable = { unavailable: "did not run" };
 
-  await guard(["listing", "server"], async () => {
-    if (wanted("listing") || wanted("memory") || wanted("server")) {
-      ctx.log(`starting apps/edge seeded with ${plan.listCount} collections (file KV)`);
-      const edge = await startEdge(ctx.procs, {
-        root: ctx.root,
-        workspace: "bench",
-        count: plan.listCount,
-        creds: ctx.creds,
-        kvPath: `${ctx.tmp}/edge-list.kv`,
-        readySec: plan.seedSec,
-        lifeSec: life,
-        restart: true,
-      });
-      let baseline: Server | Unavailable;
-      try {
-        if (isServer(edge)) {
-          ctx.log(`edge ${seedingFact(edge)}; dumping its data for the baseline`);
-          facts.push([`apps/edge start-up with MODE_SEED=bench:${edge.count}`, seedingFact(edge)]);
-          const data = `${ctx.tmp}/data.json`;
-          await dumpCollections(edge, ctx.creds, data);
-          baseline = await startBaseline(ctx.procs, {
-            root: ctx.root,
-            workspace: "bench",
-            count: plan.listCount,
-            creds: ctx.creds,
-            dataFile: data,
-            readySec: 60,
-            lifeSec: life,
-          });
-        } else {
-          ctx.log(`apps/edge unavailable (${edge.unavailable}); using the baseline server alone`);
-          baseline = await startBaseline(ctx.procs, {
-            root: ctx.root,
-            workspace: "bench",
-            count: plan.listCount,
-            creds: ctx.creds,
-            readySec: 60,
-            lifeSec: life,
-          });
-        }
-        const source = isServer(edge) ? edge : isServer(baseline) ? baseline : undefined;
-        if (wanted("listing") || wanted("memory")) {
-          if (source === undefined) {
-            const why = `no server could be started (${
-              "unavailable" in baseline ? baseline.unavailable : ""
-            })`;
-            sections.set("listing", unavailableSection("listing", TITLES.listing, why));
-          } else {
-            const note = isServer(edge)
-              ? undefined
-              : `apps/edge was unavailable (${edge.unavailable}), so these runs used the baseline server with synthetic data.`;
-            let slow: Server | Unavailable | undefined;
-            if (wanted("listing") && isServer(edge)) {
-              ctx.log(
-                `starting apps/edge (in-memory KV) adding ${LATENCY_MS} ms to every answer`,
-              );
-              slow = await startEdge(ctx.procs, {
-                root: ctx.root,
-                workspace: "bench",
-                count: plan.listCount,
-                creds: ctx.creds,
-                readySec: plan.seedSec,
-                lifeSec: life,
-                extraEnv: { MODE_FAULTS: `delay=${LATENCY_MS}ms:1` },
-              });
-              if (!isServer(slow)) ctx.log(`latency server unavailable: ${slow.unavailable}`);
-            }
-            try {
-              listing = await listingBenchmark(
-                ctx,
-                source,
-                isServer(edge) && isServer(baseline) ? baseline : undefined,
-                note,
-                slow !== undefined && isServer(slow) ? { server: slow, ms: LATENCY_MS } : undefined,
-              );
-            } finally {
-              if (slow !== undefined && isServer(slow)) await stopServer(ctx.procs, slow);
-            }
-            memorySmall = { count: source.count, samples: listing.primary };
-            if (wanted("listing")) sections.set("listing", listing.section);
-          }
-        }
-        if (wanted("server")) {
-          sections.set("server", await throughputBenchmark(ctx, edge, baseline));
-        }
-      } finally {
-        if (isServer(edge)) await stopServer(ctx.procs, edge);
-        if (isServer(baseline!)) await stopServer(ctx.procs, baseline);
+  // The listing workspace: every resource, on a KV file.
+  await guard(["deep", "listing", "memory", "server"], async () => {
+    const { server, totals } = await edge(everyResource("bench", plan.listCount), "edge-list");
+    if (!isServer(server)) {
+      deep.push(server);
+      memorySmall = server;
+      for (const k of ["listing", "server"] as const) {
+        sections.set(k, unavailableSection(k, TITLES[k], server.unavailable));
       }
+      return;
+    }
+    try {
+      if (wanted("deep")) deep.push(await deepRuns(ctx, server, deepTargets(totals)));
+      if (wanted("listing")) {
+        const listing = await listingBenchmark(ctx, server, totals);
+        sections.set("listing", listing.section);
+        memorySmall = { count: plan.listCount, samples: listing.samples, commands: [] };
+      } else if (wanted("memory")) {
+        memorySmall = await memoryRuns(ctx, server, plan.listCount, plan.runs);
+      }
+      if (wanted("server")) {
+        ctx.log("dumping collections and reports for the baseline server");
+        const data = [];
+        for (const segment of [collections.segment, "reports"]) {
+          const file = `${ctx.tmp}/${segment}.json`;
+          await dumpResource(server, ctx.creds, segment, file);
+          data.push({ segment, file });
+        }
+        const baseline = await startBaseline(ctx.procs, {
+          root: ctx.root,
+          workspace: server.workspace,
+          count: server.count,
+          creds: ctx.creds,
+          data,
+          readySec: 60,
+          lifeSec: life,
+        });
+        try {
+          sections.set("server", await throughputBenchmark(ctx, server, baseline, totals));
+        } finally {
+          if (isServer(baseline)) await stopServer(ctx.procs, baseline);
+        }
+      }
+    } finally {
+      await stopServer(ctx.procs, server);
     }
   });
 
-  // Phase 2: the big workspace (apps/edge on a KV file).
-  await guard(["memory", "deep"], async () => {
-    if (wanted("memory") || wanted("deep")) {
-      ctx.log(`starting apps/edge seeded with ${plan.bigCount} collections (file KV)`);
-      const big = await startEdge(ctx.procs, {
-        root: ctx.root,
-        workspace: "bench",
-        count: plan.bigCount,
-        creds: ctx.creds,
-        kvPath: `${ctx.tmp}/edge-big.kv`,
-        readySec: plan.seedSec,
-        lifeSec: life,
-        restart: true,
-      });
-      let fallback: Server | Unavailable | undefined;
-      try {
-        if (isServer(big)) {
-          ctx.log(`big edge ${seedingFact(big)}`);
-          facts.push([`apps/edge start-up with MODE_SEED=bench:${big.count}`, seedingFact(big)]);
-        }
-        if (wanted("deep")) sections.set("deep", await deepBenchmark(ctx, big));
-        if (wanted("memory")) {
-          let note: string | undefined;
-          let source: Server | Unavailable = big;
-          if (!isServer(big)) {
-            fallback = await startBaseline(ctx.procs, {
-              root: ctx.root,
-              workspace: "bench",
-              count: plan.bigCount,
-              creds: ctx.creds,
-              readySec: 120,
-              lifeSec: life,
-            });
-            source = fallback;
-            note =
-              `apps/edge was unavailable (${big.unavailable}), so the CLI read from the baseline server with synthetic data.`;
-          }
-          const result = isServer(source)
-            ? { count: source.count, ...(await memorySamples(ctx, source, plan.bigRuns)) }
-            : { unavailable: source.unavailable };
-          if (memorySmall === undefined) {
-            note = `${
-              note ?? ""
-            } The ${plan.listCount} figures are missing: run the listing benchmark too.`
-              .trim();
-          }
-          sections.set("memory", memorySection(ctx, memorySmall, result, note));
-        }
-      } finally {
-        if (isServer(big)) await stopServer(ctx.procs, big);
-        if (isServer(fallback)) await stopServer(ctx.procs, fallback);
-      }
+  // The latency workspace: collections only, in memory, every answer delayed.
+  await guard(["latency"], async () => {
+    const { server } = await edge(collectionsOnly("bench", plan.listCount), undefined, {
+      MODE_FAULTS: `delay=${LATENCY_MS}ms:1`,
+    });
+    if (!isServer(server)) {
+      sections.set("latency", unavailableSection("latency", TITLES.latency, server.unavailable));
+      return;
+    }
+    try {
+      sections.set("latency", await latencyBenchmark(ctx, server, plan.listCount));
+    } finally {
+      await stopServer(ctx.procs, server);
     }
   });
 
-  // Phase 3: start-up, with a one-page workspace on apps/edge (in-memory KV).
+  // The big workspace: collections only, on a KV file.
+  await guard(["deep", "memory"], async () => {
+    const { server, totals } = await edge(collectionsOnly("bench", plan.bigCount), "edge-big");
+    if (!isServer(server)) {
+      deep.push(server);
+      sections.set("memory", memorySection(memorySmall, server, undefined));
+      return;
+    }
+    try {
+      if (wanted("deep")) {
+        deep.push(
+          await deepRuns(
+            ctx,
+            server,
+            deepTargets(totals).filter((t) => t.segment === collections.segment),
+          ),
+        );
+      }
+      if (wanted("memory")) {
+        const big = await memoryRuns(ctx, server, plan.bigCount, plan.bigRuns);
+        sections.set("memory", memorySection(memorySmall, big, undefined));
+      }
+    } finally {
+      await stopServer(ctx.procs, server);
+    }
+  });
+  if (wanted("deep")) sections.set("deep", deepSection(ctx, deep));
+
+  // Start-up, with a one-page workspace (in memory).
   await guard(["startup"], async () => {
-    if (wanted("startup")) {
-      const small = await startEdge(ctx.procs, {
-        root: ctx.root,
-        workspace: "small",
-        count: 1000,
-        creds: ctx.creds,
-        readySec: 60,
-        lifeSec: life,
-      });
-      try {
-        sections.set("startup", await startupBenchmark(ctx, small));
-      } finally {
-        if (isServer(small)) await stopServer(ctx.procs, small);
-      }
+    const { server } = await edge(collectionsOnly("small", ONE_PAGE), undefined);
+    try {
+      sections.set("startup", await startupBenchmark(ctx, server));
+    } finally {
+      if (isServer(server)) await stopServer(ctx.procs, server);
+    }
+  });
+
+  // The snapshot workspace: every resource as the seed derives it, in memory, every answer delayed.
+  await guard(["snapshot"], async () => {
+    const { server, totals } = await edge(
+      { workspace: "acme", collections: plan.snapshotCount },
+      undefined,
+      { MODE_FAULTS: `delay=${LATENCY_MS}ms:1` },
+    );
+    if (!isServer(server)) {
+      sections.set("snapshot", unavailableSection("snapshot", TITLES.snapshot, server.unavailable));
+      return;
+    }
+    try {
+      sections.set("snapshot", await snapshotBenchmark(ctx, server, totals));
+    } finally {
+      await stopServer(ctx.procs, server);
     }
   });
   return KEYS.filter(wanted).map((k) =>
@@ -321,19 +311,20 @@ const render = (
     : partial
     ? "partial"
     : "full";
-  const goals = sections.flatMap((s) =>
-    s.goals.map((g) => [s.title, g.text, verdict(g), g.detail])
-  );
+  const goals = byIssue(sections.flatMap((s) => s.goals.map((g) => ({ ...g, section: s.title }))))
+    .map((g) => [g.issue, g.section, g.text, verdict(g), g.detail]);
   return [
     "# Benchmarks",
-    `Side-by-side benchmarks of the client, server, CLI and npm build against plain baselines, made in one run on one machine. Produced by \`deno task bench\` (bench/main.ts); raw figures in ${
+    `Side-by-side benchmarks of the client, server, CLI, snapshot and npm build against plain baselines, made in one run on one machine: every speed goal of issues 13 (server), 14 (client and CLI) and 15 (snapshot), and the earlier goals of issue 8 whose rows are still measured. Produced by \`deno task bench\` (bench/main.ts); raw figures in ${
       plan.quick
         ? "bench/results/quick.json"
         : partial
         ? "bench/results/partial.json"
         : "bench/results.json"
     }. The machine is small and shared, so read ratios between rows measured together, medians of several runs, and the spread ((max − min) / median).`,
-    "Run it yourself: `deno task bench` (full, about 6 to 8 minutes), `deno task bench --quick` (smoke run, under a minute), `deno task bench --only listing,startup`. Baselines: bench/baseline_server.ts (bare `Deno.serve`), bench/baseline_list.ts and bench/node/raw_list.mjs (raw `fetch` + `JSON.parse` page loops).",
+    `Run it yourself: \`deno task bench\` (full, about 10 minutes), \`deno task bench --quick\` (smoke run, under a minute), \`deno task bench --only ${
+      KEYS.join(",")
+    }\` (any of them). Baselines: bench/baseline_server.ts (bare \`Deno.serve\`), bench/baseline_list.ts and bench/node/raw_list.mjs (raw \`fetch\` + \`JSON.parse\` page loops), bench/minimal_cli.ts (a minimal effect/cli program), bench/snapshot_ndjson.ts (the snapshot to NDJSON files), and the ideal times of a listing or snapshot under a fixed latency.`,
     renderTable({
       header: ["run", "value"],
       rows: [
@@ -353,7 +344,7 @@ const render = (
       ],
     }),
     "## Goals",
-    renderTable({ header: ["benchmark", "goal", "verdict", "figures"], rows: goals }),
+    renderTable({ header: ["issue", "benchmark", "goal", "verdict", "figures"], rows: goals }),
     ...sections.map((s, i) => renderSection(s, i + 1)),
     "",
   ].join("\n\n");

@@ -1,4 +1,4 @@
--- wrk script of the server benchmarks: GET collections pages with a bearer
+-- wrk script of the server benchmarks: GET pages of one resource (BENCH_PATH) with a bearer
 -- token, cycling through pages BENCH_FIRST_PAGE .. BENCH_FIRST_PAGE+BENCH_PAGES-1
 -- (BENCH_PAGES=1 hits one page), and print a JSON summary at the end.
 --

@@ -1,0 +1,116 @@
+/**
+ * The command lines of the measured programs, built once for every
+ * benchmark: the raw loop (bench/baseline_list.ts), our client
+ * (bench/our_list.ts), the CLI (`deno run -A apps/cli/main.ts`, Deno's
+ * default flags), and the Node drivers, each against one server.
+ *
+ * @internal
+ * @module
+ */
+import type { AnyResource } from "@mode-discovery/core/Resources";
+import type { Context } from "./_context.ts";
+import { credsEnv, type Server } from "./_servers.ts";
+
+/** How a listing is asked for: which resource, how many pages in flight, `include_spaces=all`. */
+export interface ListingSpec {
+  readonly resource: AnyResource;
+  readonly concurrency: number;
+  readonly includeAll?: boolean | undefined;
+}
+
+/** The CLI as the issue measures it: plain `deno run -A apps/cli/main.ts`. */
+export const CLI: ReadonlyArray<string> = ["deno", "run", "-A", "apps/cli/main.ts"];
+
+const target = (server: Server) => [
+  "--base-url",
+  server.origin,
+  "--workspace",
+  server.workspace,
+  "--per-page",
+  "1000",
+];
+
+/** The raw fetch + JSON.parse loop; `ndjson`: each item also written to stdout. */
+export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  "bench/baseline_list.ts",
+  ...target(server),
+  "--concurrency",
+  String(s.concurrency),
+  "--segment",
+  s.resource.segment,
+  "--key",
+  s.resource.key,
+  ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+  ...(ndjson ? ["--ndjson"] : []),
+];
+
+/** Our client (DiscoveryClient) listing with full decoding. */
+export const ourList = (server: Server, s: ListingSpec): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  "bench/our_list.ts",
+  ...target(server),
+  "--concurrency",
+  String(s.concurrency),
+  "--resource",
+  s.resource.name,
+  ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+];
+
+/** `mode-discovery <resource> list` to NDJSON on stdout, quiet. */
+export const cliList = (server: Server, s: ListingSpec): Array<string> => [
+  ...CLI,
+  s.resource.cliName,
+  "list",
+  "--workspace",
+  server.workspace,
+  "--per-page",
+  "1000",
+  "--concurrency",
+  String(s.concurrency),
+  ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+  "--format",
+  "ndjson",
+  "--quiet",
+];
+
+/** A Node driver (bench/node/*.mjs) listing collections. */
+export const nodeList = (
+  server: Server,
+  script: string,
+  concurrency: number,
+  extra: ReadonlyArray<string> = [],
+): Array<string> => [
+  "node",
+  script,
+  ...extra,
+  ...target(server),
+  "--concurrency",
+  String(concurrency),
+];
+
+/** The credentials of the run, for the drivers. */
+export const driverEnv = (ctx: Context): Record<string, string> => credsEnv(ctx.creds);
+
+/** The credentials and base URL of `server`, for the CLI. */
+export const cliEnv = (ctx: Context, server: Server): Record<string, string> => ({
+  MODE_BASE_URL: server.origin,
+  ...credsEnv(ctx.creds),
+});
+
+/** Why the CLI cannot be run, if it cannot. */
+export const cliMissing = async (root: string): Promise<string | undefined> => {
+  try {
+    await Deno.stat(`${root}/apps/cli/main.ts`);
+    return undefined;
+  } catch {
+    return "apps/cli/main.ts does not exist";
+  }
+};
+
+/** The report's line saying how a server was started. */
+export const shownServer = (server: Server): string => `# server: ${server.command}`;
