@@ -65,7 +65,12 @@ const indexedColumns = (): ReadonlyArray<readonly [Resource.Any, string]> => {
   return out;
 };
 
-const createIndexes = (): ReadonlyArray<string> =>
+/**
+ * The `CREATE INDEX` statements of a snapshot: one per joining column. A
+ * writer runs them after the rows are in (one sort per index, not a B-tree
+ * insert per row and index).
+ */
+export const snapshotIndexes = (): ReadonlyArray<string> =>
   indexedColumns().map(([resource, column]) =>
     `CREATE INDEX ${quoteId(`${resource.tableName}_${column}`)} ON ${tableOf(resource)} (${
       quoteId(column)
@@ -158,8 +163,13 @@ const reportDetailsView = (): string => {
  * ```
  */
 export const snapshotSchema = (): ReadonlyArray<string> => [
+  ...snapshotTables(),
+  ...snapshotIndexes(),
+];
+
+/** The statements of {@link snapshotSchema} but the indexes: tables and views. */
+const snapshotTables = (): ReadonlyArray<string> => [
   ...resources.map(createTable),
-  ...createIndexes(),
   `CREATE TABLE snapshot (
   format_version INTEGER NOT NULL,
   workspace TEXT NOT NULL,
@@ -260,7 +270,7 @@ export const createWriter = (
         // Each on its own: journal_mode answers a row, which exec() would not run.
         db.prepare("PRAGMA journal_mode = OFF").get();
         db.prepare("PRAGMA synchronous = OFF").get();
-        for (const sql of snapshotSchema()) db.exec(sql);
+        for (const sql of snapshotTables()) db.exec(sql);
       } catch (error) {
         close();
         throw error;
@@ -320,6 +330,7 @@ export const createWriter = (
                   one.pageSizeShrinks,
                 );
               }
+              for (const sql of snapshotIndexes()) db.exec(sql);
               db.exec("COMMIT");
             },
             catch: fail("finish"),
