@@ -156,9 +156,11 @@ export interface ListOptions {
    */
   readonly minPerPage?: number | undefined;
   /**
-   * A budget of requests in flight shared with other listings: each request
-   * takes one permit while it runs (`Semaphore.make(n)`). With it,
-   * `concurrency` only bounds this listing's own pages fetched ahead.
+   * A budget of requests in flight shared with other listings
+   * (`Semaphore.make(n)`): each request holds one permit from sending to the
+   * last byte of the answer (not while the page is decoded or a retry
+   * waits). With it, `concurrency` only bounds this listing's own pages
+   * fetched ahead.
    */
   readonly permits?: Semaphore.Semaphore | undefined;
   /** Called after each page is fetched and decoded (for progress displays). */
@@ -480,7 +482,6 @@ const makeShape = (
         maxPages,
         perPage,
         minPerPage,
-        permits: opts.permits,
         plural: resource.plural,
         keyOf: (item) => item[key] as number,
         pageUrl: (page, size) =>
@@ -501,6 +502,7 @@ const makeShape = (
               plural: resource.plural,
               decode,
               onRetry,
+              permits: opts.permits,
             }),
             (page) => {
               const read = page as Resource.Page<string, Record<string, unknown>>;

@@ -24,6 +24,7 @@ import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import type * as HttpClientResponse from "effect/http/HttpClientResponse";
 import * as RateLimiter from "effect/persistence/RateLimiter";
+import type * as Semaphore from "effect/Semaphore";
 import {
   type DiscoveryError,
   PaginationError,
@@ -65,6 +66,12 @@ export interface Call<A> {
   readonly decode: (json: unknown) => Result.Result<A, SchemaIssue.Issue>;
   /** Called before each retry (for the walk's retry count). */
   readonly onRetry?: (() => void) | undefined;
+  /**
+   * A budget of requests in flight shared with other calls: each attempt
+   * holds one permit from sending the request to the last byte of the
+   * answer, not while the body is decoded or a retry waits.
+   */
+  readonly permits?: Semaphore.Semaphore | undefined;
 }
 
 /** Why one attempt failed, and whether another attempt may succeed. */
@@ -227,7 +234,7 @@ export const makeRequester = (
           if (call.body !== undefined) {
             request = HttpClientRequest.bodyText(request, call.body, "application/json");
           }
-          return hops.execute(request).pipe(
+          const exchanged = hops.execute(request).pipe(
             Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
             Effect.catch((error: HttpClientError.HttpClientError | Refused) => {
               if (error instanceof Refused) return Effect.fail(error.failure);
@@ -264,6 +271,11 @@ export const makeRequester = (
                 )),
             }),
           );
+          // After its permit goes, the call lets the calls waiting for one
+          // send their requests before it decodes its answer.
+          return call.permits === undefined
+            ? exchanged
+            : Effect.tap(call.permits.withPermits(1)(exchanged), () => Effect.yieldNow);
         };
 
         const once: Effect.Effect<A, Failure> = Effect.suspend(() => {

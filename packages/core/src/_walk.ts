@@ -13,7 +13,6 @@ import * as Cause from "effect/Cause";
 import * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import type * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
 import {
   type DiscoveryError,
@@ -65,8 +64,6 @@ export interface WalkInput<A> {
     target: WalkTarget,
     onRetry: () => void,
   ) => Effect.Effect<WalkPage<A>, DiscoveryError>;
-  /** Requests in flight across walks that share it (each request takes one permit). */
-  readonly permits?: Semaphore.Semaphore | undefined;
   /** The key of an item (deduplication). */
   readonly keyOf: (item: A) => number;
   /** What the items are, plural, for messages (`collections`, `report stats`). */
@@ -196,8 +193,7 @@ const joinPages = <A>(first: WalkPage<A>, second: WalkPage<A>): WalkPage<A> => (
  */
 const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
   const request = (target: WalkTarget): Effect.Effect<WalkPage<A>, DiscoveryError> => {
-    const fetch = input.fetchPage(target, state.onRetry);
-    return input.permits === undefined ? fetch : input.permits.withPermits(1)(fetch);
+    return input.fetchPage(target, state.onRetry);
   };
   const fetchSized = (
     page: number,
@@ -414,8 +410,6 @@ const linksPages = <A>(
  *   the two pages of half its size that hold the same rows, down to
  *   `minPerPage`; later pages use the smaller size. Nothing is skipped or
  *   repeated, order is kept, and the summary counts the shrinks.
- * - With `permits`, each request takes one permit for as long as it runs,
- *   so walks sharing the semaphore share its requests in flight.
  * - Interrupting the stream interrupts the requests in flight; `onSummary`
  *   is called once at the end, however it ends.
  */

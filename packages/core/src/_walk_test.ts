@@ -527,3 +527,40 @@ Deno.test("permits: listings sharing one budget never have more requests in flig
     await server.close();
   }
 });
+
+Deno.test("permits: a request waiting to be retried holds no permit, so the other listings go on", async () => {
+  const order: Array<string> = [];
+  let membersFailed = false;
+  const server = await startTestServer({
+    collections: seedCollections(30),
+    rows: { members: seedCollections(10) },
+    hook: ({ segment, normal }) => {
+      order.push(segment ?? "?");
+      if (segment === "members" && !membersFailed) {
+        membersFailed = true;
+        return Response.json({ id: "server_error", message: "busy" }, {
+          status: 503,
+          headers: { "retry-after": "1" },
+        });
+      }
+      return Response.json(normal());
+    },
+  });
+  try {
+    const exit = await runExit(Effect.gen(function* () {
+      const permits = yield* Semaphore.make(1);
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+      });
+      const list = (resource: "collections" | "members") =>
+        Stream.runCount(client.list(resource, { workspace: "acme", perPage: 10, permits }));
+      return yield* Effect.all([list("members"), list("collections")], { concurrency: 2 });
+    }));
+    assert.deepEqual(valueOf(exit), [10, 30]);
+    // The one permit went to the collections while members waited a second for its retry.
+    assert.deepEqual(order, ["members", "spaces", "spaces", "spaces", "members"]);
+  } finally {
+    await server.close();
+  }
+});
