@@ -23,6 +23,12 @@ const DIGITS = /^[0-9]{1,15}$/;
 
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
 
+const isStrings = (v: unknown): boolean => {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return false;
+  return true;
+};
+
 /** The decoded value of a present field of `kind`, or `FAIL`. */
 const valueOf = (kind: FieldKind, v: unknown): unknown => {
   switch (kind) {
@@ -132,14 +138,50 @@ const itemByCodegen = (columns: ReadonlyArray<Resource.Column>): Check | undefin
     }
   });
   body.push(`return { ${names.join(", ")} };`);
+  // The common case first: an object with exactly the fields, in their
+  // order, each already in its decoded form, is its own decoded item (no
+  // copy to allocate). Anything else goes the way above.
+  const asIs = columns.map((column) => {
+    const x = `v[${JSON.stringify(column.name)}]`;
+    switch (column.kind) {
+      case "key":
+        return `isInt(${x})`;
+      case "token":
+        return `typeof ${x} === "string"`;
+      case "int":
+        return `(${x} === null || isInt(${x}))`;
+      case "strings":
+        return `(${x} === null || isStrings(${x}))`;
+      case "text":
+      case "timestamp":
+        return `(${x} === null || typeof ${x} === "string")`;
+    }
+  });
+  const same = [
+    `if (typeof v === "object" && v !== null && !Array.isArray(v)) {`,
+    `  let i = 0, same = true;`,
+    `  for (const k in v) { if (k !== NAMES[i++]) { same = false; break; } }`,
+    `  if (same && i === ${columns.length} && ${asIs.join(" && ")}) return v;`,
+    `}`,
+  ];
   try {
     const factory = new Function(
       "FAIL",
       "hasOwn",
       "valueOf",
-      `"use strict"; return function decodeItem(v) {\n${body.join("\n")}\n};`,
+      "isInt",
+      "isStrings",
+      "NAMES",
+      `"use strict"; return function decodeItem(v) {\n${same.join("\n")}\n${body.join("\n")}\n};`,
     );
-    return factory(FAIL, Object.hasOwn, valueOf) as Check;
+    return factory(
+      FAIL,
+      Object.hasOwn,
+      valueOf,
+      isInt,
+      isStrings,
+      columns.map((column) => column.name),
+    ) as Check;
   } catch {
     return undefined;
   }

@@ -125,3 +125,24 @@ Deno.test("page decoder: digit strings, aliases, missing and unknown fields as t
   const bad = decode({ ...body, report_stats: [{ report_id: "x1", report_token: "a" }] });
   assert.ok(Result.isFailure(bad));
 });
+
+Deno.test("decoded items keep the schema's field order, whatever order the body has", () => {
+  for (const resource of resources) {
+    const decode = makePageDecoder(resource);
+    const schema = SchemaParser.decodeUnknownResult(resource.page);
+    const example = resource.example as Record<string, unknown>;
+    const reversed = Object.fromEntries(Object.entries(example).reverse());
+    for (const item of [example, reversed]) {
+      const body = {
+        pagination: paginationInfo({ page: 1, perPage: 1000, totalCount: 1 }),
+        [resource.segment]: [item],
+        _links: pageLinks({ route: resource, workspace: "acme", page: 1, perPage: 1000 }, 1),
+      };
+      const fast = Result.getOrThrow(decode(JSON.parse(JSON.stringify(body))));
+      const slow = Result.getOrThrow(schema(JSON.parse(JSON.stringify(body))));
+      const [one] = (fast as unknown as Record<string, ReadonlyArray<unknown>>)[resource.segment];
+      assert.deepEqual(Object.keys(one as object), resource.columns.map((c) => c.name));
+      assert.equal(JSON.stringify(fast), JSON.stringify(slow), resource.name);
+    }
+  }
+});
