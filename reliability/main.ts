@@ -1,21 +1,26 @@
 /**
- * `deno task reliability`: the full reliability runs (chaos listing, data
- * changing under the walk, fuzzing of server and client, load, secrets,
- * durability) and RELIABILITY.md with every figure and how to reproduce it.
+ * `deno task reliability`: the full reliability runs (chaos listing of
+ * every resource and of a snapshot, data changing under the walk, fuzzing
+ * of server and client, load, secrets, durability, rate limits end to
+ * end, the adaptive page size end to end, bad input) and RELIABILITY.md
+ * with every figure and how to reproduce it.
  *
  * ```sh
- * deno task reliability                   # everything, full size (~10 min): rewrites RELIABILITY.md
+ * deno task reliability                   # everything, full size (~15 min): rewrites RELIABILITY.md
  * deno task reliability --only chaos,load # some parts, full size: report on stdout only
  * deno task reliability --short           # every part at test size: report on stdout only
  * ```
  *
- * Parts: chaos, drift, fuzz-client, fuzz-server, load, secrets, durability.
+ * Parts: chaos, drift, fuzz-server, fuzz-client, load, secrets, durability,
+ * rate-limit, adaptive, bad-input.
  * Every child process runs under a time limit and is killed when the run
  * ends or is interrupted. Exits 1 when any check failed (the report says
  * which).
  *
  * @module
  */
+import { runAdaptive } from "./src/AdaptivePageSize.ts";
+import { runBadInput } from "./src/BadInput.ts";
 import { runChaos } from "./src/Chaos.ts";
 import { fuzzClient } from "./src/ClientFuzz.ts";
 import { runDrift } from "./src/Drift.ts";
@@ -23,12 +28,16 @@ import { runDurability } from "./src/Durability.ts";
 import { runLoad } from "./src/Load.ts";
 import { FULL, type Plans, SHORT } from "./src/Plans.ts";
 import { stopAll } from "./src/Processes.ts";
+import { runRateLimits } from "./src/RateLimits.ts";
 import {
+  adaptiveBody,
+  badInputBody,
   chaosBody,
   clientFuzzBody,
   driftBody,
   durabilityBody,
   loadBody,
+  rateLimitBody,
   secretsBody,
   type Section,
   serverFuzzBody,
@@ -70,6 +79,21 @@ const PARTS: ReadonlyArray<Part> = [
     key: "durability",
     title: "Durability",
     run: async (p) => durabilityBody(await runDurability(p.durability)),
+  },
+  {
+    key: "rate-limit",
+    title: "Rate limits end to end",
+    run: async (p) => rateLimitBody(await runRateLimits(p.rateLimit), p.rateLimit),
+  },
+  {
+    key: "adaptive",
+    title: "Adaptive page size end to end",
+    run: async (p) => adaptiveBody(await runAdaptive(p.adaptive)),
+  },
+  {
+    key: "bad-input",
+    title: "Bad input",
+    run: async (p) => badInputBody(await runBadInput(p.badInput)),
   },
 ];
 

@@ -19,14 +19,16 @@ import * as HttpClient from "effect/http/HttpClient";
 import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import {
   AdminCredentials,
-  type Collection,
-  collections,
+  type AnyResource,
   DiscoveryClient,
+  type DiscoveryError,
+  type ListOptions,
   type ListSummary,
+  resources,
   SignatureCredentials,
   SignatureToken,
 } from "@mode-discovery/core";
-import { type FuzzResponse, responseArbitrary, validPage, validToken } from "./_fuzzBodies.ts";
+import { type FuzzResponse, responseArbitrary, validPageOf, validToken } from "./_fuzzBodies.ts";
 import { type CaseCounts, newCounts, record } from "./_counts.ts";
 
 /** The tags of every error a `DiscoveryClient` call may fail with (core's `DiscoveryError`). */
@@ -51,41 +53,60 @@ export const FUZZ_CREDENTIALS = {
   accessSecret: "fuzz-secret-77b0f2",
 } as const;
 
-/** One fuzz case: an operation and the answers served to it, in order. */
+/** One fuzz case: an operation (on a resource) and the answers served to it, in order. */
 export type ClientCase =
-  | { readonly op: "page"; readonly responses: ReadonlyArray<FuzzResponse> }
+  | {
+    readonly op: "page";
+    readonly resource: AnyResource;
+    readonly responses: ReadonlyArray<FuzzResponse>;
+  }
   | {
     readonly op: "list";
+    readonly resource: AnyResource;
     readonly strategy: "totals" | "links";
     readonly concurrency: number;
     readonly responses: ReadonlyArray<FuzzResponse>;
   }
   | { readonly op: "token"; readonly responses: ReadonlyArray<FuzzResponse> };
 
-/** The cases: pages (with huge and deep bodies when `heavy`), listings, token creation. */
+/** The answers of a page or a listing of one resource, made from that resource's schema. */
+const resourceCase = <A>(
+  f: (resource: AnyResource) => fc.Arbitrary<A>,
+): fc.Arbitrary<A> => fc.constantFrom(...resources).chain(f);
+
+/**
+ * The cases: pages of every resource (with huge and deep bodies when
+ * `heavy`), listings of every resource, token creation.
+ */
 export const clientCaseArbitrary = (heavy: boolean): fc.Arbitrary<ClientCase> =>
   fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.record({
-        op: fc.constant("page" as const),
-        responses: fc.array(responseArbitrary(validPage, { heavy }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-      }),
+      arbitrary: resourceCase((resource) =>
+        fc.record({
+          op: fc.constant("page" as const),
+          resource: fc.constant(resource),
+          responses: fc.array(responseArbitrary(validPageOf(resource), { heavy, resource }), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+        })
+      ),
     },
     {
       weight: 3,
-      arbitrary: fc.record({
-        op: fc.constant("list" as const),
-        strategy: fc.constantFrom("totals" as const, "links" as const),
-        concurrency: fc.integer({ min: 1, max: 4 }),
-        responses: fc.array(responseArbitrary(validPage, { heavy: false }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
-      }),
+      arbitrary: resourceCase((resource) =>
+        fc.record({
+          op: fc.constant("list" as const),
+          resource: fc.constant(resource),
+          strategy: fc.constantFrom("totals" as const, "links" as const),
+          concurrency: fc.integer({ min: 1, max: 4 }),
+          responses: fc.array(
+            responseArbitrary(validPageOf(resource), { heavy: false, resource }),
+            { minLength: 1, maxLength: 6 },
+          ),
+        })
+      ),
     },
     {
       weight: 2,
@@ -135,7 +156,13 @@ export const scriptedHttpClient = (
     })
   );
 
-const decodePageSync = Schema.decodeUnknownExit(collections.page);
+const pageDecoders = new Map(
+  resources.map((
+    r,
+  ) => [r.name, Schema.decodeUnknownExit(r.page as Schema.Codec<unknown, unknown>)]),
+);
+const decodePageSync = (resource: AnyResource, value: unknown) =>
+  pageDecoders.get(resource.name)!(value);
 const decodeTokenExit = Schema.decodeUnknownExit(SignatureToken);
 
 /** JSON.parse of a body as the client reads it (a UTF-8 byte order mark is dropped). */
@@ -196,7 +223,7 @@ export const runClientCase = async (
     });
     switch (c.op) {
       case "page":
-        return yield* api.collections.page({ workspace: "acme", page: 1, perPage: 10 });
+        return yield* api.page(c.resource, { workspace: "acme", page: 1, perPage: 10 });
       case "token":
         return yield* api.signatureTokens.create({
           workspace: "acme",
@@ -209,17 +236,20 @@ export const runClientCase = async (
         });
       case "list":
         return yield* Stream.runCollect(
-          api.collections.list({
-            workspace: "acme",
-            perPage: 10,
-            strategy: c.strategy,
-            concurrency: c.concurrency,
-            maxPages: 50,
-            onSummary: (s) => {
-              summaries++;
-              summary = s;
+          (api.list as (r: AnyResource, o: ListOptions) => Stream.Stream<unknown, DiscoveryError>)(
+            c.resource,
+            {
+              workspace: "acme",
+              perPage: 10,
+              strategy: c.strategy,
+              concurrency: c.concurrency,
+              maxPages: 50,
+              onSummary: (s) => {
+                summaries++;
+                summary = s;
+              },
             },
-          }),
+          ),
         );
     }
   }).pipe(Effect.provideService(HttpClient.HttpClient, client));
@@ -227,15 +257,17 @@ export const runClientCase = async (
   const exit = await Effect.runPromise(
     Effect.exit(program).pipe(Effect.timeoutOption(options.hangMs)),
   );
-  const label = `${c.op} after ${options.sent()} request(s)`;
+  const label = `${c.op}${
+    c.op === "token" ? "" : ` ${c.resource.name}`
+  } after ${options.sent()} request(s)`;
   assert.ok(Option.isSome(exit), `${label}: no answer within ${options.hangMs} ms (a hang)`);
   const result = exit.value as Exit.Exit<unknown, unknown>;
   if (c.op === "list") assert.equal(summaries, 1, `${label}: onSummary called ${summaries} times`);
 
   if (Exit.isSuccess(result)) {
     if (c.op === "list") {
-      const items = result.value as ReadonlyArray<Collection>;
-      const ids = new Set(items.map((item) => item.id));
+      const items = result.value as ReadonlyArray<Record<string, unknown>>;
+      const ids = new Set(items.map((item) => item[c.resource.key]));
       assert.equal(ids.size, items.length, `${label}: an id was emitted twice`);
       assert.equal(summary?.itemsEmitted, items.length, `${label}: summary count`);
     }
@@ -243,7 +275,7 @@ export const runClientCase = async (
       // Differential check: the client's fast decoder agrees with core's Schema.
       const body = parse(servedBody(c.responses[0]));
       assert.ok(body.ok, `${label}: the client accepted a body that is not JSON`);
-      const reference = decodePageSync(body.value);
+      const reference = decodePageSync(c.resource, body.value);
       assert.ok(Exit.isSuccess(reference), `${label}: the client accepted a page Schema refuses`);
       assert.deepEqual(result.value, reference.value, `${label}: decoded page differs`);
     }
@@ -287,7 +319,7 @@ const checkOracle = (c: ClientCase, tag: string, label: string) => {
   if (c.op === "page" && first.status >= 200 && first.status < 300) {
     const parsed = parse(servedBody(first));
     if (parsed.ok) {
-      const reference = decodePageSync(parsed.value);
+      const reference = decodePageSync(c.resource, parsed.value);
       assert.ok(
         Exit.isFailure(reference),
         `${label}: refused (${tag}) a 2xx page that core's Schema accepts: ${
@@ -340,7 +372,7 @@ export const fuzzClientInMemory = async (plan: ClientFuzzPlan): Promise<CaseCoun
         sent: () => sent.length,
         exact: true,
       });
-      record(counts, outcome, c.responses[0].kind);
+      record(counts, outcome, c.responses[0].kind, caseResource(c));
     }),
     { numRuns: plan.inMemoryRuns, seed: plan.seed, endOnFailure: true },
   );
@@ -380,7 +412,7 @@ export const fuzzClientOverHttp = async (plan: ClientFuzzPlan): Promise<CaseCoun
           sent: () => served,
           exact: false,
         });
-        record(counts, outcome, c.responses[0].kind);
+        record(counts, outcome, c.responses[0].kind, caseResource(c));
       }),
       { numRuns: plan.httpRuns, seed: plan.seed, endOnFailure: true },
     );
@@ -394,62 +426,74 @@ const fetchClient: HttpClient.HttpClient = Effect.runSync(
   Effect.service(HttpClient.HttpClient).pipe(Effect.provide(FetchHttpClient.layer)),
 );
 
-/** Raw answers that break HTTP itself. */
-const rawAnswer: fc.Arbitrary<{ readonly bytes: string; readonly kind: string }> = fc.oneof(
-  fc.constant({ bytes: "", kind: "closed at once" }),
-  fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => ({
-    bytes: s,
-    kind: "garbage",
-  })),
-  fc.tuple(validPage, fc.nat()).map(([page, cut]) => {
-    const body = JSON.stringify(page);
-    const short = body.slice(0, cut % Math.max(1, body.length));
-    return {
-      bytes: `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${
-        new TextEncoder().encode(body).length
-      }\r\nconnection: close\r\n\r\n${short}`,
-      kind: "content-length longer than the body",
-    };
-  }),
-  fc.tuple(validPage, fc.nat()).map(([page, cut]) => {
-    const body = JSON.stringify(page);
-    const part = body.slice(0, cut % Math.max(1, body.length));
-    return {
-      bytes: `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n${
-        part.length.toString(16)
-      }\r\n${part}\r\n`,
-      kind: "chunked body without its last chunk",
-    };
-  }),
-  fc.constantFrom(
-    {
-      bytes: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n",
-      kind: "bad chunk",
-    },
-    { bytes: "HTTP/1.1 999 Odd\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}", kind: "999" },
-    { bytes: "HTTP/1.1 200 OK\r\ncontent-length: -5\r\n\r\n{}", kind: "negative length" },
-    {
-      bytes: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}",
-      kind: "2 lengths",
-    },
-    { bytes: "HTTP/1.1 100 Continue\r\n\r\n", kind: "100 then close" },
-    { bytes: 'HTTP/1.0 200 OK\r\n\r\n{"pagination":', kind: "HTTP/1.0 cut" },
-    { bytes: "HTTP/1.1 200 OK\r\nx: \u0001\r\n\r\n", kind: "control char header" },
-    { bytes: `HTTP/1.1 200 OK\r\nx: ${"a".repeat(200_000)}\r\n\r\n`, kind: "huge header" },
-    {
-      bytes: "HTTP/1.1 301 Moved\r\nlocation: http://[::1\r\ncontent-length: 0\r\n\r\n",
-      kind: "bad location",
-    },
-  ),
-  fc.tuple(validPage, fc.constantFrom("gzip", "br", "deflate")).map(([page, enc]) => {
-    const body = JSON.stringify(page);
-    return {
-      bytes:
-        `HTTP/1.1 200 OK\r\ncontent-encoding: ${enc}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-      kind: "claims compression, is not",
-    };
-  }),
-);
+/** The resource a case asks for (`signatureTokens` for token creation), for counts. */
+const caseResource = (c: ClientCase): string =>
+  c.op === "token" ? "signatureTokens" : c.resource.name;
+
+/** Raw answers to a request for `resource` that break HTTP itself. */
+const rawAnswerOf = (
+  resource: AnyResource,
+): fc.Arbitrary<{ readonly bytes: string; readonly kind: string }> => {
+  const validPage = validPageOf(resource);
+  return fc.oneof(
+    fc.constant({ bytes: "", kind: "closed at once" }),
+    fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => ({
+      bytes: s,
+      kind: "garbage",
+    })),
+    fc.tuple(validPage, fc.nat()).map(([page, cut]) => {
+      const body = JSON.stringify(page);
+      const short = body.slice(0, cut % Math.max(1, body.length));
+      return {
+        bytes: `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${
+          new TextEncoder().encode(body).length
+        }\r\nconnection: close\r\n\r\n${short}`,
+        kind: "content-length longer than the body",
+      };
+    }),
+    fc.tuple(validPage, fc.nat()).map(([page, cut]) => {
+      const body = JSON.stringify(page);
+      const part = body.slice(0, cut % Math.max(1, body.length));
+      return {
+        bytes: `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n${
+          part.length.toString(16)
+        }\r\n${part}\r\n`,
+        kind: "chunked body without its last chunk",
+      };
+    }),
+    fc.constantFrom(
+      {
+        bytes: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n",
+        kind: "bad chunk",
+      },
+      {
+        bytes: "HTTP/1.1 999 Odd\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+        kind: "999",
+      },
+      { bytes: "HTTP/1.1 200 OK\r\ncontent-length: -5\r\n\r\n{}", kind: "negative length" },
+      {
+        bytes: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}",
+        kind: "2 lengths",
+      },
+      { bytes: "HTTP/1.1 100 Continue\r\n\r\n", kind: "100 then close" },
+      { bytes: 'HTTP/1.0 200 OK\r\n\r\n{"pagination":', kind: "HTTP/1.0 cut" },
+      { bytes: "HTTP/1.1 200 OK\r\nx: \u0001\r\n\r\n", kind: "control char header" },
+      { bytes: `HTTP/1.1 200 OK\r\nx: ${"a".repeat(200_000)}\r\n\r\n`, kind: "huge header" },
+      {
+        bytes: "HTTP/1.1 301 Moved\r\nlocation: http://[::1\r\ncontent-length: 0\r\n\r\n",
+        kind: "bad location",
+      },
+    ),
+    fc.tuple(validPage, fc.constantFrom("gzip", "br", "deflate")).map(([page, enc]) => {
+      const body = JSON.stringify(page);
+      return {
+        bytes:
+          `HTTP/1.1 200 OK\r\ncontent-encoding: ${enc}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        kind: "claims compression, is not",
+      };
+    }),
+  );
+};
 
 /** Reads one request's head (and declared body) from a raw connection. */
 const readRequest = async (conn: Deno.Conn): Promise<void> => {
@@ -506,14 +550,22 @@ export const fuzzClientOverRawTcp = async (plan: ClientFuzzPlan): Promise<CaseCo
   try {
     await fc.assert(
       fc.asyncProperty(
-        rawAnswer,
+        fc.constantFrom(...resources).chain((resource) =>
+          fc.tuple(fc.constant(resource), rawAnswerOf(resource))
+        ),
         fc.constantFrom("page" as const, "list" as const),
-        async (a, op) => {
+        async ([resource, a], op) => {
           answer = a;
           served = 0;
           const c: ClientCase = op === "page"
-            ? { op, responses: [] as FuzzResponse[] }
-            : { op, strategy: "totals", concurrency: 2, responses: [] as FuzzResponse[] };
+            ? { op, resource, responses: [] as FuzzResponse[] }
+            : {
+              op,
+              resource,
+              strategy: "totals",
+              concurrency: 2,
+              responses: [] as FuzzResponse[],
+            };
           const outcome = await runClientCase(c, fetchClient, {
             baseUrl,
             timeoutMs: 5_000,
@@ -521,7 +573,7 @@ export const fuzzClientOverRawTcp = async (plan: ClientFuzzPlan): Promise<CaseCo
             sent: () => served,
             exact: false,
           });
-          record(counts, outcome, a.kind);
+          record(counts, outcome, a.kind, resource.name);
         },
       ),
       { numRuns: plan.rawTcpRuns, seed: plan.seed, endOnFailure: true },

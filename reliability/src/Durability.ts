@@ -4,7 +4,11 @@
  * `mode-discovery mirror`, and the server re-seeding at start-up); the
  * store must then hold the old copy or the new one, whole, never a mix;
  * a server restarted on the file must serve that copy, and finishing the
- * write afterwards must give the new copy exactly.
+ * write afterwards must give the new copy exactly. And `mode-discovery
+ * snapshot` writing over an existing SQLite file, killed at random
+ * points: the file must be the old snapshot or the new one, whole, and
+ * the temporary and lock files a kill leaves must be gone once a later
+ * run has cleaned up.
  *
  * @module
  */
@@ -12,9 +16,11 @@ import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
 import * as Redacted from "effect/Redacted";
 import { type Collection, SignatureCredentials } from "@mode-discovery/core";
-import { readWorkspace, seedCollections } from "@mode-discovery/server";
+import { readWorkspace, seedCollections, seededRandom } from "@mode-discovery/server";
 import { EdgeSettings, KvLocation, openKvStore, startEdgeServer } from "@mode-discovery/edge";
 import { ndjsonOf, sha256 } from "./_expected.ts";
+import { contentsDigest, readSnapshot, worldDigest } from "./_snapshotFile.ts";
+import { cliEnv, filesIn, worldOf } from "./_world.ts";
 import {
   CLI_MAIN,
   EDGE_SERVE,
@@ -49,6 +55,19 @@ export interface DurabilityPlan {
   readonly restartCheck: ReadonlyArray<Writer>;
   /** Whether each writer runs again to the end on its last killed store. */
   readonly rewrite: boolean;
+  /** The snapshot writer: its old and new workspaces and its kills. */
+  readonly snapshot: SnapshotDurabilityPlan;
+}
+
+/** Sizes of the snapshot's durability run. */
+export interface SnapshotDurabilityPlan {
+  /** Collections of the workspace in the old file (the other resources follow). */
+  readonly oldCollections: number;
+  /** Collections of the workspace the new snapshot reads. */
+  readonly newCollections: number;
+  /** Kills at random points of the run (drawn from `seed`), plus one at the rename. */
+  readonly kills: number;
+  readonly seed: number;
 }
 
 /** One kill and what the store held after it. */
@@ -74,11 +93,51 @@ export interface WriterResult {
   readonly recovered: boolean | undefined;
 }
 
+/** One SIGKILL of a snapshot and what it left. */
+export interface SnapshotKill {
+  /** Milliseconds after the process started that it was killed. */
+  readonly afterMs: number;
+  /** `random` or `at the rename` (killed as soon as FILE was replaced). */
+  readonly when: "random" | "at the rename";
+  /** Where the run was: `starting` (no temporary file yet), `writing`, `renamed`. */
+  readonly phase: "starting" | "writing" | "renamed";
+  /** The copy FILE held, whole (integrity_check ok, every table equal to one copy). */
+  readonly found: "old" | "new";
+  /** Files left beside FILE by this kill (`temporary`, `lock`). */
+  readonly left: ReadonlyArray<string>;
+  /** Files left by earlier kills that this run removed before it was killed. */
+  readonly cleaned: number;
+}
+
+/** What the snapshot's durability run found. */
+export interface SnapshotDurabilityResult {
+  readonly oldSeed: string;
+  readonly newSeed: string;
+  readonly oldRows: number;
+  readonly newRows: number;
+  /** The uninterrupted run: total ms, and ms from the start to the temporary file and to the rename. */
+  readonly runMs: number;
+  readonly tempAtMs: number;
+  readonly renameAtMs: number;
+  readonly kills: ReadonlyArray<SnapshotKill>;
+  /** The run to the end after the last kill. */
+  readonly final: {
+    readonly exitCode: number;
+    readonly found: "old" | "new";
+    /** Stray files it removed (temporary files of dead processes, a stale lock). */
+    readonly removed: number;
+    /** Files beside FILE afterwards (none). */
+    readonly left: ReadonlyArray<string>;
+  };
+  readonly seed: number;
+}
+
 /** What a durability run found. */
 export interface DurabilityResult {
   readonly oldCount: number;
   readonly newCount: number;
   readonly writers: ReadonlyArray<WriterResult>;
+  readonly snapshot: SnapshotDurabilityResult;
 }
 
 const oldRows = (n: number): Array<Collection> =>
@@ -394,6 +453,213 @@ const runWriter = async (
   }
 };
 
+/** A file beside the snapshot: what it is and the process that left it. */
+interface Stray {
+  readonly name: string;
+  /** `temporary file`, `its journal`, `lock`, or the file's name. */
+  readonly kind: string;
+  readonly pid: number | undefined;
+}
+
+/** The files beside `file` in `dir`, each with the process it belongs to. */
+const straysOf = async (dir: string, file: string): Promise<Array<Stray>> => {
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const temp = new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]+\\.tmp(-journal|-wal|-shm)?$`);
+  const out: Array<Stray> = [];
+  for (const name of await filesIn(dir)) {
+    if (name === file) continue;
+    if (name === `${file}.lock`) {
+      const pid = Number((await Deno.readTextFile(`${dir}/${name}`).catch(() => "")).trim());
+      out.push({ name, kind: "lock", pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined });
+      continue;
+    }
+    const match = temp.exec(name);
+    out.push({
+      name,
+      kind: match === null
+        ? name
+        : match[2] === undefined
+        ? "temporary file"
+        : `its ${match[2].slice(1)}`,
+      pid: match === null ? undefined : Number(match[1]),
+    });
+  }
+  return out;
+};
+
+const sameStray = (a: Stray, b: Stray) => a.name === b.name && a.pid === b.pid;
+
+/**
+ * `mode-discovery snapshot` killed (SIGKILL) at random points while it
+ * writes over an existing snapshot, then run to the end.
+ */
+export const runSnapshotDurability = async (
+  plan: SnapshotDurabilityPlan,
+  dir: string,
+): Promise<SnapshotDurabilityResult> => {
+  const oldSeed = { workspace: WORKSPACE, count: plan.oldCollections };
+  const newSeed = { workspace: WORKSPACE, count: plan.newCollections };
+  const oldWorld = worldOf(oldSeed);
+  const newWorld = worldOf(newSeed);
+  const expected = { old: await worldDigest(oldWorld), new: await worldDigest(newWorld) };
+  const serve = (seed: typeof oldSeed) =>
+    startEdgeServer({
+      hostname: "127.0.0.1",
+      port: 0,
+      settings: EdgeSettings.make({
+        seed: [seed],
+        devCredentials: SignatureCredentials.fromStrings(DURABILITY_CREDENTIALS),
+      }),
+      log: () => {},
+    });
+  const oldServer = await serve(oldSeed);
+  const newServer = await serve(newSeed);
+  const sdir = `${dir}/snapshot`;
+  await Deno.mkdir(sdir);
+  const name = "dur.sqlite";
+  const file = `${sdir}/${name}`;
+  const base = `${dir}/old-snapshot.sqlite`;
+  const args = ["run", "-A", CLI_MAIN, "snapshot", "--workspace", WORKSPACE, "--output", file];
+  const start = (url: string) =>
+    spawn(Deno.execPath(), { args, env: cliEnv(url, DURABILITY_CREDENTIALS), limitMs: 300_000 });
+  const found = async (label: string): Promise<"old" | "new"> => {
+    const contents = readSnapshot(file);
+    assert.equal(contents.integrity, "ok", `${label}: integrity_check`);
+    const digest = await contentsDigest(contents);
+    assert.ok(
+      digest === expected.old || digest === expected.new,
+      `${label}: FILE holds neither the old snapshot nor the new one, whole`,
+    );
+    return digest === expected.old ? "old" : "new";
+  };
+  const strays = () => straysOf(sdir, name);
+  const inode = (path: string) => {
+    try {
+      return Deno.statSync(path).ino;
+    } catch {
+      return null;
+    }
+  };
+  try {
+    const first = await runCliProcess(args.slice(3), cliEnv(oldServer.url, DURABILITY_CREDENTIALS));
+    assert.equal(first.code, 0, `the old snapshot: ${first.stderr}`);
+    assert.equal(await found("the old snapshot"), "old");
+    await Deno.copyFile(file, base);
+
+    // Calibration: the whole run, and when its temporary file appears and FILE is replaced.
+    const watch = async (
+      child: ReturnType<typeof spawn>,
+      stopAt?: (seen: Seen, elapsedMs: number) => boolean,
+    ) => {
+      const began = performance.now();
+      const ino = inode(file);
+      const seen: Seen = { tempAtMs: undefined, renameAtMs: undefined };
+      while (!child.exited()) {
+        const now = performance.now() - began;
+        if (seen.tempAtMs === undefined) {
+          const temps = (await strays()).filter((f) =>
+            f.pid === child.pid && f.kind === "temporary file"
+          );
+          if (temps.length > 0) seen.tempAtMs = now;
+        }
+        if (seen.renameAtMs === undefined && inode(file) !== ino) seen.renameAtMs = now;
+        if (stopAt?.(seen, now)) break;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return { began, seen };
+    };
+    interface Seen {
+      tempAtMs: number | undefined;
+      renameAtMs: number | undefined;
+    }
+    await Deno.copyFile(base, file);
+    const calibration = start(newServer.url);
+    const watched = await watch(calibration);
+    const calibrated = await calibration.done;
+    assert.equal(calibrated.code, 0, `the uninterrupted snapshot: ${calibrated.stderr}`);
+    assert.equal(await found("the uninterrupted snapshot"), "new");
+    assert.deepEqual(await strays(), [], "the uninterrupted snapshot left files");
+    const runMs = calibrated.ms;
+    assert.ok(watched.seen.tempAtMs !== undefined && watched.seen.renameAtMs !== undefined);
+
+    // The kills: random points over the run, then one as soon as FILE is replaced.
+    const random = seededRandom(`reliability durability snapshot ${plan.seed}`);
+    const targets: Array<{ ms: number | undefined; when: SnapshotKill["when"] }> = [
+      ...Array.from({ length: plan.kills }, () => ({
+        ms: random() * runMs,
+        when: "random" as const,
+      })),
+      { ms: undefined, when: "at the rename" },
+    ];
+    const kills: Array<SnapshotKill> = [];
+    for (const target of targets) {
+      await Deno.copyFile(base, file);
+      const before = await strays();
+      const child = start(newServer.url);
+      const { began, seen } = await watch(
+        child,
+        (s, elapsed) => target.ms === undefined ? s.renameAtMs !== undefined : elapsed >= target.ms,
+      );
+      const afterMs = performance.now() - began;
+      child.kill("SIGKILL");
+      const done = await child.done;
+      const label = `snapshot killed ${Math.round(afterMs)} ms after its start`;
+      assert.ok(
+        done.signal === "SIGKILL" || done.code === 0,
+        `${label}: ended ${done.code}: ${done.stderr.slice(-400)}`,
+      );
+      const now = await strays();
+      assert.deepEqual(
+        now.filter((f) => f.pid === undefined).map((f) => f.name),
+        [],
+        `${label}: files of no process beside FILE`,
+      );
+      kills.push({
+        afterMs: Math.round(afterMs),
+        when: target.when,
+        phase: seen.renameAtMs !== undefined
+          ? "renamed"
+          : seen.tempAtMs !== undefined
+          ? "writing"
+          : "starting",
+        found: await found(label),
+        left: now.filter((f) => f.pid === child.pid).map((f) => f.kind),
+        cleaned: before.filter((f) => !now.some((g) => sameStray(f, g))).length,
+      });
+    }
+
+    // A run to the end cleans up after every kill.
+    await Deno.copyFile(base, file);
+    const before = await strays();
+    const last = await runCliProcess(args.slice(3), cliEnv(newServer.url, DURABILITY_CREDENTIALS));
+    assert.equal(last.code, 0, `the run after the kills: ${last.stderr}`);
+    const left = await strays();
+    assert.deepEqual(left, [], "files left once the next run has cleaned up");
+    const oldRows = [...oldWorld.values()].reduce((n, rows) => n + rows.length, 0);
+    const newRows = [...newWorld.values()].reduce((n, rows) => n + rows.length, 0);
+    return {
+      oldSeed: `${WORKSPACE}:${plan.oldCollections}`,
+      newSeed: `${WORKSPACE}:${plan.newCollections}`,
+      oldRows,
+      newRows,
+      runMs: Math.round(runMs),
+      tempAtMs: Math.round(watched.seen.tempAtMs),
+      renameAtMs: Math.round(watched.seen.renameAtMs),
+      kills,
+      final: {
+        exitCode: last.code,
+        found: await found("the run after the kills"),
+        removed: before.length,
+        left,
+      },
+      seed: plan.seed,
+    };
+  } finally {
+    await oldServer.close();
+    await newServer.close();
+  }
+};
+
 /** The whole durability run. */
 export const runDurability = async (plan: DurabilityPlan): Promise<DurabilityResult> => {
   const dir = await Deno.makeTempDir({ prefix: "reliability-durability-" });
@@ -414,7 +680,8 @@ export const runDurability = async (plan: DurabilityPlan): Promise<DurabilityRes
         ),
       );
     }
-    return { oldCount: plan.oldCount, newCount: plan.newCount, writers };
+    const snapshot = await runSnapshotDurability(plan.snapshot, dir);
+    return { oldCount: plan.oldCount, newCount: plan.newCount, writers, snapshot };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

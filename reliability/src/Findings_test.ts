@@ -80,3 +80,117 @@ Deno.test("finding: a non-2xx answer to signature_tokens that holds a token has 
   assert.equal(error._tag, "ServerError");
   assert.ok(!error.message.includes(secret), `the message holds the secret: ${error.message}`);
 });
+
+/**
+ * Open findings: behaviour outside reliability/ that the reliability run
+ * passed but that looks wrong, reduced to the smallest input that shows
+ * it. Each test fails today; they are skipped unless
+ * `RELIABILITY_OPEN_FINDINGS=1` (so `deno task test` stays green while the
+ * owners decide): `RELIABILITY_OPEN_FINDINGS=1 deno test -A reliability/src/Findings_test.ts`.
+ */
+const open = Deno.env.get("RELIABILITY_OPEN_FINDINGS") !== "1";
+
+Deno.test({
+  name:
+    "open finding: after the page size shrinks on page 1, the listing says the totals drifted (they did not)",
+  ignore: open,
+  fn: async () => {
+    // packages/core/src/_walk.ts totalsPages: page 1 fetched with shrinking is the join of
+    // its halves and keeps the last half's pagination (per_page 250, total_pages 5), while
+    // the later units are rewritten to the unit size (per_page 1000, total_pages 2), so
+    // WalkState.take sees total_pages change: totalsDrifted, and the CLI's drift warning.
+    const { EdgeSettings, parseFaults, startEdgeServer } = await import("@mode-discovery/edge");
+    const Stream = await import("effect/Stream");
+    const FetchHttpClient = await import("effect/http/FetchHttpClient");
+    const credentials = { token: "t", accessKey: "k", accessSecret: "s" };
+    const faults = parseFaults("slow-above=members:250");
+    if (faults instanceof Error) throw faults;
+    const server = await startEdgeServer({
+      hostname: "127.0.0.1",
+      port: 0,
+      log: () => {},
+      settings: EdgeSettings.make({
+        seed: [{ workspace: "acme", count: 300, counts: { members: 1200 } }],
+        devCredentials: SignatureCredentials.fromStrings(credentials),
+        faults,
+      }),
+    });
+    try {
+      let drifted: boolean | undefined;
+      let shrinks = 0;
+      const items = await Effect.runPromise(
+        Effect.flatMap(
+          DiscoveryClient.make({
+            baseUrl: server.url,
+            credentials: SignatureCredentials.fromStrings(credentials),
+            maxRetries: 0,
+          }),
+          (client) =>
+            Stream.runCollect(client.members.list({
+              workspace: "acme",
+              onSummary: (s) => {
+                drifted = s.totalsDrifted;
+                shrinks = s.pageSizeShrinks;
+              },
+            })),
+        ).pipe(Effect.provide(FetchHttpClient.layer)),
+      );
+      assert.equal(items.length, 1200);
+      assert.ok(shrinks > 0);
+      assert.equal(drifted, false, "total_count stayed 1200, yet totalsDrifted is true");
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "open finding: a members page whose array holds charts decodes as members with every field null",
+  ignore: open,
+  fn: async () => {
+    // packages/core (the item schemas from Field.ts): every field but the key and the token
+    // is optional and unknown fields are dropped, so any object with an id and a token is a
+    // member (20 of the 30 pairings of one resource's page holding another's rows pass).
+    const chart = {
+      id: 40001,
+      token: "c0ffee000001",
+      chart_type: "bar",
+      chart_title: "Weekly",
+      query_id: 20001,
+      report_id: 1001,
+      space_id: 170,
+    };
+    const body = JSON.stringify({
+      pagination: { page: 1, per_page: 1, count: 1, total_pages: 1, total_count: 1 },
+      members: [chart],
+      _links: {},
+    });
+    const error = await failureOf(200, body, (c) => c.members.page({ workspace: "acme" })).catch(
+      (e: unknown) => ({ _tag: "accepted", message: String(e) }),
+    );
+    assert.equal(error._tag, "ResponseDecodeError", "a chart was accepted as a member");
+  },
+});
+
+Deno.test({
+  name:
+    "open finding: PRAGMA journal_mode = OFF has no effect in Deno's node:sqlite (the snapshot's temporary file gets a journal)",
+  ignore: open,
+  fn: async () => {
+    // apps/cli/src/SnapshotDatabase.ts createWriter says the temporary file is written
+    // without a journal; under Deno 2.9.6 the pragma answers "delete", a
+    // .FILE.<pid>.<hex>.tmp-journal is written, and a SIGKILL leaves it beside FILE
+    // (the next snapshot removes it with the temporary file).
+    const { DatabaseSync } = await import("node:sqlite");
+    const dir = await Deno.makeTempDir();
+    const db = new DatabaseSync(`${dir}/x.sqlite`);
+    try {
+      const answer = db.prepare("PRAGMA journal_mode = OFF").get() as { journal_mode: string };
+      assert.equal(answer.journal_mode, "off");
+    } finally {
+      db.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,8 +1,9 @@
 /**
  * Load on loopback with wrk: the edge server process (`apps/edge/serve.ts`,
- * as `deno task serve` runs it) under many concurrent connections must
- * answer every request; with a rate limit set, the token over it gets 429s
- * while other tokens keep getting every page.
+ * as `deno task serve` runs it) under many concurrent connections, cycling
+ * through the pages of every resource route, must answer every request;
+ * with a rate limit set, the token over it gets 429s while other tokens
+ * keep getting every page.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import {
   base64Encode,
   collections,
   pageHref,
+  resources,
   SIGNATURE_TOKENS_PATH,
   workspacePath,
 } from "@mode-discovery/core";
@@ -42,6 +44,14 @@ export interface WrkResult {
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** Requests sent per route path. */
+  readonly sent: Readonly<Record<string, number>>;
+}
+
+/** One route wrk cycles through: its path and how many pages it has. */
+export interface LoadRoute {
+  readonly path: string;
+  readonly pages: number;
 }
 
 /** The wrk binary, or a clear error when it is not installed. */
@@ -63,20 +73,21 @@ export const findWrk = (): string => {
 /** Options of one wrk run. */
 export interface WrkOptions {
   readonly url: string;
-  readonly workspace: string;
+  readonly routes: ReadonlyArray<LoadRoute>;
   readonly perPage: number;
-  readonly pages: number;
   readonly authorization: string;
   readonly connections: number;
   readonly threads: number;
   readonly durationSec: number;
 }
 
+/** `LOAD_ROUTES` of the wrk script: `path:pages` pairs separated by commas. */
+const routesSetting = (routes: ReadonlyArray<LoadRoute>): string =>
+  routes.map((r) => `${r.path}:${r.pages}`).join(",");
+
 /** The wrk command line of a run (the Authorization header shown as `$AUTH`). */
 export const wrkCommand = (o: WrkOptions): string =>
-  `LOAD_PATH=${
-    workspacePath(collections.path, o.workspace)
-  } LOAD_PER_PAGE=${o.perPage} LOAD_PAGES=${o.pages} ` +
+  `LOAD_ROUTES=${routesSetting(o.routes)} LOAD_PER_PAGE=${o.perPage} ` +
   `LOAD_AUTH="$AUTH" wrk -t${o.threads} -c${o.connections} -d${o.durationSec}s --latency ` +
   `-s reliability/load.lua ${o.url}`;
 
@@ -96,9 +107,8 @@ export const runWrk = async (o: WrkOptions): Promise<WrkResult> => {
       o.url,
     ],
     env: {
-      LOAD_PATH: workspacePath(collections.path, o.workspace),
+      LOAD_ROUTES: routesSetting(o.routes),
       LOAD_PER_PAGE: String(o.perPage),
-      LOAD_PAGES: String(o.pages),
       LOAD_AUTH: o.authorization,
     },
     limitMs: (o.durationSec + 30) * 1000,
@@ -112,6 +122,7 @@ export const runWrk = async (o: WrkOptions): Promise<WrkResult> => {
     duration_us: number;
     errors: Record<string, number>;
     statuses: Record<string, number>;
+    sent: Record<string, number>;
     latency_us: { p50: number; p90: number; p99: number; max: number };
   };
   const durationSec = raw.duration_us / 1e6;
@@ -125,12 +136,13 @@ export const runWrk = async (o: WrkOptions): Promise<WrkResult> => {
     p90Ms: raw.latency_us.p90 / 1000,
     p99Ms: raw.latency_us.p99 / 1000,
     maxMs: raw.latency_us.max / 1000,
+    sent: raw.sent,
   };
 };
 
 /** Sizes of a load run. */
 export interface LoadPlan {
-  /** Collections in the workspace served. */
+  /** Collections in the workspace served (the other resources follow: `MODE_SEED=acme:N`). */
   readonly collections: number;
   readonly perPage: number;
   readonly connections: number;
@@ -146,6 +158,8 @@ export interface LoadPlan {
 
 /** What a load run found. */
 export interface LoadResult {
+  /** The routes cycled through, with their pages at `perPage`. */
+  readonly routes: ReadonlyArray<LoadRoute>;
   readonly plain: WrkResult;
   readonly plainCommand: string;
   readonly limited: {
@@ -254,19 +268,42 @@ const windowMsOf = (rateLimit: string): { limit: number; windowMs: number } => {
   return { limit: Number(match[1]), windowMs: n * unit };
 };
 
+/** Every resource route of workspace `acme` with its pages at `perPage`, as the server reports them. */
+const routesOf = async (url: string, perPage: number): Promise<Array<LoadRoute>> => {
+  const out: Array<LoadRoute> = [];
+  for (const resource of resources) {
+    const response = await fetch(
+      `${url}${pageHref({ route: resource, workspace: "acme", page: 1, perPage })}`,
+      { headers: { authorization: DEV_AUTH } },
+    );
+    const body = await response.json() as { pagination?: { total_pages?: number } };
+    assert.equal(response.status, 200, `${resource.plural}: ${JSON.stringify(body)}`);
+    const pages = body.pagination?.total_pages ?? 0;
+    assert.ok(pages > 0, `${resource.plural}: no page`);
+    out.push({ path: workspacePath(resource.path, "acme"), pages });
+  }
+  return out;
+};
+
 /** The whole load run: plain load, then the same under a rate limit. */
 export const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
   findWrk();
-  const pages = Math.ceil(plan.collections / plan.perPage);
 
   // Part 1: no rate limit: every request must succeed.
   const server = await startEdgeProcess(serverEnv(plan));
   let plain: WrkResult;
+  let routes: Array<LoadRoute>;
+  try {
+    routes = await routesOf(server.url, plan.perPage);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const pages = routes[0].pages;
   const plainOptions: WrkOptions = {
     url: server.url,
-    workspace: "acme",
+    routes,
     perPage: plan.perPage,
-    pages,
     authorization: DEV_AUTH,
     connections: plan.connections,
     threads: plan.threads,
@@ -284,6 +321,9 @@ export const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
     `statuses under load: ${JSON.stringify(plain.statuses)}`,
   );
   assert.ok(plain.requests > 0, "wrk made no request");
+  for (const route of routes) {
+    assert.ok((plain.sent[route.path] ?? 0) > 0, `no request sent to ${route.path}`);
+  }
 
   // Part 2: a rate limit: the heavy token is limited, the others are not.
   const { limit, windowMs } = windowMsOf(plan.rateLimit);
@@ -351,6 +391,7 @@ export const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
     assert.equal(body.id, "rate_limited");
 
     return {
+      routes,
       plain,
       plainCommand: wrkCommand(plainOptions),
       limited: {

@@ -5,11 +5,14 @@
  *
  * @module
  */
+import type { AdaptivePlan } from "./AdaptivePageSize.ts";
+import type { BadInputPlan } from "./BadInput.ts";
 import type { ChaosPlan } from "./Chaos.ts";
 import type { ClientFuzzPlan } from "./ClientFuzz.ts";
 import type { DriftPlan } from "./Drift.ts";
 import type { DurabilityPlan } from "./Durability.ts";
 import type { LoadPlan } from "./Load.ts";
+import type { RateLimitPlan } from "./RateLimits.ts";
 import type { ServerFuzzPlan } from "./ServerFuzz.ts";
 
 /** Every plan of a run. */
@@ -20,6 +23,9 @@ export interface Plans {
   readonly serverFuzz: ServerFuzzPlan;
   readonly load: LoadPlan;
   readonly durability: DurabilityPlan;
+  readonly rateLimit: RateLimitPlan;
+  readonly adaptive: AdaptivePlan;
+  readonly badInput: BadInputPlan;
 }
 
 /**
@@ -28,10 +34,12 @@ export interface Plans {
  */
 export const SHORT: Plans = {
   chaos: {
-    collections: 2_000,
+    world: { collections: 2_000, reports: 600, queries: 1_000, charts: 1_000, members: 300 },
     perPage: 100,
     concurrency: 4,
     seeds: [1],
+    resourceSeeds: [1],
+    snapshotSeeds: [1],
     maxRetries: 8,
     allFaultsMaxRetries: 1,
   },
@@ -64,16 +72,32 @@ export const SHORT: Plans = {
     writers: ["import", "mirror"],
     restartCheck: ["import"],
     rewrite: false,
+    snapshot: { oldCollections: 300, newCollections: 2_000, kills: 3, seed: 7 },
   },
+  rateLimit: {
+    collections: 4_146,
+    perPage: 500,
+    concurrency: 4,
+    rateLimit: "40/10s",
+    requestsPerSecond: 4,
+    // Fewer than 40 pages: no window of the limit fills up, so the test cannot flake on the
+    // zero margin between the budget and the limit (see RELIABILITY.md, Findings).
+    budgetedPerPage: 1_000,
+    tolerance: 1.2,
+  },
+  adaptive: { collections: 300, members: 1_200, slowAbove: 250, maxRetries: 1 },
+  badInput: { collections: 300, reports: 800, queries: 1_200, charts: 1_200, members: 60 },
 };
 
 /** The full version, run by `deno task reliability`. */
 export const FULL: Plans = {
   chaos: {
-    collections: 20_000,
+    world: { collections: 20_000, reports: 6_000, queries: 10_000, charts: 10_000, members: 3_000 },
     perPage: 100,
     concurrency: 4,
     seeds: [1, 2, 3, 4, 5],
+    resourceSeeds: [1, 2],
+    snapshotSeeds: [1, 2],
     maxRetries: 8,
     allFaultsMaxRetries: 3,
   },
@@ -106,5 +130,16 @@ export const FULL: Plans = {
     writers: ["import", "mirror", "server seed"],
     restartCheck: ["import", "mirror", "server seed"],
     rewrite: true,
+    snapshot: { oldCollections: 2_000, newCollections: 20_000, kills: 12, seed: 2026 },
   },
+  rateLimit: {
+    collections: 4_146,
+    perPage: 100,
+    concurrency: 4,
+    rateLimit: "40/10s",
+    requestsPerSecond: 4,
+    tolerance: 1.2,
+  },
+  adaptive: { collections: 4_146, members: 2_500, slowAbove: 250, maxRetries: 5 },
+  badInput: { collections: 4_146, reports: 4_146, queries: 8_292, charts: 8_292, members: 415 },
 };

@@ -13,6 +13,9 @@ import assert from "node:assert/strict";
 import {
   base64Encode,
   collections,
+  members,
+  reportStats,
+  resources,
   SIGNATURE_TOKENS_PATH,
   workspacePath,
 } from "@mode-discovery/core";
@@ -90,6 +93,9 @@ export interface SecretsResult {
   /** KV files searched for secrets in clear, and their size. */
   readonly kvFiles: number;
   readonly kvBytes: number;
+  /** Snapshot files searched (SQLite files, a killed snapshot's temporary, journal and lock). */
+  readonly snapshotFiles: ReadonlyArray<string>;
+  readonly snapshotBytes: number;
   readonly secrets: number;
   readonly hits: ReadonlyArray<Hit>;
 }
@@ -254,6 +260,120 @@ export const runSecrets = async (): Promise<SecretsResult> => {
         code: 3,
       },
       { label: "help", args: ["--help"], code: 0 },
+      // Every other resource, in every format, to stdout and to files.
+      {
+        label: "reports list -o csv",
+        args: ["reports", "list", "--workspace", WORKSPACE, "-o", `${dir}/reports.csv`],
+        code: 0,
+      },
+      {
+        label: "reports list -o ndjson, include-spaces all",
+        args: [
+          "reports",
+          "list",
+          "--workspace",
+          WORKSPACE,
+          "--include-spaces",
+          "all",
+          "-o",
+          `${dir}/reports.ndjson`,
+        ],
+        code: 0,
+      },
+      {
+        label: "queries list --format json",
+        args: ["queries", "list", "--workspace", WORKSPACE, "--format", "json", "--per-page", "50"],
+        code: 0,
+      },
+      {
+        label: "charts list --include-spaces all -o json",
+        args: [
+          "charts",
+          "list",
+          "--workspace",
+          WORKSPACE,
+          "--include-spaces",
+          "all",
+          "-o",
+          `${dir}/charts.json`,
+        ],
+        code: 0,
+      },
+      {
+        label: "report-stats list --format table",
+        args: ["report-stats", "list", "--workspace", WORKSPACE, "--format", "table"],
+        code: 0,
+      },
+      {
+        label: "members list -o ndjson",
+        args: ["members", "list", "--workspace", WORKSPACE, "-o", `${dir}/members.ndjson`],
+        code: 0,
+      },
+      {
+        label: "members page",
+        args: ["members", "page", "--workspace", WORKSPACE, "--page", "1", "--per-page", "5"],
+        code: 0,
+      },
+      {
+        label: "report-stats page --include-spaces all",
+        args: ["report-stats", "page", "--workspace", WORKSPACE, "--include-spaces", "all"],
+        code: 0,
+      },
+      { label: "members list, wrong secret", args: ["members", "list"], env: wrong, code: 3 },
+      // Snapshots: success, every failure, and the files they write.
+      {
+        label: "snapshot",
+        args: ["snapshot", "--workspace", WORKSPACE, "-o", `${dir}/snap.sqlite`],
+        code: 0,
+      },
+      {
+        label: "snapshot --include-spaces all --requests-per-second",
+        args: [
+          "snapshot",
+          "--workspace",
+          WORKSPACE,
+          "--include-spaces",
+          "all",
+          "--requests-per-second",
+          "200",
+          "--per-page",
+          "100",
+          "-o",
+          `${dir}/snap-all.sqlite`,
+        ],
+        code: 0,
+      },
+      {
+        label: "snapshot, wrong secret",
+        args: ["snapshot", "--workspace", WORKSPACE, "-o", `${dir}/refused.sqlite`],
+        env: wrong,
+        code: 3,
+      },
+      {
+        label: "snapshot, unreachable",
+        args: ["snapshot", "--max-retries", "0", "-o", `${dir}/unreachable.sqlite`],
+        env: unreachable,
+        code: 6,
+      },
+      {
+        label: "snapshot, missing directory",
+        args: ["snapshot", "--workspace", WORKSPACE, "-o", `${dir}/missing-dir/x.sqlite`],
+        code: 9,
+      },
+      {
+        label: "snapshot, malformed credentials file",
+        args: [
+          "snapshot",
+          "--workspace",
+          WORKSPACE,
+          "--credentials-file",
+          badFile,
+          "-o",
+          `${dir}/b.sqlite`,
+        ],
+        env: fileEnv,
+        code: 3,
+      },
     ];
     const results = await pool(jobs, 4, async (job) => {
       const done = await cli(job.label, job.args, job.env ?? devEnv, job.allowed);
@@ -317,6 +437,37 @@ export const runSecrets = async (): Promise<SecretsResult> => {
       "imported",
     ], { ...devEnv, MODE_KV_PATH: `${dir}/import.kv` });
     assert.equal(imported.code, 0, `import: ${imported.stderr}`);
+    const importedMore = await cli("import of several resources", [
+      "import",
+      `reports=${dir}/reports.ndjson`,
+      `members=${dir}/members.ndjson`,
+      `collections=${dir}/all.ndjson`,
+      "--workspace",
+      "imported-more",
+    ], { ...devEnv, MODE_KV_PATH: `${dir}/import.kv` });
+    assert.equal(importedMore.code, 0, `import of several resources: ${importedMore.stderr}`);
+
+    // Snapshots compared, a snapshot over a file that is not one, and one killed half-way.
+    for (const format of ["table", "ndjson", "json"]) {
+      const diffed = await cli(`diff --format ${format}`, [
+        "diff",
+        `${dir}/snap.sqlite`,
+        `${dir}/snap-all.sqlite`,
+        "--format",
+        format,
+      ]);
+      assert.equal(diffed.code, 0, `diff: ${diffed.stderr}`);
+    }
+    await Deno.writeTextFile(`${dir}/input-not-a-snapshot.sqlite`, "not a snapshot\n");
+    const clobber = await cli("snapshot over a file that is not one", [
+      "snapshot",
+      "--workspace",
+      WORKSPACE,
+      "-o",
+      `${dir}/input-not-a-snapshot.sqlite`,
+    ]);
+    assert.equal(clobber.code, 2, `snapshot over a non-snapshot: ${clobber.stderr}`);
+    captures.push(...await killedSnapshot(dir, devEnv));
 
     // The CLI's own server, with access log and verbose.
     captures.push(...await cliServe(dir));
@@ -390,6 +541,27 @@ export const runSecrets = async (): Promise<SecretsResult> => {
       headers: { authorization: bearer, "content-type": "application/json" },
       body: tokenBody("leak check six"),
     });
+    for (const resource of resources) {
+      const path = workspacePath(resource.path, WORKSPACE);
+      await call(`GET ${resource.segment}`, `${path}?per_page=7`, {
+        headers: { authorization: bearer },
+      });
+      if (resource.includeSpaces) {
+        await call(`GET ${resource.segment}, include_spaces=all`, `${path}?include_spaces=all`, {
+          headers: { authorization: bearer },
+        });
+      }
+      await call(`GET ${resource.segment}, wrong secret`, path, {
+        headers: { authorization: bearerOf(KNOWN.token, KNOWN.accessKey, "sx-wrongsecret-Yt5c") },
+      });
+    }
+    await call("HEAD members", workspacePath(members.path, WORKSPACE), {
+      method: "HEAD",
+      headers: { authorization: bearer },
+    });
+    await call("GET report_stats, injected 503", workspacePath(reportStats.path, WORKSPACE), {
+      headers: { authorization: bearer, "x-mode-fault": "503" },
+    });
     await call("PUT spaces", spaces, { method: "PUT", headers: { authorization: bearer } });
     await call("unknown route", `/nope?secret=${KNOWN.apiSecret}`, {
       headers: { authorization: basic },
@@ -417,6 +589,11 @@ export const runSecrets = async (): Promise<SecretsResult> => {
   const isKv = (path: string) => /\.kv(-wal|-shm|-journal)?$/.test(path);
   let kvBytes = 0;
   let filesSearched = 0;
+  // Snapshot files (SQLite, and what a killed snapshot leaves): every secret, in every form.
+  const isSnapshotFile = (name: string) =>
+    /\.sqlite$|\.tmp(-journal|-wal|-shm)?$|\.lock$/.test(name);
+  const snapshotFiles: Array<string> = [];
+  let snapshotBytes = 0;
   // The KV holds token ids and access keys by design (they are looked up), never a secret.
   const kvSecrets = secrets.filter((s) => /secret|bearer|basic/.test(s.name));
   for (const file of files) {
@@ -429,6 +606,10 @@ export const runSecrets = async (): Promise<SecretsResult> => {
     bytesSearched += file.bytes.length;
     const name = file.path.slice(dir.length + 1);
     if (name.startsWith("input-")) continue; // written by this check, not by the program
+    if (isSnapshotFile(name)) {
+      snapshotFiles.push(name.replace(/\.\d+\.[0-9a-f]+\.tmp/, ".<pid>.<hex>.tmp"));
+      snapshotBytes += file.bytes.length;
+    }
     const allowed = name === "token.json"
       ? new Set(["created token 2 secret", "created token 2 bearer value"])
       : new Set<string>();
@@ -444,9 +625,60 @@ export const runSecrets = async (): Promise<SecretsResult> => {
     filesSearched,
     kvFiles: files.filter((f) => isKv(f.path)).length,
     kvBytes,
+    snapshotFiles: snapshotFiles.sort(),
+    snapshotBytes,
     secrets: secrets.length,
     hits,
   };
+};
+
+/**
+ * `mode-discovery snapshot --verbose` killed with SIGKILL while it writes:
+ * its output is captured, and the temporary, journal and lock files it
+ * leaves stay in `dir` to be searched with the rest.
+ */
+const killedSnapshot = async (
+  dir: string,
+  env: Record<string, string>,
+): Promise<Array<Capture>> => {
+  const killedDir = `${dir}/killed`;
+  await Deno.mkdir(killedDir);
+  const child = spawn(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      CLI_MAIN,
+      "--verbose",
+      "snapshot",
+      "--workspace",
+      WORKSPACE,
+      "--per-page",
+      "20",
+      "--requests-per-second",
+      "100",
+      "-o",
+      `${killedDir}/killed.sqlite`,
+    ],
+    env,
+    limitMs: 60_000,
+  });
+  const deadline = Date.now() + 30_000;
+  let temp = false;
+  while (!temp && Date.now() < deadline && !child.exited()) {
+    for await (const entry of Deno.readDir(killedDir)) {
+      if (entry.name.endsWith(".tmp")) temp = true;
+    }
+    if (!temp) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  child.kill("SIGKILL");
+  const done = await child.done;
+  assert.ok(temp, `the snapshot wrote no temporary file: ${done.stderr.slice(-400)}`);
+  assert.equal(done.signal, "SIGKILL", `the snapshot ended before it was killed: ${done.stderr}`);
+  return [
+    { where: "snapshot killed half-way: stdout", text: done.stdout },
+    { where: "snapshot killed half-way: stderr", text: done.stderr },
+  ];
 };
 
 /** `mode-discovery serve --verbose`: one page and one token request, then Ctrl-C. */

@@ -13,8 +13,10 @@ import fc from "fast-check";
 import * as Schema from "effect/Schema";
 import {
   AdminCredentials,
+  type AnyResource,
   base64Encode,
-  collections,
+  findResource,
+  resources,
   SignatureCredentials,
   SignatureToken,
 } from "@mode-discovery/core";
@@ -69,6 +71,8 @@ export interface FuzzRequest {
   readonly body?: Uint8Array<ArrayBuffer> | undefined;
   /** What made it, for counts. */
   readonly kind: string;
+  /** The route it is for (a resource's name, `tokens`, or another kind of path), for counts. */
+  readonly route: string;
 }
 
 const pctAny = fc.integer({ min: 0, max: 255 }).map((b) =>
@@ -97,24 +101,40 @@ const segment: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 20_000 }).map((n) => "w".repeat(n)) },
 );
 
+/** The last segments of every route, with odd forms of each (case, slashes). */
+const routeEnds: ReadonlyArray<string> = [
+  ...resources.flatMap((r) => [`/${r.segment}`, `/${r.segment}/`, `//${r.segment}`]),
+  "/SPACES",
+  "/Reports",
+  "/report-stats",
+  "/reportStats",
+  "/signature_tokens",
+  "/signature_tokens/",
+];
+
+/** The route a path ends with, for counts: a resource's name, `tokens`, or `other`. */
+const routeKind = (end: string): string => {
+  if (end.includes("signature_tokens")) return "tokens";
+  const resource = resources.find((r) => end.replace(/\//g, "") === r.segment);
+  return resource?.name ?? "other";
+};
+
 const path: fc.Arbitrary<{ readonly path: string; readonly kind: string }> = fc.oneof(
+  {
+    // Each resource's route as a client calls it, so that every one is also answered 200.
+    weight: 3,
+    arbitrary: fc.constantFrom(...resources).map((r) => ({
+      path: `/batch/acme/${r.segment}`,
+      kind: r.name,
+    })),
+  },
   {
     weight: 5,
     arbitrary: fc.tuple(
       fc.constantFrom("/batch/", "/BATCH/", "//batch//", "/batch/"),
       segment,
-      fc.constantFrom(
-        "/spaces",
-        "/spaces/",
-        "/SPACES",
-        "//spaces",
-        "/signature_tokens",
-        "/signature_tokens/",
-      ),
-    ).map(([a, ws, b]) => ({
-      path: `${a}${ws}${b}`,
-      kind: b.includes("spaces") ? "spaces" : "tokens",
-    })),
+      fc.constantFrom(...routeEnds),
+    ).map(([a, ws, b]) => ({ path: `${a}${ws}${b}`, kind: routeKind(b) })),
   },
   {
     weight: 2,
@@ -130,9 +150,13 @@ const path: fc.Arbitrary<{ readonly path: string; readonly kind: string }> = fc.
       "/batch",
       "/batch/acme",
       "/batch/acme/spaces/extra",
+      "/batch/acme/reports/1",
       "/batch/acme/spaces/../signature_tokens",
+      "/batch/acme/members/../reports",
       "/batch/%61cme/spaces",
+      "/batch/acme/%72eports",
       "/api/acme/spaces/t",
+      "/api/acme/reports/t",
       "/favicon.ico",
       "/.env",
     ).map((p) => ({ path: p, kind: "odd path" })),
@@ -163,6 +187,13 @@ const queryPair = fc.oneof(
     arbitrary: fc.tuple(fc.constantFrom("page", "per_page"), numberLike).map(([k, v]) =>
       `${k}=${v}`
     ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.constantFrom("all", "ALL", "", "none", "all,all", "%61ll", "all%00", "true", "1"),
+      segment,
+    ).map((v) => `include_spaces=${v}`),
   },
   {
     weight: 2,
@@ -350,11 +381,30 @@ export const requestArbitrary: fc.Arbitrary<FuzzRequest> = fc.record({
     headers,
     body: sendsBody ? r.body.bytes : undefined,
     kind: `${r.path.kind}, ${sendsBody ? r.body.kind : "no body"}`,
+    route: r.path.kind,
   };
 });
 
-const decodePage = Schema.decodeUnknownSync(collections.page);
+const pageDecoders = new Map(
+  resources.map((r) => [
+    r.name,
+    Schema.decodeUnknownSync(r.page as Schema.Codec<unknown, unknown>),
+  ]),
+);
 const decodeToken = Schema.decodeUnknownSync(SignatureToken);
+
+/** The resource whose page a 2xx answer to `target` must be: from the path's last segment. */
+const resourceOfTarget = (target: string): AnyResource | undefined => {
+  const path = target.split("?")[0];
+  const last = path.split("/").filter((s) => s !== "").at(-1) ?? "";
+  let name = last;
+  try {
+    name = decodeURIComponent(last);
+  } catch {
+    // not percent-encoded text: as it is
+  }
+  return findResource(name) ?? findResource(name.toLowerCase());
+};
 
 /** An answer in a form every transport gives. */
 export interface Answer {
@@ -389,9 +439,14 @@ export const checkAnswer = (request: FuzzRequest, answer: Answer): string => {
     );
   }
   if (answer.status >= 200 && answer.status < 300) {
-    if (request.method.toUpperCase() === "POST") decodeToken(json);
-    else decodePage(json);
-    return String(answer.status);
+    if (request.method.toUpperCase() === "POST") {
+      decodeToken(json);
+      return `${answer.status} token`;
+    }
+    const resource = resourceOfTarget(request.target);
+    assert.ok(resource !== undefined, `${label}: a 2xx page on a path of no resource`);
+    pageDecoders.get(resource.name)!(json);
+    return `${answer.status} ${resource.cliName}`;
   }
   assert.ok(answer.status >= 400, `${label}: status ${answer.status}`);
   const error = json as Record<string, unknown>;
@@ -480,7 +535,12 @@ export const fuzzServerInProcess = async (plan: ServerFuzzPlan): Promise<CaseCou
             body: r.body,
           });
         } catch {
-          record(counts, { outcome: "not a valid Request", messageLength: 0, requests: 0 }, r.kind);
+          record(
+            counts,
+            { outcome: "not a valid Request", messageLength: 0, requests: 0 },
+            r.kind,
+            r.route,
+          );
           return;
         }
         const response = await withDeadline(edge.fetch(request), 10_000, r);
@@ -489,7 +549,7 @@ export const fuzzServerInProcess = async (plan: ServerFuzzPlan): Promise<CaseCou
           contentType: response.headers.get("content-type") ?? undefined,
           body: new Uint8Array(await response.arrayBuffer()),
         });
-        record(counts, { outcome, messageLength: 0, requests: 1 }, r.kind);
+        record(counts, { outcome, messageLength: 0, requests: 1 }, r.kind, r.route);
       }),
       { numRuns: plan.inProcessRuns, seed: plan.seed, endOnFailure: true },
     );
@@ -537,7 +597,7 @@ export const fuzzServerOverSocket = async (
         contentType: response.headers.get("content-type") ?? undefined,
         body: new Uint8Array(await response.arrayBuffer()),
       });
-      record(overFetch, { outcome, messageLength: 0, requests: 1 }, r.kind);
+      record(overFetch, { outcome, messageLength: 0, requests: 1 }, r.kind, r.route);
     }),
     { numRuns: plan.fetchRuns, seed: plan.seed, endOnFailure: true },
   );
@@ -554,7 +614,7 @@ export const fuzzServerOverSocket = async (
         contentType: answer.headers["content-type"],
         body: answer.body,
       });
-      record(overRawTcp, { outcome, messageLength: 0, requests: 1 }, r.kind);
+      record(overRawTcp, { outcome, messageLength: 0, requests: 1 }, r.kind, r.route);
     }),
     { numRuns: plan.rawRuns, seed: plan.seed + 1, endOnFailure: true },
   );

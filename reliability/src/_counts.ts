@@ -16,6 +16,8 @@ export interface CaseCounts {
   readonly outcomes: Record<string, number>;
   /** Cases per kind of input. */
   readonly kinds: Record<string, number>;
+  /** Cases per resource (the resource whose page or listing was asked for). */
+  readonly resources: Record<string, number>;
   /** The longest error message seen, in characters. */
   longestMessage: number;
 }
@@ -26,6 +28,7 @@ export const newCounts = (): CaseCounts => ({
   requests: 0,
   outcomes: {},
   kinds: {},
+  resources: {},
   longestMessage: 0,
 });
 
@@ -34,7 +37,11 @@ export const record = (
   counts: CaseCounts,
   result: { readonly outcome: string; readonly messageLength: number; readonly requests: number },
   kind: string,
+  resource?: string,
 ): void => {
+  if (resource !== undefined) {
+    counts.resources[resource] = (counts.resources[resource] ?? 0) + 1;
+  }
   counts.cases++;
   counts.requests += result.requests;
   counts.outcomes[result.outcome] = (counts.outcomes[result.outcome] ?? 0) + 1;

@@ -8,6 +8,7 @@
  * @module
  */
 import fc from "fast-check";
+import { collections, type Field, type Resource } from "@mode-discovery/core";
 
 /** A JSON value, as JSON.parse gives it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -29,31 +30,69 @@ const text = fc.oneof(
 
 const nullableText = fc.oneof(fc.constant(null), text);
 
-const collection = fc.record({
-  id: fc.integer({ min: 0, max: 2 ** 31 }),
-  token: text,
-  name: nullableText,
-  description: nullableText,
-  space_type: text,
-  space_url: text,
-});
-
 const count = fc.integer({ min: 0, max: 100_000 });
 
 const link = fc.record({ href: text });
 
+/** A whole number as the reference allows it for ids: a number, or a string of digits. */
+const lenientInt = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) as fc.Arbitrary<Json> },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }).map(String) as fc.Arbitrary<Json> },
+);
+
+const timestamp = fc.oneof(
+  fc.integer({ min: 0, max: 4_000_000_000_000 }).map((ms) => new Date(ms).toISOString()),
+  text,
+);
+
+/** A value of a field of `kind`, of the right type (leniently: nulls, digit strings). */
+const valueOf = (kind: Field.FieldKind): fc.Arbitrary<Json> => {
+  switch (kind) {
+    case "key":
+      return lenientInt;
+    case "token":
+      return text;
+    case "int":
+      return fc.oneof(fc.constant(null), lenientInt);
+    case "text":
+      return nullableText;
+    case "timestamp":
+      return fc.oneof(fc.constant(null), timestamp);
+    case "strings":
+      return fc.oneof(fc.constant(null), fc.array(text, { maxLength: 3 }));
+  }
+};
+
+/**
+ * One item of `resource` from its fields: the key and the token always,
+ * every other field (and each alias of one, such as `total_views_count`)
+ * maybe, each of its kind.
+ */
+export const itemOf = (resource: Resource.Any): fc.Arbitrary<Json> => {
+  const fields: Record<string, fc.Arbitrary<Json>> = {};
+  for (const column of resource.columns) {
+    fields[column.name] = valueOf(column.kind);
+    for (const alias of column.aliases) fields[alias] = valueOf(column.kind);
+  }
+  return fc.record(fields, { requiredKeys: [resource.key, resource.token] }) as fc.Arbitrary<Json>;
+};
+
+/** A well-formed page of `resource` (field values random but of the right types). */
+export const validPageOf = (resource: Resource.Any): fc.Arbitrary<Json> =>
+  fc.record({
+    pagination: fc.record({
+      page: count,
+      per_page: count,
+      count: count,
+      total_pages: count,
+      total_count: count,
+    }),
+    [resource.segment]: fc.array(itemOf(resource), { maxLength: 6 }),
+    _links: fc.record({ next_page: link, prev_page: link }, { requiredKeys: [] }),
+  }) as fc.Arbitrary<Json>;
+
 /** A well-formed collections page (field values random but of the right types). */
-export const validPage: fc.Arbitrary<Json> = fc.record({
-  pagination: fc.record({
-    page: count,
-    per_page: count,
-    count: count,
-    total_pages: count,
-    total_count: count,
-  }),
-  spaces: fc.array(collection, { maxLength: 6 }),
-  _links: fc.record({ next_page: link, prev_page: link }, { requiredKeys: [] }),
-}) as fc.Arbitrary<Json>;
+export const validPage: fc.Arbitrary<Json> = validPageOf(collections);
 
 /** A well-formed signature token as created by the API. */
 export const validToken: fc.Arbitrary<Json> = fc.record({
@@ -189,43 +228,53 @@ const damage = (body: string, at: number, how: number): string => {
   }
 };
 
-const ROW =
+const COLLECTION_ROW =
   '{"id":ID,"token":"t0k3n","name":null,"description":"d","space_type":"custom","space_url":"/api/acme/spaces/t0k3n"}';
 
-/** A page with `n` rows built as text (fast), the last row possibly broken. */
-const hugePage = (n: number, brokenLast: boolean): string => {
+/** One row of `resource` as text with `ID` for its key (collections: every field). */
+const rowTemplate = (resource: Resource.Any): string =>
+  resource === collections ? COLLECTION_ROW : `{"${resource.key}":ID,"${resource.token}":"t0k3n"}`;
+
+/** A page of `resource` with `n` rows built as text (fast), the last row possibly broken. */
+const hugePage = (resource: Resource.Any, n: number, brokenLast: boolean): string => {
+  const row = rowTemplate(resource);
   const rows = new Array<string>(n);
-  for (let i = 0; i < n; i++) rows[i] = ROW.replace("ID", String(i + 1));
-  if (brokenLast && n > 0) rows[n - 1] = ROW.replace("ID", `"${n}"`);
-  return `{"pagination":{"page":1,"per_page":${n},"count":${n},"total_pages":1,"total_count":${n}},"spaces":[${
+  for (let i = 0; i < n; i++) rows[i] = row.replace("ID", String(i + 1));
+  if (brokenLast && n > 0) rows[n - 1] = row.replace("ID", `"x${n}"`);
+  return `{"pagination":{"page":1,"per_page":${n},"count":${n},"total_pages":1,"total_count":${n}},"${resource.segment}":[${
     rows.join(",")
   }],"_links":{}}`;
 };
 
-/** A body nested `depth` levels deep at `where`. */
-const deepBody = (depth: number, where: "top" | "pagination" | "name" | "token"): string => {
+/** A body of `resource` nested `depth` levels deep at `where`. */
+const deepBody = (
+  resource: Resource.Any,
+  depth: number,
+  where: "top" | "pagination" | "field" | "token",
+): string => {
   const open = where === "token" ? '{"a":'.repeat(depth) : "[".repeat(depth);
   const close = where === "token" ? "}".repeat(depth) : "]".repeat(depth);
   const nested = `${open}1${close}`;
+  const field = resource.columns.find((c) => c.kind !== "key" && c.kind !== "token")?.name ??
+    "name";
   switch (where) {
     case "top":
       return nested;
     case "pagination":
-      return `{"pagination":${nested},"spaces":[]}`;
+      return `{"pagination":${nested},"${resource.segment}":[]}`;
     default:
-      return `{"pagination":{"page":1,"per_page":1,"count":1,"total_pages":1,"total_count":1},"spaces":[{"id":1,"token":${
+      return `{"pagination":{"page":1,"per_page":1,"count":1,"total_pages":1,"total_count":1},"${resource.segment}":[{"${resource.key}":1,"${resource.token}":${
         where === "token" ? nested : '"t"'
-      },"name":${
-        where === "name" ? nested : "null"
-      },"description":null,"space_type":"c","space_url":"u"}]}`;
+      },"${field}":${where === "field" ? nested : "null"}}]}`;
   }
 };
 
 /** How the fuzzer weighs body kinds. `heavy` adds huge arrays and deep nesting. */
 export const bodyArbitrary = (
   valid: fc.Arbitrary<Json>,
-  options: { readonly heavy: boolean },
+  options: { readonly heavy: boolean; readonly resource?: Resource.Any | undefined },
 ): fc.Arbitrary<{ readonly body: string; readonly kind: string }> => {
+  const resource = options.resource ?? collections;
   const kinds: Array<fc.WeightedArbitrary<{ readonly body: string; readonly kind: string }>> = [
     { weight: 5, arbitrary: valid.map((v) => ({ body: JSON.stringify(v), kind: "valid" })) },
     {
@@ -269,16 +318,22 @@ export const bodyArbitrary = (
         weight: 1,
         arbitrary: fc.tuple(fc.integer({ min: 10_000, max: 120_000 }), fc.boolean()).map((
           [n, broken],
-        ) => ({ body: hugePage(n, broken), kind: "huge-array" })),
+        ) => ({ body: hugePage(resource, n, broken), kind: "huge-array" })),
       },
       {
         weight: 1,
         arbitrary: fc.tuple(
           fc.constantFrom(1_000, 10_000, 100_000, 1_000_000),
-          fc.constantFrom("top" as const, "pagination" as const, "name" as const, "token" as const),
+          fc.constantFrom(
+            "top" as const,
+            "pagination" as const,
+            "field" as const,
+            "token" as const,
+          ),
         ).map(([depth, where]) => ({
           body: deepBody(
-            where === "name" || where === "token" ? Math.min(depth, 100_000) : depth,
+            resource,
+            where === "field" || where === "token" ? Math.min(depth, 100_000) : depth,
             where,
           ),
           kind: "deep-nesting",
@@ -327,7 +382,7 @@ const headers = fc.record({
 /** One random answer (status, headers and a body of the given kinds). */
 export const responseArbitrary = (
   valid: fc.Arbitrary<Json>,
-  options: { readonly heavy: boolean },
+  options: { readonly heavy: boolean; readonly resource?: Resource.Any | undefined },
 ): fc.Arbitrary<FuzzResponse> =>
   fc.tuple(
     fc.oneof(
