@@ -248,7 +248,7 @@ const message = (error: unknown): string =>
  *
  * The schema is created at once; rows go in one transaction, committed by
  * the sink's `end` together with the `snapshot` and `snapshot_resources`
- * rows. The file is written without a journal (it is a temporary file that
+ * rows. The file's journal is kept in memory (it is a temporary file that
  * is thrown away on failure) and synced to disk by the caller before it is
  * renamed into place.
  */
@@ -267,8 +267,15 @@ export const createWriter = (
         }
       };
       try {
-        // Each on its own: journal_mode answers a row, which exec() would not run.
-        db.prepare("PRAGMA journal_mode = OFF").get();
+        // Each on its own: journal_mode answers a row, which exec() would not
+        // run. The journal stays in memory: no `-journal` file beside the
+        // temporary one (Deno's node:sqlite refuses `OFF` and keeps `delete`).
+        const journal = db.prepare("PRAGMA journal_mode = MEMORY").get() as
+          | { readonly journal_mode?: unknown }
+          | undefined;
+        if (journal?.journal_mode !== "memory") {
+          throw new Error(`journal_mode MEMORY answered ${JSON.stringify(journal?.journal_mode)}`);
+        }
         db.prepare("PRAGMA synchronous = OFF").get();
         for (const sql of snapshotTables()) db.exec(sql);
       } catch (error) {

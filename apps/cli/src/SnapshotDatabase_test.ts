@@ -239,3 +239,33 @@ Deno.test("the schema creates without error on an empty database", () => {
   assert.deepEqual(db.prepare("SELECT * FROM orphans").all(), []);
   db.close();
 });
+
+Deno.test("while a snapshot is written, nothing but the file itself is beside it (no -journal)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/w.sqlite`;
+    const names = await Effect.runPromise(Effect.gen(function* () {
+      const writer = yield* createWriter(path, { baseUrl: "http://127.0.0.1:1", toolVersion: "1" });
+      yield* writer.sink.begin!({
+        workspace: "w",
+        includeSpaces: undefined,
+        startedAt: "2026-12-01T00:00:00.000Z",
+        resources,
+      });
+      for (const [resource, list] of world()) {
+        yield* writer.sink.rows(
+          resource,
+          list.map((row) =>
+            Object.fromEntries(resource.columns.map((c) => [c.name, row[c.name] ?? null]))
+          ),
+        );
+      }
+      const during = [...Deno.readDirSync(dir)].map((e) => e.name);
+      writer.close();
+      return during;
+    }));
+    assert.deepEqual(names, ["w.sqlite"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
