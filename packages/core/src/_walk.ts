@@ -251,20 +251,23 @@ const totalsPages = <A>(
           read.items.length === 0;
         return n >= first + parts - 1 || last ? Effect.succeed(joined) : loop(n + 1, joined);
       });
-    return Effect.map(loop(first, undefined), (read) => {
-      if (parts === 1 && unit === read.pagination.per_page) return read;
-      const count = read.pagination.total_count;
-      return {
-        ...read,
-        pagination: {
-          ...read.pagination,
-          page: p,
-          per_page: unit,
-          count: read.items.length,
-          total_pages: totalPages(count, unit),
-        },
-      };
-    });
+    return Effect.map(loop(first, undefined), (read) => asUnit(p, read));
+  };
+
+  /** Rows read as smaller pages, with the pagination of unit `p` they make up. */
+  const asUnit = (p: number, read: WalkPage<A>): WalkPage<A> => {
+    if (unit === read.pagination.per_page && p === read.pagination.page) return read;
+    const count = read.pagination.total_count;
+    return {
+      ...read,
+      pagination: {
+        ...read.pagination,
+        page: p,
+        per_page: unit,
+        count: read.items.length,
+        total_pages: totalPages(count, unit),
+      },
+    };
   };
 
   /** What the page just read decides; `undefined` to go on. */
@@ -329,8 +332,10 @@ const totalsPages = <A>(
       unit = answered;
       state.size = Math.min(state.size, answered);
     }
+    // Page 1 read as smaller pages counts in the unit too, as every later page.
+    const one = state.shrinks > 0 ? asUnit(1, first) : first;
     return Stream.concat(
-      Stream.fromEffect(Effect.map(take(1, first), (taken) => taken.items)),
+      Stream.fromEffect(Effect.map(take(1, one), (taken) => taken.items)),
       rest(2),
     );
   }));
