@@ -272,3 +272,49 @@ export const make = <
  */
 export const itemsOf = <R extends Any>(resource: R, page: PageOf<R>): ReadonlyArray<ItemOf<R>> =>
   (page as unknown as Record<string, ReadonlyArray<ItemOf<R>>>)[resource.segment];
+
+/**
+ * Why `raw` cannot be an item of `resource` though its key and token decode:
+ * it has none of the resource's other fields, and fields the resource does
+ * not have (a chart under `members`, as a server that answers one resource
+ * with another's rows gives); `undefined` for anything else.
+ *
+ * **When to use**
+ *
+ * On untrusted input, beside the item schema, which reads a missing field
+ * as null and drops unknown ones, and so takes any object with an id and a
+ * token.
+ *
+ * @example
+ * ```ts
+ * import { members, Resource } from "@mode-discovery/core";
+ * Resource.foreignItem(members, { id: 1, token: "c", chart_type: "bar" });
+ * // => "not a member: it has none of a member's fields but id and token (state, member_email, member_token and 13 more) and has chart_type"
+ * Resource.foreignItem(members, { id: 1, token: "m" }); // => undefined
+ * ```
+ */
+export const foreignItem = (resource: Any, raw: unknown): string | undefined => {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const record = raw as Record<string, unknown>;
+  const own = new Set<string>();
+  for (const column of resource.columns) {
+    own.add(column.name);
+    for (const alias of column.aliases) own.add(alias);
+  }
+  const others: Array<string> = [];
+  for (const name of Object.keys(record)) {
+    if (!own.has(name)) others.push(name);
+    else if (name !== resource.key && name !== resource.token) return undefined;
+  }
+  if (others.length === 0) return undefined;
+  const fields = resource.columns.map((c) => c.name).filter((n) =>
+    n !== resource.key && n !== resource.token
+  );
+  const list = (names: ReadonlyArray<string>) =>
+    names.length > 3
+      ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
+      : names.join(", ");
+  return `not a ${resource.singular}: it has none of a ${resource.singular}'s fields but ${resource.key} and ${resource.token} (${
+    list(fields)
+  }) and has ${list(others)}`;
+};

@@ -9,10 +9,10 @@
  */
 import * as Result from "effect/Result";
 import type * as SchemaAST from "effect/SchemaAST";
-import type * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaIssue from "effect/SchemaIssue";
 import * as SchemaParser from "effect/SchemaParser";
 import type { FieldKind } from "./Field.ts";
-import type * as Resource from "./Resource.ts";
+import * as Resource from "./Resource.ts";
 
 /** Returned by a checker for anything it does not take: the Schema decoder decides. */
 const FAIL: unique symbol = Symbol("FAIL");
@@ -271,6 +271,8 @@ export const makePageDecoder = <R extends Resource.Any>(
     for (let i = 0; i < raw.length; i++) {
       const decoded = item(raw[i]);
       if (decoded === FAIL) return FAIL;
+      // An item that was not taken as it is may be another resource's row.
+      if (decoded !== raw[i] && Resource.foreignItem(resource, raw[i]) !== undefined) return FAIL;
       items[i] = decoded;
     }
     if (input._links === undefined && Object.hasOwn(input, "_links")) return FAIL;
@@ -278,8 +280,27 @@ export const makePageDecoder = <R extends Resource.Any>(
     if (decodedLinks === FAIL) return FAIL;
     return { pagination: info, [segment]: items, _links: decodedLinks };
   };
+  // The Schema takes any object with a key and a token: another resource's
+  // rows under this one's array key are told apart here.
+  const foreign = (input: unknown): SchemaIssue.Issue | undefined => {
+    const raw = (input as Record<string, unknown>)[segment] as ReadonlyArray<unknown>;
+    for (let i = 0; i < raw.length; i++) {
+      const message = Resource.foreignItem(resource, raw[i]);
+      if (message !== undefined) {
+        return new SchemaIssue.Pointer(
+          [segment, i],
+          new SchemaIssue.InvalidValue({ message }, raw[i]),
+        );
+      }
+    }
+    return undefined;
+  };
   return (input) => {
     const decoded = fast(input);
-    return decoded === FAIL ? slow(input) : Result.succeed(decoded as Resource.PageOf<R>);
+    if (decoded !== FAIL) return Result.succeed(decoded as Resource.PageOf<R>);
+    const result = slow(input);
+    if (Result.isFailure(result)) return result;
+    const issue = foreign(input);
+    return issue === undefined ? result : Result.fail(issue);
   };
 };

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import * as Result from "effect/Result";
+import type * as SchemaIssue from "effect/SchemaIssue";
 import * as SchemaParser from "effect/SchemaParser";
 import fc from "fast-check";
-import type * as Resource from "./Resource.ts";
+import * as Resource from "./Resource.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
-import { reportStats, resources } from "./Resources.ts";
+import { members, reportStats, resources } from "./Resources.ts";
 import { makePageDecoder } from "./_pageDecoder.ts";
 
 /** Mostly a valid value, sometimes anything at all. */
@@ -88,10 +89,15 @@ Deno.test("page decoder: the same result as the Schema decoder, for any input, o
         fc.assert(
           fc.property(pageOf(resource), (input) => {
             const a = decode(input);
-            const b = slow(input);
-            assert.equal(a._tag, b._tag, JSON.stringify(input));
-            if (Result.isSuccess(a) && Result.isSuccess(b)) {
-              assert.deepStrictEqual(a.success, b.success);
+            const schema = slow(input);
+            // The Schema's verdict, but that another resource's rows are refused.
+            const foreign = Result.isSuccess(schema) &&
+              (input as Record<string, ReadonlyArray<unknown>>)[resource.segment].some((item) =>
+                Resource.foreignItem(resource, item) !== undefined
+              );
+            assert.equal(a._tag, foreign ? "Failure" : schema._tag, JSON.stringify(input));
+            if (Result.isSuccess(a) && Result.isSuccess(schema)) {
+              assert.deepStrictEqual(a.success, schema.success);
               successes++;
             }
           }),
@@ -144,5 +150,27 @@ Deno.test("decoded items keep the schema's field order, whatever order the body 
       assert.deepEqual(Object.keys(one as object), resource.columns.map((c) => c.name));
       assert.equal(JSON.stringify(fast), JSON.stringify(slow), resource.name);
     }
+  }
+});
+
+Deno.test("page decoder: another resource's rows under this one's array key are refused, naming the item", () => {
+  const chart = { id: 40001, token: "c0ffee000001", chart_type: "bar", chart_title: "Weekly" };
+  for (const codegen of [true, false]) {
+    const decode = makePageDecoder(members, { codegen });
+    const body = {
+      pagination: paginationInfo({ page: 1, perPage: 2, totalCount: 2 }),
+      members: [{ id: 1, token: "m1", member_username: "ana" }, chart],
+      _links: {},
+    };
+    const decoded = decode(body);
+    assert.ok(Result.isFailure(decoded), "a chart was taken for a member");
+    const issue = decoded.failure as SchemaIssue.Pointer;
+    assert.deepEqual(issue.path, ["members", 1]);
+    assert.match(
+      String((issue.issue as SchemaIssue.InvalidValue).annotations?.message),
+      /^not a member: it has none of a member's fields but id and token \(state, .*\) and has chart_type, chart_title$/,
+    );
+    // A member with only its id and token is still a member.
+    assert.ok(Result.isSuccess(decode({ ...body, members: [{ id: 1, token: "m1" }] })));
   }
 });

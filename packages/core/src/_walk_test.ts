@@ -491,12 +491,16 @@ Deno.test("duplicated keys across pages: each emitted once, counted as dropped",
   }
 });
 
+/** Members with an id, a token and a user name. */
+const memberRows = (n: number) =>
+  seedCollections(n).map((c) => ({ id: c.id, token: c.token, member_username: c.name }));
+
 Deno.test("permits: listings sharing one budget never have more requests in flight than it holds", async () => {
   let inFlight = 0;
   let most = 0;
   const server = await startTestServer({
     collections: seedCollections(200),
-    rows: { members: seedCollections(200) },
+    rows: { members: memberRows(200) },
     hook: async () => {
       inFlight++;
       most = Math.max(most, inFlight);
@@ -534,7 +538,7 @@ Deno.test("permits: a request waiting to be retried holds no permit, so the othe
   let membersFailed = false;
   const server = await startTestServer({
     collections: seedCollections(30),
-    rows: { members: seedCollections(10) },
+    rows: { members: memberRows(10) },
     hook: ({ segment, normal }) => {
       order.push(segment ?? "?");
       if (segment === "members" && !membersFailed) {

@@ -72,6 +72,14 @@ Deno.test("import: a bad line refuses the whole import, naming its resource and 
   );
   assert.equal(member.line, 3);
   assert.match(member.message, /^line 3: not a member: field state: /);
+  const chartAsMember = await readRefusal(
+    members,
+    JSON.stringify({ id: 40001, token: "c0ffee000001", chart_type: "bar", query_id: 2 }),
+  );
+  assert.match(
+    chartAsMember.message,
+    /^line 1: not a member: it has none of a member's fields but id and token \(.*\) and has chart_type, query_id$/,
+  );
 });
 
 Deno.test("import: several resources at once; the ones not given keep their items", async () => {
