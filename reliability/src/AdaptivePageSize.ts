@@ -282,6 +282,20 @@ export const runAdaptive = async (plan: AdaptivePlan): Promise<AdaptiveResult> =
       ms: snap.value.ms,
     });
     assert.deepEqual(await filesIn(dir), ["m.ndjson", "s.sqlite"], "files left");
+    // The members did not change: no listing may say they did, nor read past the end
+    // (a finding, fixed since).
+    for (const run of runs) {
+      assert.equal(
+        run.requests[`per_page ${plan.slowAbove} 200`],
+        Math.ceil(expected.rows.length / plan.slowAbove),
+        `${run.via}: members requests at ${plan.slowAbove}, one per page that holds members`,
+      );
+      assert.equal(
+        run.driftReported,
+        undefined,
+        `${run.via} reported a change that did not happen`,
+      );
+    }
     return {
       seed: seedSetting(seed),
       faults,

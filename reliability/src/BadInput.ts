@@ -19,6 +19,7 @@ import * as HttpClient from "effect/http/HttpClient";
 import {
   type AnyResource,
   charts,
+  collections,
   DiscoveryClient,
   members,
   queries,
@@ -259,29 +260,38 @@ export const runBadInput = async (plan: BadInputPlan): Promise<BadInputResult> =
       }\``,
     });
     mode = holding(members, charts);
-    const accepted = await list(members, "members.ndjson");
-    const acceptedRows = accepted.code === 0
-      ? (await readText("members.ndjson")).split("\n").filter((l) => l !== "").map((l) =>
+    const foreign = await list(members, "members.ndjson");
+    assert.equal(foreign.code, 8, `members holding charts: ${foreign.stderr}`);
+    assert.deepEqual(await leftovers(["old.sqlite"]), [], "members list left a file");
+    checks.push({
+      input: "`members` holding charts (an `id` and a `token`, no member field)",
+      command: "members list",
+      exitCode: foreign.code,
+      outcome: `refused, no output file; \`${cut(errorLine(foreign))}\``,
+    });
+    // Rows of another resource that share a field with this one (a collection's `name`).
+    mode = holding(reports, collections);
+    const shared = await list(reports, "reports.ndjson");
+    assert.ok(
+      shared.code === 0 || shared.code === 8,
+      `reports holding collections: ${shared.stderr}`,
+    );
+    const sharedRows = shared.code === 0
+      ? (await readText("reports.ndjson")).split("\n").filter((l) => l !== "").map((l) =>
         JSON.parse(l) as Row
       )
       : [];
-    assert.ok(
-      accepted.code === 0 || accepted.code === 8,
-      `members holding charts: ${accepted.stderr}`,
-    );
-    const memberFields = members.columns.filter((c) => c.kind !== "key" && c.kind !== "token");
-    const allNull = acceptedRows.every((row) => memberFields.every((c) => row[c.name] === null));
+    const reportFields = reports.columns.filter((c) => c.kind !== "key" && c.kind !== "token");
+    const nullFields = reportFields.filter((c) => sharedRows.every((row) => row[c.name] === null));
     checks.push({
-      input: "`members` holding charts (each has an `id` and a `token`)",
-      command: "members list",
-      exitCode: accepted.code,
-      outcome: accepted.code === 0
-        ? `**accepted**: ${acceptedRows.length} "members" written, ${
-          allNull ? "every" : "not every"
-        } member field null (the charts' ids and tokens kept, their fields dropped)`
-        : `refused: \`${cut(errorLine(accepted))}\``,
+      input: "`reports` holding collections (they share `name` and `description`)",
+      command: "reports list",
+      exitCode: shared.code,
+      outcome: shared.code === 0
+        ? `**accepted**: ${sharedRows.length} "reports" written, ${nullFields.length} of their ${reportFields.length} other fields null in every row (see Findings)`
+        : `refused: \`${cut(errorLine(shared))}\``,
     });
-    await Deno.remove(`${dir}/members.ndjson`).catch(() => {});
+    await Deno.remove(`${dir}/reports.ndjson`).catch(() => {});
 
     // 2. Keys duplicated across pages: each page repeats the last row of the one before.
     mode = {

@@ -84,7 +84,7 @@ Deno.test("finding: a non-2xx answer to signature_tokens that holds a token has 
 /**
  * Open findings: behaviour outside reliability/ that the reliability run
  * passed but that looks wrong, reduced to the smallest input that shows
- * it. Each test fails today; they are skipped unless
+ * it. Each test fails until its owners change the code; they are skipped unless
  * `RELIABILITY_OPEN_FINDINGS=1` (so `deno task test` stays green while the
  * owners decide): `RELIABILITY_OPEN_FINDINGS=1 deno test -A reliability/src/Findings_test.ts`.
  */
@@ -92,13 +92,13 @@ const open = Deno.env.get("RELIABILITY_OPEN_FINDINGS") !== "1";
 
 Deno.test({
   name:
-    "open finding: after the page size shrinks on page 1, the listing says the totals drifted (they did not)",
-  ignore: open,
+    "finding: after the page size shrinks on page 1, the listing says the totals drifted (they did not)",
   fn: async () => {
-    // packages/core/src/_walk.ts totalsPages: page 1 fetched with shrinking is the join of
-    // its halves and keeps the last half's pagination (per_page 250, total_pages 5), while
-    // the later units are rewritten to the unit size (per_page 1000, total_pages 2), so
-    // WalkState.take sees total_pages change: totalsDrifted, and the CLI's drift warning.
+    // packages/core/src/_walk.ts totalsPages: page 1 fetched with shrinking was the join of
+    // its halves and kept the last half's pagination (per_page 250, total_pages 5), while
+    // the later units were rewritten to the unit size (per_page 1000, total_pages 2), so
+    // WalkState.take saw total_pages change: totalsDrifted, the CLI's drift warning, and
+    // units past the end fetched. Fixed: page 1 read as smaller pages counts in the size asked.
     const { EdgeSettings, parseFaults, startEdgeServer } = await import("@mode-discovery/edge");
     const Stream = await import("effect/Stream");
     const FetchHttpClient = await import("effect/http/FetchHttpClient");
@@ -144,53 +144,57 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "open finding: a members page whose array holds charts decodes as members with every field null",
-  ignore: open,
-  fn: async () => {
-    // packages/core (the item schemas from Field.ts): every field but the key and the token
-    // is optional and unknown fields are dropped, so any object with an id and a token is a
-    // member (20 of the 30 pairings of one resource's page holding another's rows pass).
-    const chart = {
-      id: 40001,
-      token: "c0ffee000001",
-      chart_type: "bar",
-      chart_title: "Weekly",
-      query_id: 20001,
-      report_id: 1001,
-      space_id: 170,
-    };
-    const body = JSON.stringify({
-      pagination: { page: 1, per_page: 1, count: 1, total_pages: 1, total_count: 1 },
-      members: [chart],
-      _links: {},
-    });
-    const error = await failureOf(200, body, (c) => c.members.page({ workspace: "acme" })).catch(
-      (e: unknown) => ({ _tag: "accepted", message: String(e) }),
-    );
-    assert.equal(error._tag, "ResponseDecodeError", "a chart was accepted as a member");
-  },
+Deno.test("finding: a members page whose array holds charts decoded as members with every field null", async () => {
+  // packages/core (the item schemas from Field.ts): every field but the key and the token
+  // is optional and unknown fields are dropped, so any object with an id and a token was a
+  // member (22 of the 30 pairings of one resource's page holding another's rows passed).
+  // Fixed in part: a row with none of the resource's fields but its key and token, and
+  // fields it does not have, is refused (see the open finding below for the rest).
+  const chart = {
+    id: 40001,
+    token: "c0ffee000001",
+    chart_type: "bar",
+    chart_title: "Weekly",
+    query_id: 20001,
+    report_id: 1001,
+    space_id: 170,
+  };
+  const body = JSON.stringify({
+    pagination: { page: 1, per_page: 1, count: 1, total_pages: 1, total_count: 1 },
+    members: [chart],
+    _links: {},
+  });
+  const error = await failureOf(200, body, (c) => c.members.page({ workspace: "acme" })).catch(
+    (e: unknown) => ({ _tag: "accepted", message: String(e) }),
+  );
+  assert.equal(error._tag, "ResponseDecodeError", "a chart was accepted as a member");
 });
 
 Deno.test({
   name:
-    "open finding: PRAGMA journal_mode = OFF has no effect in Deno's node:sqlite (the snapshot's temporary file gets a journal)",
+    "open finding: a reports page whose array holds collections decodes as reports (they share name and description)",
   ignore: open,
   fn: async () => {
-    // apps/cli/src/SnapshotDatabase.ts createWriter says the temporary file is written
-    // without a journal; under Deno 2.9.6 the pragma answers "delete", a
-    // .FILE.<pid>.<hex>.tmp-journal is written, and a SIGKILL leaves it beside FILE
-    // (the next snapshot removes it with the temporary file).
-    const { DatabaseSync } = await import("node:sqlite");
-    const dir = await Deno.makeTempDir();
-    const db = new DatabaseSync(`${dir}/x.sqlite`);
-    try {
-      const answer = db.prepare("PRAGMA journal_mode = OFF").get() as { journal_mode: string };
-      assert.equal(answer.journal_mode, "off");
-    } finally {
-      db.close();
-      await Deno.remove(dir, { recursive: true });
-    }
+    // packages/core/src/Resource.ts foreignItem refuses a row only when it has none of the
+    // resource's fields but the key and the token; a collection has a report's `name` and
+    // `description`, so it is taken as a report with the 12 other fields null (10 of the 30
+    // pairings still pass: see RELIABILITY.md, Bad input).
+    const collection = {
+      id: 170,
+      token: "5pac3000001a",
+      name: "Marketing",
+      description: null,
+      space_type: "custom",
+      space_url: "/api/acme/spaces/5pac3000001a",
+    };
+    const body = JSON.stringify({
+      pagination: { page: 1, per_page: 1, count: 1, total_pages: 1, total_count: 1 },
+      reports: [collection],
+      _links: {},
+    });
+    const error = await failureOf(200, body, (c) => c.reports.page({ workspace: "acme" })).catch(
+      (e: unknown) => ({ _tag: "accepted", message: String(e) }),
+    );
+    assert.equal(error._tag, "ResponseDecodeError", "a collection was accepted as a report");
   },
 });

@@ -540,10 +540,16 @@ export const badInputBody = (r: BadInputResult): string => {
       ]),
     ),
     "",
-    `In memory, through the client (\`page\` of each resource answered with 5 rows of each other resource under its array key): ${refused.length} of ${r.wrongKind.length} pairings are refused with a \`ResponseDecodeError\` (the rows lack the resource's key: ${
+    `In memory, through the client (\`page\` of each resource answered with 5 rows of each other resource under its array key): ${refused.length} of ${r.wrongKind.length} pairings are refused with a \`ResponseDecodeError\` (${
       refused.map((c) => `${c.page} holding ${c.holds} at \`${c.detail}\``).join(", ")
-    }); ${accepted.length} are **accepted**, because the reference makes every field but the key and the token optional and drops unknown ones, so another resource's rows that carry an \`id\` and a \`token\` (or a \`report_id\` and a \`report_token\`) decode as rows of this one with the rest null:`,
+    })${
+      accepted.length === 0
+        ? "; none is accepted."
+        : `; ${accepted.length} are **accepted**: the reference makes every field but the key and the token optional and drops unknown ones, so another resource's rows that carry its key and token and share one of its fields decode as rows of this one with the rest null (see Findings):`
+    }`,
     "",
-    table(["page of", "holding", "result"], accepted.map((c) => [c.page, c.holds, c.detail])),
+    accepted.length === 0
+      ? ""
+      : table(["page of", "holding", "result"], accepted.map((c) => [c.page, c.holds, c.detail])),
   ].join("\n");
 };
