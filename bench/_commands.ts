@@ -47,6 +47,22 @@ export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<s
   ...(ndjson ? ["--ndjson"] : []),
 ];
 
+/** The raw loop from effect's HttpClient and Stream, with nothing of ours (bench/effect_floor_list.ts). */
+export const floorList = (server: Server, s: ListingSpec): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  "bench/effect_floor_list.ts",
+  ...target(server),
+  "--concurrency",
+  String(s.concurrency),
+  "--segment",
+  s.resource.segment,
+  "--key",
+  s.resource.key,
+  ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+];
+
 /** Our client (DiscoveryClient) listing with full decoding. */
 export const ourList = (server: Server, s: ListingSpec): Array<string> => [
   "deno",

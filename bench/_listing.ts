@@ -14,6 +14,7 @@ import {
   cliList,
   cliMissing,
   driverEnv,
+  floorList,
   type ListingSpec,
   nodeList,
   ourList,
@@ -94,6 +95,14 @@ const clientEntries = (
         `raw loop, ${what}, ${spec.concurrency} in flight (Deno)`,
         rawList(server, spec),
       ),
+    },
+    {
+      variant: v(
+        `floor-${spec.resource.name}`,
+        `effect floor (HttpClient + Stream.mapEffect + JSON.parse, no decoding), ${what}, ${spec.concurrency} in flight (Deno)`,
+        floorList(server, spec),
+      ),
+      baseline: raw,
     },
     {
       variant: v(
@@ -265,7 +274,19 @@ export const listingBenchmark = async (
         shownServer(server),
         ...entries.flatMap((e) => shownCommands(e.variant, server.origin, ctx.root)),
       ],
-      notes: [],
+      notes: ["collections", "queries"].map((name) => {
+        const floor = ratio(
+          medianOf(samples, `floor-${name}`, "in-process"),
+          medianOf(samples, `raw-${name}`, "in-process"),
+        );
+        const ours = ratio(
+          medianOf(samples, `ours-${name}`, "in-process"),
+          medianOf(samples, `floor-${name}`, "in-process"),
+        );
+        return `The effect floor for ${name} (the raw loop from effect's HttpClient and Stream.mapEffect, no decoding, no retries, no checks: bench/effect_floor_list.ts): ${
+          times(floor)
+        } the raw loop; our client is ${times(ours)} the floor.`;
+      }),
       raw: {
         counts: { collections: nCollections, queries: nQueries },
         variants: rawVariants(entries, samples),
