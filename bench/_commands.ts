@@ -48,7 +48,11 @@ export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<s
 ];
 
 /** The raw loop from effect's HttpClient and Stream, with nothing of ours (bench/effect_floor_list.ts). */
-export const floorList = (server: Server, s: ListingSpec): Array<string> => [
+export const floorList = (
+  server: Server,
+  s: ListingSpec,
+  pieces: "http-client" | "fetch" = "http-client",
+): Array<string> => [
   "deno",
   "run",
   "-A",
@@ -61,6 +65,7 @@ export const floorList = (server: Server, s: ListingSpec): Array<string> => [
   "--key",
   s.resource.key,
   ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+  ...(pieces === "fetch" ? ["--pieces", "fetch"] : []),
 ];
 
 /** Our client (DiscoveryClient) listing with full decoding. */

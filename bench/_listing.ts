@@ -106,6 +106,14 @@ const clientEntries = (
     },
     {
       variant: v(
+        `floor-fetch-${spec.resource.name}`,
+        `effect floor with the global fetch and Effect.forEach (no HttpClient, no Stream), ${what}, ${spec.concurrency} in flight (Deno)`,
+        floorList(server, spec, "fetch"),
+      ),
+      baseline: raw,
+    },
+    {
+      variant: v(
         `ours-${spec.resource.name}`,
         `our client, ${what}, ${spec.concurrency} in flight (Deno)`,
         ourList(server, spec),
@@ -283,9 +291,17 @@ export const listingBenchmark = async (
           medianOf(samples, `ours-${name}`, "in-process"),
           medianOf(samples, `floor-${name}`, "in-process"),
         );
+        const plain = ratio(
+          medianOf(samples, `floor-fetch-${name}`, "in-process"),
+          medianOf(samples, `raw-${name}`, "in-process"),
+        );
         return `The effect floor for ${name} (the raw loop from effect's HttpClient and Stream.mapEffect, no decoding, no retries, no checks: bench/effect_floor_list.ts): ${
           times(floor)
-        } the raw loop; our client is ${times(ours)} the floor.`;
+        } the raw loop (${
+          times(plain)
+        } with the global fetch and Effect.forEach instead); our client is ${
+          times(ours)
+        } the floor.`;
       }),
       raw: {
         counts: { collections: nCollections, queries: nQueries },
