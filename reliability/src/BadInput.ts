@@ -288,7 +288,9 @@ export const runBadInput = async (plan: BadInputPlan): Promise<BadInputResult> =
       command: "reports list",
       exitCode: shared.code,
       outcome: shared.code === 0
-        ? `**accepted**: ${sharedRows.length} "reports" written, ${nullFields.length} of their ${reportFields.length} other fields null in every row (see Findings)`
+        ? `**accepted**: ${
+          sharedRows.length.toLocaleString("en-US")
+        } "reports" written, ${nullFields.length} of their ${reportFields.length} other fields null in every row (see Findings)`
         : `refused: \`${cut(errorLine(shared))}\``,
     });
     await Deno.remove(`${dir}/reports.ndjson`).catch(() => {});
