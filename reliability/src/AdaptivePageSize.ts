@@ -218,7 +218,7 @@ export const runAdaptive = async (plan: AdaptivePlan): Promise<AdaptiveResult> =
     const listExact = (await sha256(text)) === expected.sha256;
     assert.ok(listExact, "members list: not exactly the seed's members");
     const line = listed.value.stderr.split("\n").find((l) => / in [\d,]+ pages?/.test(l)) ?? "";
-    const halved = /page size halved ([\d,]+) times?, to ([\d,]+)/.exec(line);
+    const halved = /([\d,]+) pages? split into smaller ones, down to ([\d,]+)/.exec(line);
     assert.ok(halved !== null, `members list: the summary does not report the shrinks: ${line}`);
     const listShrinks = Number(halved[1]);
     assert.equal(Number(halved[2]), plan.slowAbove);

@@ -60,6 +60,23 @@ export const FINDINGS: ReadonlyArray<Finding> = [
     test:
       '"finding: a members page whose array holds charts decoded as members with every field null", and the bad-input part',
   },
+  {
+    title:
+      "The summaries miscounted the page-size shrinks, and the snapshot's did not mention them",
+    where:
+      "apps/cli/src/Summary.ts, apps/cli/src/SnapshotCommand.ts (`summaryLines`), core's `pageSizeShrinks`",
+    detail:
+      "`pageSizeShrinks` counts the pages read as two smaller ones (page 1 at 1000, then page 1 at 500 and page 2 at 500: 3), but `members list` said `page size halved 3 times, to 250`, as if 1000 had been halved three times; `snapshot` said nothing of it (only `snapshot_resources.page_size_shrinks`). Fixed: `(3 pages split into smaller ones, down to 250)`, the snapshot's second line names the pages split per resource, and the docs say what the count is.",
+    test: "the adaptive part (the summary line of `members list`)",
+  },
+  {
+    title: "`--requests-per-second 4` met `MODE_RATE_LIMIT=40/10s` with no margin",
+    where:
+      "packages/core/src/_request.ts (`HttpClient.withRateLimiter`, token bucket of 1 per 250 ms)",
+    detail:
+      "The run passed (no 429), but full windows let exactly 40 requests through and arrivals came closer than 250 ms apart: effect's in-memory token bucket computes each request's delay when it is admitted, from the bucket's theoretical refill times, so a request sent late is followed by one less than 250 ms later, and a fixed window counting 41 answers a 429. Fixed: the client spaces requests a twentieth more than 1/rps apart (262.5 ms at 4 per second).",
+    test: "the rate-limit part (pages per window, smallest gap between arrivals)",
+  },
 ];
 
 /** Behaviour outside reliability/ that looks wrong or fragile, reported and not fixed here. */
@@ -81,29 +98,6 @@ export const OPEN_FINDINGS: ReadonlyArray<OpenFinding> = [
       "A row is refused only when it has none of the resource's fields but its key and token: a `reports` page holding collections (which have a report's `name` and `description`) is written as reports with the other fields null (`reports list` exits 0); the pairings of Bad input that still decode all share a field (`name`, `description`, `space_id`, `report_id`, ...). A server answering with the wrong kind of object then goes unnoticed; refusing rows that carry fields the resource does not have, or that leave most of its fields missing, would catch them.",
     repro:
       "`RELIABILITY_OPEN_FINDINGS=1 deno test -A reliability/src/Findings_test.ts` (its open finding), or `deno task reliability --only bad-input`.",
-  },
-  {
-    title: "The snapshot's summary on stderr does not say the page size shrank",
-    where: "apps/cli/src/SnapshotCommand.ts (`summaryLines`)",
-    detail:
-      "`members list` reports `(page size halved N times, to 250)`; `snapshot` reports pages, retries and orphans only, the shrinks being in `snapshot_resources.page_size_shrinks` alone (see Adaptive page size end to end).",
-    repro: "`deno task reliability --only adaptive` (the snapshot's lines on stderr).",
-  },
-  {
-    title: '"Page size halved 3 times, to 250" from a page size of 1000',
-    where: "packages/core/src/_walk.ts (`pageSizeShrinks`), apps/cli/src/Summary.ts (its wording)",
-    detail:
-      "`pageSizeShrinks` counts the pages split (page 1 at 1000, page 1 at 500, page 2 at 500: 3), not the halvings of the size (1000 to 500 to 250: 2), so the line reads as if 1000 had been halved three times (125).",
-    repro: "`deno task reliability --only adaptive`.",
-  },
-  {
-    title: "`--requests-per-second 4` meets `MODE_RATE_LIMIT=40/10s` with no margin",
-    where:
-      "packages/core/src/_request.ts (`HttpClient.withRateLimiter`, token bucket of 1 per 250 ms)",
-    detail:
-      "The run passed (no 429), but the budget equals the server's rate exactly: full windows let exactly 40 requests through, and arrivals came closer than 250 ms apart (see Rate limits end to end). effect's in-memory token bucket computes each request's delay when it is admitted, from the bucket's theoretical refill times (`lastRefill += n x 250 ms`), not from when the previous request really left, so a request sent late (timer or event-loop lateness) is followed by one less than 250 ms later. Fixed windows then count 41 in a window whenever such a pair straddles the start of one: a 429, retried after `Retry-After` (the user sees no error, the server counts it). Budgeting a little under the server's rate, or spacing from the actual send time, would leave a margin.",
-    repro:
-      "`deno task reliability --only rate-limit` (pages per window, smallest gap between arrivals).",
   },
 ];
 

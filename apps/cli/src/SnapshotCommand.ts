@@ -172,6 +172,11 @@ const summaryLines = (
   });
   const retries = summary.resources.reduce((n, r) => n + r.retries, 0);
   const pages = summary.resources.reduce((n, r) => n + r.pagesFetched, 0);
+  const split = summary.resources.filter((r) => r.pageSizeShrinks > 0).map((r) => {
+    const resource = resources.find((x) => x.name === r.resource)!;
+    return `${plural(r.pageSizeShrinks, "page")} of ${resource.plural}`;
+  });
+  const splitText = split.length === 0 ? "" : ` (${split.join(", ")} split into smaller ones)`;
   const orphanText = orphans.length === 0
     ? "no orphans"
     : `orphans: ${orphans.map((o) => `${formatCount(o.count)} ${o.kind}`).join(", ")}`;
@@ -179,7 +184,7 @@ const summaryLines = (
     `snapshot of ${summary.workspace}${
       summary.includeSpaces === "all" ? " (include_spaces=all)" : ""
     } written to ${path}: ${rows.join(", ")}.`,
-    `${plural(pages, "page")}, ${plural(retries, "retry", "retries")}, ${
+    `${plural(pages, "page")}${splitText}, ${plural(retries, "retry", "retries")}, ${
       formatDuration(summary.elapsedMs)
     }; ${orphanText}.`,
   ];

@@ -44,7 +44,9 @@ export const summaryLine = (
     ? ` (${plural(summary.duplicatesDropped, "duplicate")} dropped)`
     : "";
   const shrunk = summary.pageSizeShrinks > 0
-    ? ` (page size halved ${plural(summary.pageSizeShrinks, "time")}, to ${summary.finalPerPage})`
+    ? ` (${
+      plural(summary.pageSizeShrinks, "page")
+    } split into smaller ones, down to ${summary.finalPerPage})`
     : "";
   return written.rows === summary.itemsEmitted
     ? `${items(written.rows)} in ${read}${dupes}${shrunk}${dest && ", written" + dest}.`

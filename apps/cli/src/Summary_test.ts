@@ -53,7 +53,7 @@ Deno.test("the summary and the drift warning name the resource listed, and say w
   );
   assert.equal(
     summaryLine(summary({ pageSizeShrinks: 2, finalPerPage: 250 }), { rows: 4146 }, reportStats),
-    "4,146 report stats in 5 pages, 0 retries, 312 ms (page size halved 2 times, to 250).",
+    "4,146 report stats in 5 pages, 0 retries, 312 ms (2 pages split into smaller ones, down to 250).",
   );
   assert.match(
     driftWarning(summary({ totalsDrifted: true }), queries) ?? "",

@@ -72,7 +72,9 @@ export interface ClientOptions {
   readonly timeoutMs?: number | undefined;
   /**
    * Optional client-side budget of requests per second (unset: no limit).
-   * Requests, retries included, are spaced `1000 / requestsPerSecond` ms apart.
+   * Requests, retries included, are spaced a twentieth more than
+   * `1000 / requestsPerSecond` ms apart, so that a server counting requests
+   * in fixed windows never sees more than the budget.
    */
   readonly requestsPerSecond?: number | undefined;
   /** First backoff delay in milliseconds (doubles per retry, full jitter). Default 250. */
@@ -204,7 +206,10 @@ export interface ListSummary {
   readonly finalTotalCount: number | undefined;
   /** Retries made over the whole walk. */
   readonly retries: number;
-  /** How often the page size was halved (see `ListOptions.minPerPage`). */
+  /**
+   * Pages that kept failing and were read as two pages of half their size
+   * (see `ListOptions.minPerPage`); `finalPerPage` is the size reached.
+   */
   readonly pageSizeShrinks: number;
   /** The page size in use when the walk ended. */
   readonly finalPerPage: number;

@@ -35,7 +35,7 @@ export interface SnapshotResourceSummary {
   readonly retries: number;
   /** Whether `total_count` or `total_pages` changed during the listing. */
   readonly totalsDrifted: boolean;
-  /** How often the page size was halved. */
+  /** Pages that kept failing and were read as two pages of half their size. */
   readonly pageSizeShrinks: number;
   /** Milliseconds the resource's listing took. */
   readonly elapsedMs: number;

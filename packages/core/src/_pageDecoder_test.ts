@@ -101,7 +101,7 @@ Deno.test("page decoder: the same result as the Schema decoder, for any input, o
               successes++;
             }
           }),
-          { numRuns: 1500 },
+          { numRuns: 2500 },
         );
         assert.ok(successes > 100, `only ${successes} inputs decoded`);
       });

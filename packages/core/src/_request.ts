@@ -74,6 +74,9 @@ export interface Call<A> {
   readonly permits?: Semaphore.Semaphore | undefined;
 }
 
+/** How much longer than 1/rps the rate limiter spaces requests. */
+const RATE_MARGIN = 1.05;
+
 /** Why one attempt failed, and whether another attempt may succeed. */
 interface Failure {
   readonly error: DiscoveryError;
@@ -177,7 +180,11 @@ export const makeRequester = (
           key: "mode-discovery",
           algorithm: "token-bucket",
           limit: 1,
-          window: Duration.millis(1000 / settings.requestsPerSecond),
+          // A twentieth under the budget: the bucket spaces requests from
+          // when they are admitted, so one sent late and the next on time can
+          // arrive closer than 1/rps apart, one too many for a server that
+          // counts fixed windows.
+          window: Duration.millis((1000 / settings.requestsPerSecond) * RATE_MARGIN),
           times: 0,
           disableResponseInspection: true,
         }),
