@@ -30,12 +30,8 @@ const target = (server: Server) => [
   "1000",
 ];
 
-/** The raw fetch + JSON.parse loop; `ndjson`: each item also written to stdout. */
-export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<string> => [
-  "deno",
-  "run",
-  "-A",
-  "bench/baseline_list.ts",
+/** The raw loop's flags: where, how many in flight, which resource. */
+const rawFlags = (server: Server, s: ListingSpec): Array<string> => [
   ...target(server),
   "--concurrency",
   String(s.concurrency),
@@ -43,6 +39,15 @@ export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<s
   s.resource.segment,
   "--key",
   s.resource.key,
+];
+
+/** The raw fetch + JSON.parse loop; `ndjson`: each item also written to stdout. */
+export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  "bench/baseline_list.ts",
+  ...rawFlags(server, s),
   ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
   ...(ndjson ? ["--ndjson"] : []),
 ];
@@ -68,8 +73,15 @@ export const floorList = (
   ...(pieces === "fetch" ? ["--pieces", "fetch"] : []),
 ];
 
-/** Our client (DiscoveryClient) listing with full decoding. */
-export const ourList = (server: Server, s: ListingSpec): Array<string> => [
+/**
+ * Our client (DiscoveryClient) listing with full decoding: with its own
+ * fetch transport, or through effect's `HttpClient` (`FetchHttpClient.layer`).
+ */
+export const ourList = (
+  server: Server,
+  s: ListingSpec,
+  transport: "fetch" | "http-client" = "fetch",
+): Array<string> => [
   "deno",
   "run",
   "-A",
@@ -80,6 +92,17 @@ export const ourList = (server: Server, s: ListingSpec): Array<string> => [
   "--resource",
   s.resource.name,
   ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
+  ...(transport === "http-client" ? ["--http-client"] : []),
+];
+
+/** The minimal effect/cli program running the raw loop to NDJSON (bench/cli_floor.ts). */
+export const cliFloorList = (server: Server, s: ListingSpec): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  "bench/cli_floor.ts",
+  "list",
+  ...rawFlags(server, s),
 ];
 
 /** `mode-discovery <resource> list` to NDJSON on stdout, quiet. */

@@ -11,6 +11,7 @@
 import { collections, queries } from "@mode-discovery/core/Resources";
 import {
   cliEnv,
+  cliFloorList,
   cliList,
   cliMissing,
   driverEnv,
@@ -56,6 +57,17 @@ export const ndjsonEntries = async (
         env: driverEnv(ctx),
         timing: "wall",
       },
+    },
+    {
+      variant: {
+        id: "cli-floor-ndjson",
+        label:
+          `effect/cli floor to NDJSON (a minimal effect/cli program running the raw loop), collections, ${CONCURRENCY} in flight`,
+        steps: [{ argv: cliFloorList(server, spec), expect: { lines: count } }],
+        env: driverEnv(ctx),
+        timing: "wall",
+      },
+      baseline: "raw-ndjson",
     },
     {
       variant: {
@@ -119,6 +131,14 @@ const clientEntries = (
         ourList(server, spec),
       ),
       baseline: raw,
+    },
+    {
+      variant: v(
+        `ours-http-${spec.resource.name}`,
+        `our client through effect's HttpClient (FetchHttpClient.layer), ${what}, ${spec.concurrency} in flight (Deno)`,
+        ourList(server, spec, "http-client"),
+      ),
+      baseline: `ours-${spec.resource.name}`,
     },
   ];
 };
@@ -301,8 +321,25 @@ export const listingBenchmark = async (
           times(plain)
         } with the global fetch and Effect.forEach instead); our client is ${
           times(ours)
-        } the floor.`;
-      }),
+        } the floor; through effect's HttpClient instead of its own fetch transport, ${
+          times(ratio(
+            medianOf(samples, `ours-http-${name}`, "in-process"),
+            medianOf(samples, `ours-${name}`, "in-process"),
+          ))
+        } as long.`;
+      }).concat([
+        `The effect/cli floor to NDJSON (bench/cli_floor.ts: a minimal effect/cli program whose one subcommand runs the raw loop, nothing of ours): ${
+          times(ratio(
+            medianOf(samples, "cli-floor-ndjson", "wall"),
+            medianOf(samples, "raw-ndjson", "wall"),
+          ))
+        } the raw loop (wall), before any CLI work; our CLI is ${
+          times(ratio(
+            medianOf(samples, "cli-ndjson", "wall"),
+            medianOf(samples, "cli-floor-ndjson", "wall"),
+          ))
+        } the floor.`,
+      ]),
       raw: {
         counts: { collections: nCollections, queries: nQueries },
         variants: rawVariants(entries, samples),

@@ -14,7 +14,7 @@ import { cell, goalOf, num, type Section, times } from "./_report.ts";
 import type { Server } from "./_servers.ts";
 import { ratio, summarize } from "./stats.ts";
 
-const IDS = ["cli-ndjson", "raw-ndjson"] as const;
+const IDS = ["cli-ndjson", "cli-floor-ndjson", "raw-ndjson"] as const;
 
 /** The NDJSON runs at one size. */
 export interface MemoryRuns {
@@ -60,6 +60,7 @@ export const memorySection = (
   };
   const labels: Record<string, string> = {
     "cli-ndjson": "our CLI to NDJSON (4 in flight)",
+    "cli-floor-ndjson": "effect/cli floor to NDJSON (bench/cli_floor.ts, 4 in flight)",
     "raw-ndjson": "raw loop to NDJSON (4 in flight, Deno)",
   };
   const rows = IDS.map((id) => [
@@ -112,7 +113,17 @@ export const memorySection = (
     commands: "commands" in big
       ? [`/usr/bin/time -v <command below>  # "Maximum resident set size"`, ...big.commands]
       : [],
-    notes: [],
+    notes: (["raw-ndjson", "cli-floor-ndjson"] as const).map((id) => {
+      const big1 = rss(big, id);
+      const small1 = rss(small, id);
+      return `${labels[id]}: ${num(big1.median)} MB at ${n(big)}, ${
+        times(ratio(big1.median, small1.median))
+      } its RSS at ${n(small)}; ${
+        big1.median < 150 && ratio(big1.median, small1.median) < 1.2
+          ? "within both goals"
+          : "it does not meet the goals itself"
+      }.`;
+    }),
     raw: {
       small: "samples" in small
         ? { count: small.count, samples: Object.fromEntries(small.samples) }

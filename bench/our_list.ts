@@ -1,7 +1,8 @@
 /**
- * Our client (Deno) for the listing benchmarks: `DiscoveryClient.make` over
- * `FetchHttpClient`, `client.list(resource, ...)` with full Schema decoding
- * of every page, consumed a batch at a time as the CLI does.
+ * Our client (Deno) for the listing benchmarks: `DiscoveryClient.make` with
+ * its own fetch transport (no `HttpClient` in context, as the CLI and the
+ * npm package run it), `client.list(resource, ...)` with full Schema
+ * decoding of every page, consumed a batch at a time as the CLI does.
  *
  * Usage:
  *
@@ -9,8 +10,11 @@
  * MODE_TOKEN=t MODE_ACCESS_KEY=k MODE_ACCESS_SECRET=s \
  *   deno run -A bench/our_list.ts \
  *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 \
- *   [--resource queries] [--include-spaces all]
+ *   [--resource queries] [--include-spaces all] [--http-client]
  * ```
+ *
+ * `--http-client` gives the client effect's `HttpClient` (`FetchHttpClient.layer`)
+ * to send through, instead of its own fetch transport.
  *
  * `--resource` takes any resource by name, CLI name or path segment
  * (default `collections`). Every item is touched (count and sum of the
@@ -66,6 +70,8 @@ const program = Effect.gen(function* () {
       }),
   );
   return { count, checksum, ms: performance.now() - started };
-}).pipe(Effect.provide(FetchHttpClient.layer));
+}).pipe((effect) =>
+  Deno.args.includes("--http-client") ? Effect.provide(effect, FetchHttpClient.layer) : effect
+);
 
 console.error(JSON.stringify(await Effect.runPromise(program)));

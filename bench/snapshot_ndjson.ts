@@ -22,7 +22,6 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { SignatureCredentials } from "@mode-discovery/core/Credentials";
 import { DiscoveryClient } from "@mode-discovery/core/DiscoveryClient";
 import { snapshot, type SnapshotSink } from "@mode-discovery/core/Snapshot";
@@ -90,6 +89,6 @@ const program = Effect.gen(function* () {
     rows,
     pages: summary.resources.reduce((n, r) => n + r.pagesFetched, 0),
   };
-}).pipe(Effect.provide(FetchHttpClient.layer));
+});
 
 console.error(JSON.stringify(await Effect.runPromise(program)));

@@ -15,17 +15,13 @@
  * import * as Effect from "effect/Effect";
  * import * as Layer from "effect/Layer";
  * import * as Stream from "effect/Stream";
- * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { Credentials, DiscoveryClient } from "mode-discovery/effect";
  *
  * const count = Effect.gen(function* () {
  *   const client = yield* DiscoveryClient;
  *   return yield* Stream.runCount(client.collections.list({ workspace: "acme" }));
  * }).pipe(
- *   Effect.provide(DiscoveryClient.layerConfig().pipe(
- *     Layer.provide(Credentials.layerConfig),
- *     Layer.provide(FetchHttpClient.layer),
- *   )),
+ *   Effect.provide(DiscoveryClient.layerConfig().pipe(Layer.provide(Credentials.layerConfig))),
  * );
  * ```
  *

@@ -11,7 +11,6 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { DiscoveryClient, resources, SignatureCredentials } from "@mode-discovery/core";
 import { EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
 import { CliIO, type CliIOShape, type TextOut } from "./CliIO.ts";
@@ -161,14 +160,14 @@ export const runDemo = async (io: CliIOShape = CliIO.deno()): Promise<number> =>
       DiscoveryClient.make({
         baseUrl: server.url,
         credentials: SignatureCredentials.fromStrings(credentials),
-      }).pipe(Effect.provide(FetchHttpClient.layer)),
+      }),
     );
     const total = (name: string, includeSpaces?: "all") =>
       Effect.runPromise(
         Effect.map(
           client.page(name, { workspace: DEMO_WORKSPACE, perPage: 1, includeSpaces }),
           (page) => (page as { pagination: { total_count: number } }).pagination.total_count,
-        ).pipe(Effect.provide(FetchHttpClient.layer)),
+        ),
       );
     const width = Math.max(...resources.map((r) => r.cliName.length));
     const counts: Array<string> = [];

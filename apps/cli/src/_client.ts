@@ -5,8 +5,7 @@
  * @internal
  * @module
  */
-import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import type * as Effect from "effect/Effect";
 import {
   type ClientOptionError,
   DiscoveryClient,
@@ -29,4 +28,4 @@ export const makeClient = (options: {
     requestsPerSecond: options.requestsPerSecond,
     credentials: options.credentials,
     onRequest: (event) => options.diagnostics.request(event),
-  }).pipe(Effect.provide(FetchHttpClient.layer));
+  });

@@ -7,7 +7,6 @@
 import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { type ClientOptions, DiscoveryClient, resources } from "@mode-discovery/core";
 import { type ListingStoreService, mirrorWorkspace } from "@mode-discovery/server";
 import type { MirrorSettings } from "./MirrorSettings.ts";
@@ -83,7 +82,7 @@ export const mirrorJob = (options: MirrorJobOptions): () => Promise<void> => {
             workspace: settings.workspace,
             source: `mirror:${settings.from}`,
           });
-        }).pipe(Effect.provide(FetchHttpClient.layer)),
+        }),
       );
       if (Exit.isSuccess(exit)) {
         const { info, summaries } = exit.value;

@@ -352,17 +352,14 @@ const makeShape = (options: ClientOptions): Ready | ModeDiscoveryError => {
   const settings = resolveSettings(options, env);
   if (settings instanceof Error) return settings;
   const made = Effect.runSyncExit(
-    Effect.provide(
-      DiscoveryClient.make({
-        baseUrl: settings.baseUrl,
-        maxRetries: options.maxRetries,
-        timeoutMs: options.timeoutMs,
-        requestsPerSecond: options.requestsPerSecond,
-        onRequest: options.onRequest,
-        credentials: settings.credentials,
-      }),
-      FetchHttpClient.layer,
-    ),
+    DiscoveryClient.make({
+      baseUrl: settings.baseUrl,
+      maxRetries: options.maxRetries,
+      timeoutMs: options.timeoutMs,
+      requestsPerSecond: options.requestsPerSecond,
+      onRequest: options.onRequest,
+      credentials: settings.credentials,
+    }),
   );
   if (Exit.isFailure(made)) {
     return fromCause(made.cause, "createClient", undefined) as ModeDiscoveryError;

@@ -10,6 +10,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Option from "effect/Option";
+import * as Result from "effect/Result";
 import type * as Redacted from "effect/Redacted";
 import type * as Semaphore from "effect/Semaphore";
 import * as Schema from "effect/Schema";
@@ -34,6 +35,7 @@ import * as SchemaParser from "effect/SchemaParser";
 import { makePageDecoder } from "./_pageDecoder.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
+import { fetchTransport, httpClientTransport } from "./_transport.ts";
 import {
   baseUrlProblem,
   describeUrl,
@@ -51,7 +53,7 @@ import {
   checkWorkspace,
   signatureTokenBody,
 } from "./_validate.ts";
-import { walk } from "./_walk.ts";
+import { walk, type WalkPage } from "./_walk.ts";
 
 /** Mode's production base URL, the default of {@link ClientOptions.baseUrl}. */
 export const DEFAULT_BASE_URL: string = PRODUCTION_BASE_URL;
@@ -87,8 +89,9 @@ export interface ClientOptions {
    */
   readonly maxRetryAfterSeconds?: number | undefined;
   /**
-   * Give each HTTP request a client span of effect's tracer
-   * (`HttpClient`'s automatic spans). Default false: the spans cost more per
+   * Give each HTTP request a client span of effect's tracer (an
+   * `http.client GET` span, or `HttpClient`'s own spans when the client
+   * sends through an `HttpClient`). Default false: the spans cost more per
    * request than the rest of a request's work in the client (see
    * BENCHMARKS.md); turn them on when your program exports traces.
    */
@@ -335,6 +338,27 @@ const pageDecoders = new Map(
 );
 const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
 
+/** The page decoders giving a page as the walk reads it (its items under `items`). */
+const walkDecoders = new Map(
+  resources.map((resource) => {
+    const decode = pageDecoders.get(resource.name)!;
+    const segment = resource.segment;
+    return [
+      resource.name,
+      (json: unknown): Result.Result<WalkPage<Record<string, unknown>>, SchemaIssue.Issue> => {
+        const decoded = decode(json);
+        if (Result.isFailure(decoded)) return Result.fail(decoded.failure);
+        const page = decoded.success as Resource.Page<string, Record<string, unknown>>;
+        return Result.succeed({
+          pagination: page.pagination,
+          _links: page._links,
+          items: page[segment] as ReadonlyArray<Record<string, unknown>>,
+        });
+      },
+    ] as const;
+  }),
+);
+
 const unknownResource = (name: unknown): ClientOptionError =>
   invalidOption(
     "resource",
@@ -478,8 +502,7 @@ const makeShape = (
       const includeSpaces = checkSpaces(resource, opts.includeSpaces);
       if (includeSpaces instanceof ClientOptionError) return refuse(includeSpaces);
       if (authorization === undefined) return refuse(missingCredentials());
-      const decode = pageDecoders.get(resource.name)!;
-      const segment = resource.segment;
+      const decodeWalk = walkDecoders.get(resource.name)!;
       const key = resource.key;
       return walk<Record<string, unknown>>({
         strategy,
@@ -496,28 +519,18 @@ const makeShape = (
           ),
         resolveNext: (href) => resolveLink(href, settings.baseUrl),
         fetchPage: (target, onRetry) =>
-          Effect.map(
-            requester.send({
-              method: "GET",
-              url: target.url,
-              authorization,
-              kind: "page",
-              workspace,
-              page: target.page,
-              plural: resource.plural,
-              decode,
-              onRetry,
-              permits: opts.permits,
-            }),
-            (page) => {
-              const read = page as Resource.Page<string, Record<string, unknown>>;
-              return {
-                pagination: read.pagination,
-                _links: read._links,
-                items: read[segment] as ReadonlyArray<Record<string, unknown>>,
-              };
-            },
-          ),
+          requester.send({
+            method: "GET",
+            url: target.url,
+            authorization,
+            kind: "page",
+            workspace,
+            page: target.page,
+            plural: resource.plural,
+            decode: decodeWalk,
+            onRetry,
+            permits: opts.permits,
+          }),
         onProgress: opts.onProgress,
         onSummary: opts.onSummary,
       });
@@ -592,8 +605,12 @@ const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BAS
  *
  * **Details**
  *
- * - `DiscoveryClient.layer(options)` needs an `HttpClient` (for example
- *   `FetchHttpClient.layer`) and `Credentials`; `DiscoveryClient.layerConfig`
+ * - Requests go out with the `fetch` in context (`FetchHttpClient.Fetch`,
+ *   the global `fetch` unless replaced), one callback per request with no
+ *   `HttpClient` pipeline in between. Provide an `HttpClient` (a proxy,
+ *   instrumentation, a test double) and the client sends through it
+ *   instead; that costs more per request (see BENCHMARKS.md).
+ * - `DiscoveryClient.layer(options)` needs `Credentials`; `DiscoveryClient.layerConfig`
  *   also reads `MODE_BASE_URL`; `DiscoveryClient.make` builds the service
  *   directly, with or without credentials.
  * - Listing (`totals`, the default) reads page 1, then pages
@@ -627,7 +644,6 @@ const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BAS
  * ```ts
  * import * as Effect from "effect/Effect";
  * import * as Stream from "effect/Stream";
- * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
  *
  * const program = Effect.gen(function* () {
@@ -636,7 +652,6 @@ const baseUrlConfig: Config.Config<string | undefined> = Config.String("MODE_BAS
  * }).pipe(
  *   Effect.provide(DiscoveryClient.layer({ baseUrl: "http://127.0.0.1:8787" })),
  *   Effect.provide(Credentials.layerConfig),
- *   Effect.provide(FetchHttpClient.layer),
  * );
  * ```
  */
@@ -644,7 +659,8 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
   "mode-discovery/DiscoveryClient",
 ) {
   /**
-   * Builds the client over the `HttpClient` in context.
+   * Builds the client: sending with `fetch`, or through the `HttpClient` in
+   * context when there is one.
    *
    * **Details**
    *
@@ -657,7 +673,6 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    * @example
    * ```ts
    * import * as Effect from "effect/Effect";
-   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { AdminCredentials, DiscoveryClient } from "@mode-discovery/core";
    *
    * const token = Effect.gen(function* () {
@@ -668,39 +683,41 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    *     name: "nightly export",
    *     expiresAt: "2027-01-01T00:00:00Z",
    *   });
-   * }).pipe(Effect.provide(FetchHttpClient.layer));
+   * });
    * ```
    */
   static make(
     options: MakeOptions = {},
-  ): Effect.Effect<DiscoveryClientShape, ClientOptionError, HttpClient.HttpClient> {
+  ): Effect.Effect<DiscoveryClientShape, ClientOptionError> {
     return Effect.gen(function* () {
       const settings = resolveSettings(options);
       if (settings instanceof ClientOptionError) return yield* settings;
-      const client = yield* Effect.service(HttpClient.HttpClient);
-      const requester = yield* makeRequester(client, settings, options.onRequest);
+      const client = yield* Effect.serviceOption(HttpClient.HttpClient);
+      const transport = Option.isSome(client)
+        ? httpClientTransport(client.value, settings.traceRequests)
+        : fetchTransport(settings.traceRequests);
+      const requester = yield* makeRequester(transport, settings, options.onRequest);
       return makeShape(settings, requester, options);
     });
   }
 
   /**
-   * The client as a layer, sending the `Credentials` in context.
+   * The client as a layer, sending the `Credentials` in context. Built where
+   * an `HttpClient` is provided, it sends through that `HttpClient`.
    *
    * @example
    * ```ts
    * import * as Layer from "effect/Layer";
-   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
    *
    * const live = DiscoveryClient.layer({ baseUrl: "http://127.0.0.1:8787", maxRetries: 3 }).pipe(
    *   Layer.provide(Credentials.layer({ token: "t", accessKey: "k", accessSecret: "s" })),
-   *   Layer.provide(FetchHttpClient.layer),
    * );
    * ```
    */
   static layer(
     options: ClientOptions = {},
-  ): Layer.Layer<DiscoveryClient, ClientOptionError, HttpClient.HttpClient | Credentials> {
+  ): Layer.Layer<DiscoveryClient, ClientOptionError, Credentials> {
     return Layer.effect(
       DiscoveryClient,
       Effect.flatMap(
@@ -725,13 +742,9 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
    * @example
    * ```ts
    * import * as Layer from "effect/Layer";
-   * import * as FetchHttpClient from "effect/http/FetchHttpClient";
    * import { Credentials, DiscoveryClient } from "@mode-discovery/core";
    *
-   * const live = DiscoveryClient.layerConfig().pipe(
-   *   Layer.provide(Credentials.layerConfig),
-   *   Layer.provide(FetchHttpClient.layer),
-   * );
+   * const live = DiscoveryClient.layerConfig().pipe(Layer.provide(Credentials.layerConfig));
    * ```
    */
   static layerConfig(
@@ -739,7 +752,7 @@ export class DiscoveryClient extends Context.Service<DiscoveryClient, DiscoveryC
   ): Layer.Layer<
     DiscoveryClient,
     Config.ConfigError | ClientOptionError,
-    HttpClient.HttpClient | Credentials
+    Credentials
   > {
     return Layer.unwrap(Effect.map(
       baseUrlConfig,

@@ -31,6 +31,7 @@ import {
   startTestServer,
   TEST_CREDENTIALS,
   testCredentials,
+  TRANSPORTS,
   valueOf,
 } from "./_testServer_test.ts";
 
@@ -275,55 +276,61 @@ Deno.test("bad options: ClientOptionError naming the option; nothing sent", asyn
   }
 });
 
-Deno.test("interrupting the stream aborts every request in flight", async () => {
-  const started: Array<Promise<void>> = [];
-  const aborted: Array<Promise<void>> = [];
-  let seen = 0;
-  const fourInFlight = Promise.withResolvers<void>();
-  const server = await startTestServer({
-    collections: seedCollections(100),
-    hook: ({ request, page, normal }) => {
-      if (page === 1) return Response.json(normal());
-      const abort = Promise.withResolvers<void>();
-      aborted.push(abort.promise);
-      started.push(Promise.resolve());
-      if (++seen === 4) fourInFlight.resolve();
-      return new Promise<Response>((resolve) => {
-        request.signal.addEventListener("abort", () => {
-          abort.resolve();
-          resolve(new Response(null, { status: 499 }));
-        });
+Deno.test("interrupting the stream aborts every request in flight", async (t) => {
+  for (const transport of TRANSPORTS) {
+    await t.step(transport, async () => {
+      const started: Array<Promise<void>> = [];
+      const aborted: Array<Promise<void>> = [];
+      let seen = 0;
+      const fourInFlight = Promise.withResolvers<void>();
+      const server = await startTestServer({
+        collections: seedCollections(100),
+        hook: ({ request, page, normal }) => {
+          if (page === 1) return Response.json(normal());
+          const abort = Promise.withResolvers<void>();
+          aborted.push(abort.promise);
+          started.push(Promise.resolve());
+          if (++seen === 4) fourInFlight.resolve();
+          return new Promise<Response>((resolve) => {
+            request.signal.addEventListener("abort", () => {
+              abort.resolve();
+              resolve(new Response(null, { status: 499 }));
+            });
+          });
+        },
       });
-    },
-  });
-  try {
-    let summary: { stoppedBecause: string } | undefined;
-    const fiber = Effect.runFork(
-      Effect.gen(function* () {
-        const client = yield* DiscoveryClient.make({
-          baseUrl: server.url,
-          credentials: testCredentials,
+      try {
+        let summary: { stoppedBecause: string } | undefined;
+        const fiber = Effect.runFork(
+          Effect.gen(function* () {
+            const client = yield* DiscoveryClient.make({
+              baseUrl: server.url,
+              credentials: testCredentials,
+            });
+            return yield* Stream.runDrain(client.collections.list({
+              workspace: "acme",
+              perPage: 10,
+              concurrency: 4,
+              onSummary: (s) => (summary = s),
+            }));
+          }).pipe((effect) =>
+            transport === "fetch" ? effect : Effect.provide(effect, FetchHttpClient.layer)
+          ),
+        );
+        await fourInFlight.promise;
+        await Effect.runPromise(Fiber.interrupt(fiber));
+        const safety = new Promise<string>((resolve) => {
+          const id = setTimeout(() => resolve("the server never saw the requests abort"), 5000);
+          Promise.all(aborted).then(() => clearTimeout(id));
         });
-        return yield* Stream.runDrain(client.collections.list({
-          workspace: "acme",
-          perPage: 10,
-          concurrency: 4,
-          onSummary: (s) => (summary = s),
-        }));
-      }).pipe(Effect.provide(FetchHttpClient.layer)),
-    );
-    await fourInFlight.promise;
-    await Effect.runPromise(Fiber.interrupt(fiber));
-    const safety = new Promise<string>((resolve) => {
-      const id = setTimeout(() => resolve("the server never saw the requests abort"), 5000);
-      Promise.all(aborted).then(() => clearTimeout(id));
+        const outcome = await Promise.race([Promise.all(aborted).then(() => "aborted"), safety]);
+        assert.equal(outcome, "aborted");
+        assert.equal(aborted.length, 4);
+        assert.equal(summary?.stoppedBecause, "interrupted");
+      } finally {
+        await server.close();
+      }
     });
-    const outcome = await Promise.race([Promise.all(aborted).then(() => "aborted"), safety]);
-    assert.equal(outcome, "aborted");
-    assert.equal(aborted.length, 4);
-    assert.equal(summary?.stoppedBecause, "interrupted");
-  } finally {
-    await server.close();
   }
 });
 

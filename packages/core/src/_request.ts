@@ -1,28 +1,21 @@
 /**
- * One API call, built from effect's pieces: the `HttpClient` with a
- * same-origin guard under `HttpClient.followRedirects`, an optional
- * requests-per-second budget through `HttpClient.withRateLimiter`, a
- * timeout per attempt, the answer decoded, and `Effect.retry` with a
- * `Schedule` (exponential, full jitter, capped, honouring `Retry-After`).
+ * One API call: sent by a {@link Transport}, redirects followed only within
+ * the base URL's origin, an optional requests-per-second budget through
+ * effect's `RateLimiter`, a timeout per attempt, the answer decoded, and
+ * `Effect.retry` with a `Schedule` (exponential, full jitter, capped,
+ * honouring `Retry-After`) once an attempt has failed.
  *
  * @internal
  * @module
  */
-import * as Cause from "effect/Cause";
 import * as Clock from "effect/Clock";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
-import * as Option from "effect/Option";
 import * as Random from "effect/Random";
-import * as Redacted from "effect/Redacted";
+import type * as Redacted from "effect/Redacted";
 import * as Result from "effect/Result";
 import * as Schedule from "effect/Schedule";
 import type * as SchemaIssue from "effect/SchemaIssue";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import * as HttpClient from "effect/http/HttpClient";
-import type * as HttpClientError from "effect/http/HttpClientError";
-import * as HttpClientRequest from "effect/http/HttpClientRequest";
-import type * as HttpClientResponse from "effect/http/HttpClientResponse";
 import * as RateLimiter from "effect/persistence/RateLimiter";
 import type * as Semaphore from "effect/Semaphore";
 import {
@@ -44,6 +37,14 @@ import {
   retriedNote,
 } from "./_responseError.ts";
 import type { Settings } from "./_settings.ts";
+import {
+  abortable,
+  type Answer,
+  type DirectSend,
+  type HopFailure,
+  isAnswer,
+  type Transport,
+} from "./_transport.ts";
 
 /** Redirects followed for one request before giving up. */
 export const MAX_REDIRECTS = 5;
@@ -90,35 +91,6 @@ const failure = (
   retryAfterSeconds?: number,
 ): Failure => ({ error, retryable, retryAfterSeconds });
 
-/** A failure the redirect guard raises inside the `HttpClient` pipeline. */
-class Refused {
-  readonly _tag = "Refused";
-  constructor(readonly failure: Failure) {}
-}
-
-const causeText = (error: HttpClientError.HttpClientError): string => {
-  const cause = (error.reason as { readonly cause?: unknown }).cause;
-  const text = cause instanceof Error ? cause.message : cause === undefined ? "" : String(cause);
-  return text === "" ? error.reason._tag : text.replace(/\s+/g, " ").slice(0, 300);
-};
-
-/**
- * Runs `effect` with fetch's own redirect following turned off, so that
- * redirects reach `HttpClient.followRedirects` and the same-origin guard.
- * Other `HttpClient` implementations ignore this setting.
- */
-const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(
-    Effect.serviceOption(FetchHttpClient.RequestInit),
-    (init) =>
-      Effect.provideService(effect, FetchHttpClient.RequestInit, {
-        ...Option.getOrUndefined(init),
-        redirect: "manual",
-      }),
-  );
-
-const noTracing = (): boolean => true;
-
 const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
 
 /** Sends calls for one client: shares its requests-per-second budget. */
@@ -144,140 +116,222 @@ const retrySchedule = (settings: Settings): Schedule.Schedule<Duration.Duration,
     ),
   );
 
+/** What a request event says of a hop that got no answer. */
+const hopFailureText = (hopFailure: HopFailure, timeoutMs: number): string =>
+  hopFailure._tag === "TimedOut"
+    ? `TimeoutError: no complete answer within ${timeoutMs} ms`
+    : `${hopFailure.reason}: ${hopFailure.cause}`;
+
 /**
- * A {@link Requester} over `client` with `settings`.
+ * A {@link Requester} sending with `transport` under `settings`.
  *
  * **Details**
  *
- * - Each attempt has `timeoutMs` to send the request, follow its redirects
- *   and read the whole body; with `requestsPerSecond`, every request sent
- *   (retries and redirect hops included) first waits for the budget
- *   (`HttpClient.withRateLimiter`, a token bucket of one request per
- *   `1000 / requestsPerSecond` ms).
- * - Redirects (301, 302, 303, 307, 308) are followed by
- *   `HttpClient.followRedirects`, only within the base URL's origin: a guard
- *   under it fails with `PaginationError` `cross-origin` before anything is
- *   sent elsewhere, so credentials never leave the origin. A POST follows
- *   only 303 (as a GET), 307 and 308.
- * - Retried (`Effect.retry` with {@link retrySchedule}) for GET: 408, 429,
- *   500, 502, 503, 504, transport failures, timeouts and a 2xx body that
- *   starts like JSON but does not parse (cut short). For POST (not safe to
- *   repeat): 408 and 429 only. A body that is not JSON at all (HTML) or JSON
- *   of the wrong shape is never retried.
+ * - Each attempt has `timeoutMs` from sending its first request to the last
+ *   byte of its last redirect hop; with `requestsPerSecond`, every request
+ *   sent (retries and redirect hops included) first waits for the budget
+ *   (effect's `RateLimiter`, a token bucket of one request per
+ *   `1000 / requestsPerSecond` ms), and that wait is not part of the timeout.
+ * - Redirects (301, 302, 303, 307, 308) are followed, up to
+ *   {@link MAX_REDIRECTS}, only within the base URL's origin: a `Location`
+ *   elsewhere fails with `PaginationError` `cross-origin` before anything is
+ *   sent there, so credentials never leave the origin. A POST follows only
+ *   303 (as a GET without its body), 307 and 308.
+ * - Retried (`Effect.retry` with {@link retrySchedule}, entered only once an
+ *   attempt has failed) for GET: 408, 429, 500, 502, 503, 504, transport
+ *   failures, timeouts and a 2xx body that starts like JSON but does not
+ *   parse (cut short). For POST (not safe to repeat): 408 and 429 only. A
+ *   body that is not JSON at all (HTML) or JSON of the wrong shape is never
+ *   retried.
  */
 export const makeRequester = (
-  client: HttpClient.HttpClient,
+  transport: Transport,
   settings: Settings,
   onRequest: ((event: RequestEvent) => void) | undefined,
 ): Effect.Effect<Requester> =>
   Effect.gen(function* () {
-    let base: HttpClient.HttpClient = client.pipe(HttpClient.transformResponse(manualRedirects));
+    let limited: <A, E>(effect: Effect.Effect<A, E>) => Effect.Effect<A, E> = (effect) => effect;
+    // Hops are sent in one callback per attempt unless each has to wait for the budget.
+    const direct = settings.requestsPerSecond === undefined ? transport.direct : undefined;
     if (settings.requestsPerSecond !== undefined) {
       const limiter = yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory));
-      base = base.pipe(
-        HttpClient.withRateLimiter({
-          limiter,
-          key: "mode-discovery",
-          algorithm: "token-bucket",
-          limit: 1,
-          // A twentieth under the budget: the bucket spaces requests from
-          // when they are admitted, so one sent late and the next on time can
-          // arrive closer than 1/rps apart, one too many for a server that
-          // counts fixed windows.
-          window: Duration.millis((1000 / settings.requestsPerSecond) * RATE_MARGIN),
-          times: 0,
-          disableResponseInspection: true,
-        }),
-        // The limiter's own failure (its in-memory store never fails) is a defect.
-        HttpClient.catchTag("RateLimiterError", (error) => Effect.die(error)),
-      );
+      const budget = {
+        key: "mode-discovery",
+        algorithm: "token-bucket",
+        onExceeded: "delay",
+        limit: 1,
+        // A twentieth under the budget: the bucket spaces requests from
+        // when they are admitted, so one sent late and the next on time can
+        // arrive closer than 1/rps apart, one too many for a server that
+        // counts fixed windows.
+        window: Duration.millis((1000 / settings.requestsPerSecond) * RATE_MARGIN),
+      } as const;
+      limited = (effect) =>
+        Effect.flatMap(
+          // The in-memory store never fails: its failure would be a defect.
+          Effect.orDie(limiter.consume(budget)),
+          ({ delay }) => Duration.isZero(delay) ? effect : Effect.delay(effect, delay),
+        );
     }
     const schedule = retrySchedule(settings);
+    const { timeoutMs } = settings;
 
     const send = <A>(call: Call<A>): Effect.Effect<A, DiscoveryError> =>
       Effect.suspend(() => {
         let attempt = 0;
+        const where = `${call.method} ${call.url.href}`;
 
-        // Reports every request sent (each redirect hop), then guards its redirect.
-        const hops = base.pipe(
-          HttpClient.transformResponse((effect) =>
-            Effect.flatMap(Clock.currentTimeMillis, (started) =>
-              effect.pipe(
-                Effect.onExit((exit) =>
-                  onRequest === undefined ? Effect.void : Effect.flatMap(
-                    Clock.currentTimeMillis,
-                    (now) =>
-                      Effect.sync(() =>
-                        onRequest({
-                          method: exit._tag === "Success" ? exit.value.request.method : call.method,
-                          url: exit._tag === "Success" ? exit.value.request.url : call.url.href,
-                          attempt,
-                          ...(exit._tag === "Success"
-                            ? { status: exit.value.status }
-                            : { error: failureText(exit.cause) }),
-                          durationMs: now - started,
-                        })
-                      ),
-                  )
-                ),
-              ))
-          ),
-          HttpClient.transformResponse(Effect.flatMap(guardRedirect(call, settings))),
-          HttpClient.followRedirects(MAX_REDIRECTS),
-        );
-
-        const exchange = (): Effect.Effect<{
-          readonly response: HttpClientResponse.HttpClientResponse;
-          readonly text: string;
-        }, Failure> => {
+        const unanswered = (hopFailure: HopFailure): Failure => {
           const retries = attempt - 1;
-          const where = `${call.method} ${call.url.href}`;
-          let request = HttpClientRequest.make(call.method)(call.url.href, {
-            headers: {
-              authorization: Redacted.value(call.authorization),
-              accept: "application/json",
-            },
-          });
-          if (call.body !== undefined) {
-            request = HttpClientRequest.bodyText(request, call.body, "application/json");
+          if (hopFailure._tag === "TimedOut") {
+            return failure(
+              new TimeoutError({
+                url: call.url.href,
+                timeoutMs,
+                message: `${where} did not answer within ${timeoutMs} ms${
+                  retriedNote(retries, "timing out")
+                }. The server may be overloaded; try again later or raise the timeout${
+                  call.method === "GET" ? "" : " (the request may still have been carried out)"
+                }.`,
+              }),
+              call.method === "GET",
+            );
           }
-          const exchanged = hops.execute(request).pipe(
-            Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-            Effect.catch((error: HttpClientError.HttpClientError | Refused) => {
-              if (error instanceof Refused) return Effect.fail(error.failure);
-              const transient = error.reason._tag === "TransportError" ||
-                error.reason._tag === "DecodeError" || error.reason._tag === "EmptyBodyError";
-              return Effect.fail(failure(
-                new TransportError({
-                  url: call.url.href,
-                  message: `${where} failed before a complete answer arrived${
-                    retriedNote(retries)
-                  }: ${causeText(error)}. Check the base URL (MODE_BASE_URL) and your network${
-                    call.method === "GET"
-                      ? ", then try again"
-                      : "; the request may still have been carried out"
-                  }.`,
-                }),
-                transient && call.method === "GET",
-              ));
+          return failure(
+            new TransportError({
+              url: call.url.href,
+              message: `${where} failed before a complete answer arrived${
+                retriedNote(retries)
+              }: ${hopFailure.cause}. Check the base URL (MODE_BASE_URL) and your network${
+                call.method === "GET"
+                  ? ", then try again"
+                  : "; the request may still have been carried out"
+              }.`,
             }),
-            Effect.timeoutOrElse({
-              duration: settings.timeoutMs,
-              orElse: () =>
-                Effect.fail(failure(
-                  new TimeoutError({
-                    url: call.url.href,
-                    timeoutMs: settings.timeoutMs,
-                    message: `${where} did not answer within ${settings.timeoutMs} ms${
-                      retriedNote(retries, "timing out")
-                    }. The server may be overloaded; try again later or raise the timeout${
-                      call.method === "GET" ? "" : " (the request may still have been carried out)"
-                    }.`,
-                  }),
-                  call.method === "GET",
-                )),
-            }),
+            hopFailure.transient && call.method === "GET",
           );
+        };
+
+        /** Reports the outcome of one request sent at `sentMs`, when events are asked for. */
+        const reporter = (clock: Clock.Clock, method: string, url: string, sentMs: number) =>
+          onRequest === undefined
+            ? undefined
+            : (outcome: { readonly status: number } | { readonly error: string }) =>
+              onRequest({
+                method,
+                url,
+                attempt,
+                ...outcome,
+                durationMs: clock.currentTimeMillisUnsafe() - sentMs,
+              });
+
+        /**
+         * One request of the attempt and the redirects after it; `startedMs`
+         * is when the attempt's first request went out (its timeout counts
+         * from then).
+         */
+        const hop = (
+          clock: Clock.Clock,
+          method: "GET" | "POST",
+          url: string,
+          body: string | undefined,
+          redirects: number,
+          startedMs: number | undefined,
+        ): Effect.Effect<Answer, Failure> =>
+          limited(Effect.suspend(() => {
+            const sentMs = clock.currentTimeMillisUnsafe();
+            const started = startedMs ?? sentMs;
+            const left = timeoutMs - (sentMs - started);
+            if (left <= 0) return Effect.fail(unanswered({ _tag: "TimedOut" }));
+            const report = reporter(clock, method, url, sentMs);
+            const sent = transport.send({
+              method,
+              url,
+              authorization: call.authorization,
+              body,
+            }, left);
+            return Effect.matchEffect(
+              report === undefined ? sent : Effect.onInterrupt(
+                sent,
+                () => Effect.sync(() => report({ error: "interrupted" })),
+              ),
+              {
+                onFailure: (hopFailure) => {
+                  report?.({ error: hopFailureText(hopFailure, left) });
+                  return Effect.fail(unanswered(hopFailure));
+                },
+                onSuccess: (answer) => {
+                  report?.({ status: answer.status });
+                  const next = redirectTarget(answer, redirects, settings);
+                  if (next === undefined) return Effect.succeed(answer);
+                  if ("refused" in next) return Effect.fail(next.refused);
+                  const see = answer.status === 303;
+                  return hop(
+                    clock,
+                    see ? "GET" : method,
+                    next.url,
+                    see ? undefined : body,
+                    redirects + 1,
+                    started,
+                  );
+                },
+              },
+            );
+          }));
+
+        /**
+         * The attempt's requests as {@link hop} sends them, in plain
+         * JavaScript in one callback: for a transport that can, when no
+         * requests-per-second budget has to be waited for.
+         */
+        const directHops = async (
+          direct: DirectSend,
+          clock: Clock.Clock,
+          signal: AbortSignal,
+        ): Promise<Answer | Failure> => {
+          let method = call.method;
+          let url = call.url.href;
+          let body = call.body;
+          const startedMs = clock.currentTimeMillisUnsafe();
+          for (let redirects = 0;; redirects++) {
+            const sentMs = clock.currentTimeMillisUnsafe();
+            const left = timeoutMs - (sentMs - startedMs);
+            if (left <= 0) return unanswered({ _tag: "TimedOut" });
+            const result = await direct(
+              { method, url, authorization: call.authorization, body },
+              left,
+              signal,
+            );
+            const report = reporter(clock, method, url, sentMs);
+            if (!("status" in result)) {
+              report?.({ error: signal.aborted ? "interrupted" : hopFailureText(result, left) });
+              return unanswered(result);
+            }
+            report?.({ status: result.status });
+            const next = redirectTarget(result, redirects, settings);
+            if (next === undefined) return result;
+            if ("refused" in next) return next.refused;
+            if (result.status === 303) {
+              method = "GET";
+              body = undefined;
+            }
+            url = next.url;
+          }
+        };
+
+        /** The attempt's requests, under a shared permit if the call has one. */
+        const exchange = (): Effect.Effect<Answer, Failure> => {
+          const exchanged = Effect.withFiber((fiber) => {
+            const clock = fiber.getRef(Clock.Clock);
+            if (direct === undefined) {
+              return hop(clock, call.method, call.url.href, call.body, 0, undefined);
+            }
+            const send = direct(fiber);
+            return abortable<Answer, Failure>(
+              (signal) => directHops(send, clock, signal),
+              isAnswer,
+            );
+          });
           // After its permit goes, the call lets the calls waiting for one
           // send their requests before it decodes its answer.
           return call.permits === undefined
@@ -288,129 +342,134 @@ export const makeRequester = (
         const once: Effect.Effect<A, Failure> = Effect.suspend(() => {
           attempt++;
           if (attempt > 1) call.onRetry?.();
-          return Effect.flatMap(exchange(), ({ response, text }) => {
-            const retries = attempt - 1;
-            const context: RequestContext = {
-              method: call.method,
-              url: response.request.url,
-              kind: call.kind,
-              workspace: call.workspace,
-              page: call.page,
-              plural: call.plural,
-            };
-            const { status } = response;
-            if (isRedirect(status)) return Effect.fail(redirectFailure(call, response));
-            if (status >= 200 && status < 300) {
-              let json: unknown;
-              try {
-                json = JSON.parse(text);
-              } catch (error) {
-                const truncated = looksTruncated(text);
-                return Effect.fail(failure(
-                  notJsonError({
-                    status,
-                    bodyText: text,
-                    parseError: error instanceof Error ? error.message : String(error),
-                    truncated,
-                    context,
-                    retries,
-                  }),
-                  truncated && call.method === "GET",
-                ));
-              }
-              const decoded = call.decode(json);
-              return Result.isSuccess(decoded) ? Effect.succeed(decoded.success) : Effect.fail(
-                failure(decodeError({ status, issue: decoded.failure, context }), false),
-              );
-            }
-            return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              const retryAfterSeconds = status === 429 || status === 503
-                ? parseRetryAfter(response.headers["retry-after"], now)
-                : undefined;
-              return Effect.fail(failure(
-                apiErrorFromResponse({
-                  status,
-                  bodyText: text,
-                  context,
-                  retries,
-                  retryAfterSeconds,
-                }),
-                isRetryableStatus(status, call.method),
-                retryAfterSeconds,
-              ));
-            });
-          });
+          return Effect.flatMap(exchange(), (answer) => interpret(answer));
         });
 
-        const sent = once.pipe(
-          Effect.retry({
-            schedule,
-            times: settings.maxRetries,
-            while: (f: Failure) => f.retryable,
-          }),
-          Effect.mapError((f) => f.error),
-        );
-        return settings.traceRequests ? sent : Effect.provideService(
-          sent,
-          HttpClient.TracerDisabledWhen,
-          noTracing,
-        );
+        const interpret = (answer: Answer): Effect.Effect<A, Failure> => {
+          const retries = attempt - 1;
+          const { status, text } = answer;
+          const context: RequestContext = {
+            method: call.method,
+            url: answer.url,
+            kind: call.kind,
+            workspace: call.workspace,
+            page: call.page,
+            plural: call.plural,
+          };
+          if (isRedirect(status)) return Effect.fail(redirectFailure(call, answer));
+          if (status >= 200 && status < 300) {
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch (error) {
+              const truncated = looksTruncated(text);
+              return Effect.fail(failure(
+                notJsonError({
+                  status,
+                  bodyText: text,
+                  parseError: error instanceof Error ? error.message : String(error),
+                  truncated,
+                  context,
+                  retries,
+                }),
+                truncated && call.method === "GET",
+              ));
+            }
+            const decoded = call.decode(json);
+            return Result.isSuccess(decoded) ? Effect.succeed(decoded.success) : Effect.fail(
+              failure(decodeError({ status, issue: decoded.failure, context }), false),
+            );
+          }
+          return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const retryAfterSeconds = status === 429 || status === 503
+              ? parseRetryAfter(answer.header("retry-after"), now)
+              : undefined;
+            return Effect.fail(failure(
+              apiErrorFromResponse({
+                status,
+                bodyText: text,
+                context,
+                retries,
+                retryAfterSeconds,
+              }),
+              isRetryableStatus(status, call.method),
+              retryAfterSeconds,
+            ));
+          });
+        };
+
+        // The first attempt runs on its own; the retry policy starts only
+        // once it has failed, replaying that failure to the schedule.
+        return Effect.catch(once, (first: Failure) => {
+          if (!first.retryable || settings.maxRetries === 0) return Effect.fail(first.error);
+          let replay = true;
+          return Effect.suspend(() => {
+            if (!replay) return once;
+            replay = false;
+            return Effect.fail(first);
+          }).pipe(
+            Effect.retry({
+              schedule,
+              times: settings.maxRetries,
+              while: (f: Failure) => f.retryable,
+            }),
+            Effect.mapError((f) => f.error),
+          );
+        });
       });
 
     return { send };
   });
 
 /**
- * Checks one redirect before `followRedirects` follows it: refuses a
- * `Location` on another origin (nothing is sent there) and a 301 or 302 of a
- * POST (following would turn it into a GET and drop its body).
+ * Where a redirect answer leads: `undefined` when it is not one to follow
+ * here (not a redirect, no `Location`, or {@link MAX_REDIRECTS} followed
+ * already: the answer then fails as it is); refused for a `Location` on
+ * another origin (nothing is sent there) and for a 301 or 302 of a POST
+ * (following would turn it into a GET and drop its body).
  */
-const guardRedirect = (call: Call<unknown>, settings: Settings) =>
-(
-  response: HttpClientResponse.HttpClientResponse,
-): Effect.Effect<HttpClientResponse.HttpClientResponse, Refused> => {
-  const { status } = response;
-  if (!isRedirect(status)) return Effect.succeed(response);
-  const location = response.headers["location"];
-  if (location === undefined || location === "") return Effect.succeed(response);
+const redirectTarget = (
+  answer: Answer,
+  redirects: number,
+  settings: Settings,
+): { readonly url: string } | { readonly refused: Failure } | undefined => {
+  const { status } = answer;
+  if (!isRedirect(status)) return undefined;
+  const location = answer.header("location");
+  if (location === undefined || location === "") return undefined;
   const target = resolveLink(location, settings.baseUrl, {
-    against: new URL(response.request.url),
+    against: new URL(answer.url),
     via: "redirect",
   });
-  if (target instanceof PaginationError) return Effect.fail(new Refused(failure(target, false)));
-  const method = response.request.method;
-  if (method !== "GET" && (status === 301 || status === 302)) {
-    return Effect.fail(
-      new Refused(failure(
+  if (target instanceof PaginationError) return { refused: failure(target, false) };
+  if (answer.method !== "GET" && (status === 301 || status === 302)) {
+    return {
+      refused: failure(
         ServerError.withStatus(
           status,
           "redirect_refused",
-          `${method} ${response.request.url} answered ${status}, a redirect that would turn the ${method} into a GET and drop its body; it was not followed. Check the base URL (MODE_BASE_URL).`,
+          `${answer.method} ${answer.url} answered ${status}, a redirect that would turn the ${answer.method} into a GET and drop its body; it was not followed. Check the base URL (MODE_BASE_URL).`,
         ),
         false,
-      )),
-    );
+      ),
+    };
   }
-  void call;
-  return Effect.succeed(response);
+  return redirects >= MAX_REDIRECTS ? undefined : { url: target.href };
 };
 
-/** The failure for a redirect `followRedirects` did not follow: no `Location`, or too many. */
-const redirectFailure = (
-  call: Call<unknown>,
-  response: HttpClientResponse.HttpClientResponse,
-): Failure => {
-  const where = `${response.request.method} ${response.request.url}`;
-  const location = response.headers["location"];
+/** The failure for a redirect not followed: no `Location`, or too many. */
+const redirectFailure = (call: Call<unknown>, answer: Answer): Failure => {
+  const where = `${answer.method} ${answer.url}`;
+  const location = answer.header("location");
   return failure(
     location === undefined || location === ""
       ? ServerError.withStatus(
-        response.status,
+        answer.status,
         "redirect_without_location",
-        `${where} answered ${response.status} (a redirect) without a Location header. Check the base URL (MODE_BASE_URL).`,
+        `${where} answered ${answer.status} (a redirect) without a Location header. Check the base URL (MODE_BASE_URL).`,
       )
       : ServerError.withStatus(
-        response.status,
+        answer.status,
         "too_many_redirects",
         `${call.method} ${call.url.href} redirected more than ${MAX_REDIRECTS} times in a row; the last Location was ${
           JSON.stringify(location)
@@ -418,20 +477,4 @@ const redirectFailure = (
       ),
     false,
   );
-};
-
-const failureText = (cause: Cause.Cause<unknown>): string => {
-  const found = Cause.findErrorOption(cause);
-  if (Option.isSome(found)) {
-    const error = found.value;
-    if (error instanceof Refused) {
-      return `${error.failure.error._tag}: ${error.failure.error.message}`;
-    }
-    const reason = (error as { readonly reason?: { readonly _tag?: unknown } }).reason;
-    if (typeof reason?._tag === "string") {
-      return `${reason._tag}: ${causeText(error as HttpClientError.HttpClientError)}`;
-    }
-    return String(error).slice(0, 300);
-  }
-  return Cause.hasInterrupts(cause) ? "interrupted" : "unexpected failure";
 };

@@ -7,6 +7,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as HttpClient from "effect/http/HttpClient";
 import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import * as TestClock from "effect/testing/TestClock";
+import * as Tracer from "effect/Tracer";
 import { DiscoveryClient, type RequestEvent } from "./DiscoveryClient.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
 import { collections } from "./Resources.ts";
@@ -28,6 +29,8 @@ import {
   startTestServer,
   TEST_CREDENTIALS,
   testCredentials,
+  type TestTransport,
+  TRANSPORTS,
   valueOf,
 } from "./_testServer_test.ts";
 
@@ -61,78 +64,91 @@ const truncated = (text: string) =>
     headers: { "content-type": "application/json" },
   });
 
-const onePage = (server: { readonly url: string }, page = 1, perPage = 10, extra = {}) =>
-  runExit(Effect.gen(function* () {
-    const client = yield* DiscoveryClient.make({
-      baseUrl: server.url,
-      credentials: testCredentials,
-      ...FAST,
-      ...extra,
-    });
-    return yield* client.collections.page({ workspace: "acme", page, perPage });
-  }));
+const onePage = (
+  server: { readonly url: string },
+  page = 1,
+  perPage = 10,
+  extra = {},
+  transport: TestTransport = "fetch",
+) =>
+  runExit(
+    Effect.gen(function* () {
+      const client = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+        ...FAST,
+        ...extra,
+      });
+      return yield* client.collections.page({ workspace: "acme", page, perPage });
+    }),
+    transport,
+  );
 
 Deno.test("faults: 429s with Retry-After, 5xx, 408, dropped connections and truncated bodies still list everything exactly once", async (t) => {
   const collections = seedCollections(240);
-  for (const concurrency of [1, 4]) {
-    await t.step(`concurrency ${concurrency}`, async () => {
-      const random = seeded(concurrency);
-      const faults: string[] = [];
-      const server = await startTestServer({
-        collections,
-        hook: ({ normal, n }) => {
-          // Fail about half of all requests, never more than 3 in a row per page
-          // on average, with every kind of fault.
-          if (n > 400 || random() < 0.5) return;
-          const text = JSON.stringify(normal());
-          const kind = Math.floor(random() * 9);
-          faults.push(String(kind));
-          switch (kind) {
-            case 0:
-              return Response.json({ id: "rate_limited", message: "Slow down." }, {
-                status: 429,
-                headers: { "retry-after": "0" },
-              });
-            case 1:
-              return Response.json({ id: "rate_limited", message: "Slow down." }, {
-                status: 429,
-                headers: { "retry-after": new Date(Date.now() - 1000).toUTCString() },
-              });
-            case 2:
-              return new Response("<html>Service Unavailable</html>", { status: 503 });
-            case 3:
-              return Response.json({ id: "server_error", message: "boom" }, { status: 500 });
-            case 4:
-              return new Response("Bad gateway", { status: 502 });
-            case 5:
-              return new Response(null, { status: 504 });
-            case 6:
-              return droppedMidBody(text);
-            case 7:
-              return Response.json({ id: "timeout", message: "Request Timeout" }, {
-                status: 408,
-              });
-            default:
-              return truncated(text);
-          }
-        },
+  for (const transport of TRANSPORTS) {
+    for (const concurrency of [1, 4]) {
+      await t.step(`${transport}, concurrency ${concurrency}`, async () => {
+        const random = seeded(concurrency);
+        const faults: string[] = [];
+        const server = await startTestServer({
+          collections,
+          hook: ({ normal, n }) => {
+            // Fail about half of all requests, never more than 3 in a row per page
+            // on average, with every kind of fault.
+            if (n > 400 || random() < 0.5) return;
+            const text = JSON.stringify(normal());
+            const kind = Math.floor(random() * 9);
+            faults.push(String(kind));
+            switch (kind) {
+              case 0:
+                return Response.json({ id: "rate_limited", message: "Slow down." }, {
+                  status: 429,
+                  headers: { "retry-after": "0" },
+                });
+              case 1:
+                return Response.json({ id: "rate_limited", message: "Slow down." }, {
+                  status: 429,
+                  headers: { "retry-after": new Date(Date.now() - 1000).toUTCString() },
+                });
+              case 2:
+                return new Response("<html>Service Unavailable</html>", { status: 503 });
+              case 3:
+                return Response.json({ id: "server_error", message: "boom" }, { status: 500 });
+              case 4:
+                return new Response("Bad gateway", { status: 502 });
+              case 5:
+                return new Response(null, { status: 504 });
+              case 6:
+                return droppedMidBody(text);
+              case 7:
+                return Response.json({ id: "timeout", message: "Request Timeout" }, {
+                  status: 408,
+                });
+              default:
+                return truncated(text);
+            }
+          },
+        });
+        try {
+          const { exit, summary } = await listAll(
+            server,
+            { perPage: 10, concurrency },
+            { maxRetries: 20 },
+            undefined,
+            transport,
+          );
+          assert.deepEqual(ids(valueOf(exit)), ids(collections));
+          assert.ok(faults.length > 10, "faults were injected");
+          assert.equal(summary?.retries, faults.length, "each fault cost one retry");
+          assert.equal(summary?.pagesFetched, 24);
+          assert.equal(summary?.duplicatesDropped, 0);
+          assert.equal(server.requests.length, 24 + faults.length, "a retry repeats only its page");
+        } finally {
+          await server.close();
+        }
       });
-      try {
-        const { exit, summary } = await listAll(
-          server,
-          { perPage: 10, concurrency },
-          { maxRetries: 20 },
-        );
-        assert.deepEqual(ids(valueOf(exit)), ids(collections));
-        assert.ok(faults.length > 10, "faults were injected");
-        assert.equal(summary?.retries, faults.length, "each fault cost one retry");
-        assert.equal(summary?.pagesFetched, 24);
-        assert.equal(summary?.duplicatesDropped, 0);
-        assert.equal(server.requests.length, 24 + faults.length, "a retry repeats only its page");
-      } finally {
-        await server.close();
-      }
-    });
+    }
   }
 });
 
@@ -215,50 +231,65 @@ Deno.test("statuses that are never retried: 400, 403, 404, 405, 501, 507", async
   }
 });
 
-Deno.test("transport failures: a refused connection is retried, then a TransportError", async () => {
+Deno.test("transport failures: a refused connection is retried, then a TransportError", async (t) => {
   const server = await startTestServer();
   const url = server.url;
   await server.close();
-  const events: RequestEvent[] = [];
-  const error = failureOf(
-    await onePage({ url }, 1, 10, {
-      maxRetries: 2,
-      onRequest: (e: RequestEvent) => events.push(e),
-    }),
-  );
-  assert.ok(error instanceof TransportError);
-  assert.match(
-    error.message,
-    /failed before a complete answer arrived \(still failing after 2 retries\)/,
-  );
-  assert.match(error.message, /Check the base URL \(MODE_BASE_URL\) and your network/);
-  assert.deepEqual(events.map((e) => e.attempt), [1, 2, 3]);
-  assert.ok(events.every((e) => e.status === undefined && e.error?.startsWith("TransportError")));
+  for (const transport of TRANSPORTS) {
+    await t.step(transport, async () => {
+      const events: RequestEvent[] = [];
+      const error = failureOf(
+        await onePage({ url }, 1, 10, {
+          maxRetries: 2,
+          onRequest: (e: RequestEvent) => events.push(e),
+        }, transport),
+      );
+      assert.ok(error instanceof TransportError);
+      assert.match(
+        error.message,
+        /failed before a complete answer arrived \(still failing after 2 retries\)/,
+      );
+      assert.match(error.message, /Check the base URL \(MODE_BASE_URL\) and your network/);
+      assert.deepEqual(events.map((e) => e.attempt), [1, 2, 3]);
+      assert.ok(
+        events.every((e) => e.status === undefined && e.error?.startsWith("TransportError")),
+      );
+    });
+  }
 });
 
-Deno.test("timeouts: each attempt is timed out and retried, then a TimeoutError", async () => {
-  const aborted: Promise<void>[] = [];
-  const server = await startTestServer({
-    hook: ({ request }) => {
-      const done = Promise.withResolvers<void>();
-      aborted.push(done.promise);
-      return new Promise<Response>((resolve) => {
-        request.signal.addEventListener("abort", () => {
-          done.resolve();
-          resolve(new Response(null, { status: 499 }));
-        });
+Deno.test("timeouts: each attempt is timed out and retried, then a TimeoutError", async (t) => {
+  for (const transport of TRANSPORTS) {
+    await t.step(transport, async () => {
+      const aborted: Promise<void>[] = [];
+      const server = await startTestServer({
+        hook: ({ request }) => {
+          const done = Promise.withResolvers<void>();
+          aborted.push(done.promise);
+          return new Promise<Response>((resolve) => {
+            request.signal.addEventListener("abort", () => {
+              done.resolve();
+              resolve(new Response(null, { status: 499 }));
+            });
+          });
+        },
       });
-    },
-  });
-  try {
-    const error = failureOf(await onePage(server, 1, 10, { maxRetries: 1, timeoutMs: 30 }));
-    assert.ok(error instanceof TimeoutError);
-    assert.equal(error.timeoutMs, 30);
-    assert.match(error.message, /did not answer within 30 ms \(still timing out after 1 retry\)/);
-    assert.equal(server.requests.length, 2);
-    await Promise.all(aborted);
-  } finally {
-    await server.close();
+      try {
+        const error = failureOf(
+          await onePage(server, 1, 10, { maxRetries: 1, timeoutMs: 30 }, transport),
+        );
+        assert.ok(error instanceof TimeoutError);
+        assert.equal(error.timeoutMs, 30);
+        assert.match(
+          error.message,
+          /did not answer within 30 ms \(still timing out after 1 retry\)/,
+        );
+        assert.equal(server.requests.length, 2);
+        await Promise.all(aborted);
+      } finally {
+        await server.close();
+      }
+    });
   }
 });
 
@@ -376,41 +407,49 @@ Deno.test("redirects: same-origin followed with the credentials; another origin 
     },
   });
   try {
-    await t.step("same origin: followed, Authorization still sent", async () => {
-      const page = valueOf(await onePage(server, 1, 10));
-      assert.equal(page.spaces.length, 10);
-      const [first, second] = server.requests.slice(-2);
-      assert.equal(first.url.searchParams.has("moved"), false);
-      assert.equal(second.url.searchParams.get("moved"), "1");
-      assert.equal(
-        second.authorization,
-        `Bearer ${
-          btoa(
-            `${TEST_CREDENTIALS.token}:${TEST_CREDENTIALS.accessKey}:${TEST_CREDENTIALS.accessSecret}`,
-          )
-        }`,
-      );
-    });
-    for (const init of [undefined, { redirect: "follow" as const }]) {
-      await t.step(`another origin: refused (RequestInit ${JSON.stringify(init)})`, async () => {
-        const exit = await runExit(Effect.gen(function* () {
-          const client = yield* DiscoveryClient.make({
-            baseUrl: server.url,
-            credentials: testCredentials,
-            ...FAST,
-          });
-          const read = client.collections.page({ workspace: "acme", page: 2, perPage: 10 });
-          return yield* init === undefined
-            ? read
-            : Effect.provideService(read, FetchHttpClient.RequestInit, init);
-        }));
-        const error = failureOf(exit);
-        assert.ok(error instanceof PaginationError);
-        assert.equal(error.reason, "cross-origin");
-        assert.match(error.message, /redirect \(Location\)/);
-        assert.match(error.message, /Nothing was sent there/);
-        assert.equal(elsewhere.requests.length, 0, "the other origin received nothing");
+    for (const transport of TRANSPORTS) {
+      await t.step(`${transport}, same origin: followed, Authorization still sent`, async () => {
+        const page = valueOf(await onePage(server, 1, 10, {}, transport));
+        assert.equal(page.spaces.length, 10);
+        const [first, second] = server.requests.slice(-2);
+        assert.equal(first.url.searchParams.has("moved"), false);
+        assert.equal(second.url.searchParams.get("moved"), "1");
+        assert.equal(
+          second.authorization,
+          `Bearer ${
+            btoa(
+              `${TEST_CREDENTIALS.token}:${TEST_CREDENTIALS.accessKey}:${TEST_CREDENTIALS.accessSecret}`,
+            )
+          }`,
+        );
       });
+      for (const init of [undefined, { redirect: "follow" as const }]) {
+        await t.step(
+          `${transport}, another origin: refused (RequestInit ${JSON.stringify(init)})`,
+          async () => {
+            const exit = await runExit(
+              Effect.gen(function* () {
+                const client = yield* DiscoveryClient.make({
+                  baseUrl: server.url,
+                  credentials: testCredentials,
+                  ...FAST,
+                });
+                const read = client.collections.page({ workspace: "acme", page: 2, perPage: 10 });
+                return yield* init === undefined
+                  ? read
+                  : Effect.provideService(read, FetchHttpClient.RequestInit, init);
+              }),
+              transport,
+            );
+            const error = failureOf(exit);
+            assert.ok(error instanceof PaginationError);
+            assert.equal(error.reason, "cross-origin");
+            assert.match(error.message, /redirect \(Location\)/);
+            assert.match(error.message, /Nothing was sent there/);
+            assert.equal(elsewhere.requests.length, 0, "the other origin received nothing");
+          },
+        );
+      }
     }
   } finally {
     await server.close();
@@ -418,60 +457,78 @@ Deno.test("redirects: same-origin followed with the credentials; another origin 
   }
 });
 
-Deno.test("redirects: a loop ends after a few hops with a clear error", async () => {
-  const server = await startTestServer({
-    hook: ({ url }) =>
-      new Response(null, {
-        status: 301,
-        headers: { location: `${url.pathname}${url.search}&again=1` },
-      }),
-  });
-  try {
-    const error = failureOf(await onePage(server));
-    assert.ok(error instanceof ServerError);
-    assert.equal(error.id, "too_many_redirects");
-    assert.equal(server.requests.length, 6);
-  } finally {
-    await server.close();
+Deno.test("redirects: a loop ends after a few hops with a clear error", async (t) => {
+  for (const transport of TRANSPORTS) {
+    await t.step(transport, async () => {
+      const server = await startTestServer({
+        hook: ({ url }) =>
+          new Response(null, {
+            status: 301,
+            headers: { location: `${url.pathname}${url.search}&again=1` },
+          }),
+      });
+      try {
+        const error = failureOf(await onePage(server, 1, 10, {}, transport));
+        assert.ok(error instanceof ServerError);
+        assert.equal(error.id, "too_many_redirects");
+        assert.equal(server.requests.length, 6);
+      } finally {
+        await server.close();
+      }
+    });
   }
 });
 
-Deno.test("request events: one per attempt, with status or error, never a secret", async () => {
-  let first = true;
-  const server = await startTestServer({
-    collections: seedCollections(4),
-    hook: () => {
-      if (!first) return;
-      first = false;
-      return new Response("busy", { status: 503, headers: { "retry-after": "0" } });
-    },
-  });
-  try {
-    const events: RequestEvent[] = [];
-    const items = valueOf(
-      await runExit(Effect.gen(function* () {
-        const client = yield* DiscoveryClient.make({
-          baseUrl: server.url,
-          credentials: testCredentials,
-          onRequest: (e) => events.push(e),
-          ...FAST,
-        });
-        return yield* Stream.runCollect(client.collections.list({ workspace: "acme", perPage: 2 }));
-      })),
-    );
-    assert.equal(items.length, 4);
-    assert.deepEqual(events.map((e) => [e.method, new URL(e.url).search, e.attempt, e.status]), [
-      ["GET", "?page=1&per_page=2", 1, 503],
-      ["GET", "?page=1&per_page=2", 2, 200],
-      ["GET", "?page=2&per_page=2", 1, 200],
-    ]);
-    assert.ok(events.every((e) => e.durationMs >= 0));
-    const text = JSON.stringify(events);
-    for (const secret of [TEST_CREDENTIALS.accessSecret, TEST_CREDENTIALS.accessKey, "Bearer"]) {
-      assert.ok(!text.includes(secret), `events mention ${secret}`);
-    }
-  } finally {
-    await server.close();
+Deno.test("request events: one per attempt, with status or error, never a secret", async (t) => {
+  for (const transport of TRANSPORTS) {
+    await t.step(transport, async () => {
+      let first = true;
+      const server = await startTestServer({
+        collections: seedCollections(4),
+        hook: () => {
+          if (!first) return;
+          first = false;
+          return new Response("busy", { status: 503, headers: { "retry-after": "0" } });
+        },
+      });
+      try {
+        const events: RequestEvent[] = [];
+        const items = valueOf(
+          await runExit(
+            Effect.gen(function* () {
+              const client = yield* DiscoveryClient.make({
+                baseUrl: server.url,
+                credentials: testCredentials,
+                onRequest: (e) => events.push(e),
+                ...FAST,
+              });
+              return yield* Stream.runCollect(
+                client.collections.list({ workspace: "acme", perPage: 2 }),
+              );
+            }),
+            transport,
+          ),
+        );
+        assert.equal(items.length, 4);
+        assert.deepEqual(
+          events.map((e) => [e.method, new URL(e.url).search, e.attempt, e.status]),
+          [
+            ["GET", "?page=1&per_page=2", 1, 503],
+            ["GET", "?page=1&per_page=2", 2, 200],
+            ["GET", "?page=2&per_page=2", 1, 200],
+          ],
+        );
+        assert.ok(events.every((e) => e.durationMs >= 0));
+        const text = JSON.stringify(events);
+        for (
+          const secret of [TEST_CREDENTIALS.accessSecret, TEST_CREDENTIALS.accessKey, "Bearer"]
+        ) {
+          assert.ok(!text.includes(secret), `events mention ${secret}`);
+        }
+      } finally {
+        await server.close();
+      }
+    });
   }
 });
 
@@ -550,4 +607,50 @@ Deno.test("Retry-After in seconds is waited out before the retry (test clock)", 
   assert.equal(await Effect.runPromise(program), 1, "no retry before 7 s");
   assert.equal(sentAt.length, 2);
   assert.equal(sentAt[1] - sentAt[0], 7000);
+});
+
+Deno.test("traceRequests: a client span per request with its method and status, on both transports; none by default", async (t) => {
+  const server = await startTestServer({ collections: seedCollections(3) });
+  try {
+    for (const transport of TRANSPORTS) {
+      for (const traceRequests of [true, false]) {
+        await t.step(`${transport}, traceRequests ${traceRequests}`, async () => {
+          const spans: Array<Tracer.NativeSpan> = [];
+          const tracer = Tracer.make({
+            span(options) {
+              const span = new Tracer.NativeSpan(options);
+              spans.push(span);
+              return span;
+            },
+          });
+          const exit = await runExit(
+            Effect.provideService(
+              Effect.gen(function* () {
+                const client = yield* DiscoveryClient.make({
+                  baseUrl: server.url,
+                  credentials: testCredentials,
+                  traceRequests,
+                  ...FAST,
+                });
+                return yield* client.collections.page({ workspace: "acme", perPage: 10 });
+              }),
+              Tracer.Tracer,
+              tracer,
+            ),
+            transport,
+          );
+          assert.equal(valueOf(exit).spaces.length, 3);
+          const client = spans.filter((span) => span.kind === "client");
+          if (!traceRequests) return assert.equal(client.length, 0);
+          assert.equal(client.length, 1);
+          assert.equal(client[0].attributes.get("http.request.method"), "GET");
+          assert.equal(client[0].attributes.get("http.response.status_code"), 200);
+          const text = JSON.stringify([...client[0].attributes]);
+          assert.ok(!text.includes(TEST_CREDENTIALS.accessSecret), "a span holds no secret");
+        });
+      }
+    }
+  } finally {
+    await server.close();
+  }
 });

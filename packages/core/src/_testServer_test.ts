@@ -57,10 +57,26 @@ export const FAST: ClientOptions = {
   maxRetryAfterSeconds: 0.005,
 };
 
-/** Runs an effect over the fetch `HttpClient`, giving its `Exit`. */
+/**
+ * How a test's client sends: `fetch` (no `HttpClient` in context, the
+ * client's own fetch transport) or `http-client` (through effect's
+ * `FetchHttpClient`, the transport for programs that give their own).
+ */
+export type TestTransport = "fetch" | "http-client";
+
+/** Both transports, for tests that must hold over each. */
+export const TRANSPORTS: ReadonlyArray<TestTransport> = ["fetch", "http-client"];
+
+/** Runs an effect with the client sending over `transport`, giving its `Exit`. */
 export const runExit = <A, E>(
   effect: Effect.Effect<A, E, HttpClient.HttpClient>,
-): Promise<Exit.Exit<A, E>> => Effect.runPromiseExit(Effect.provide(effect, FetchHttpClient.layer));
+  transport: TestTransport = "fetch",
+): Promise<Exit.Exit<A, E>> =>
+  Effect.runPromiseExit(
+    transport === "fetch"
+      ? effect as Effect.Effect<A, E>
+      : Effect.provide(effect, FetchHttpClient.layer),
+  );
 
 /** The typed failure of an `Exit` (fails the test when it succeeded or died). */
 export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
@@ -85,28 +101,32 @@ export const listAll = async (
   list: Partial<ListOptions> = {},
   client: ClientOptions = {},
   resource: Resource.Any = collectionsResource,
+  transport: TestTransport = "fetch",
 ): Promise<{
   readonly exit: Exit.Exit<Collection[], unknown>;
   readonly summary: ListSummary | undefined;
 }> => {
   let summary: ListSummary | undefined;
-  const exit = await runExit(Effect.gen(function* () {
-    const discovery = yield* DiscoveryClient.make({
-      baseUrl: server.url,
-      credentials: testCredentials,
-      ...FAST,
-      ...client,
-    });
-    return yield* Stream.runCollect(discovery.list(resource, {
-      workspace: "acme",
-      ...list,
-      onSummary: (s) => {
-        assert.equal(summary, undefined, "onSummary called twice");
-        summary = s;
-        list.onSummary?.(s);
-      },
-    }));
-  })) as Exit.Exit<Collection[], unknown>;
+  const exit = await runExit(
+    Effect.gen(function* () {
+      const discovery = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+        ...FAST,
+        ...client,
+      });
+      return yield* Stream.runCollect(discovery.list(resource, {
+        workspace: "acme",
+        ...list,
+        onSummary: (s) => {
+          assert.equal(summary, undefined, "onSummary called twice");
+          summary = s;
+          list.onSummary?.(s);
+        },
+      }));
+    }),
+    transport,
+  ) as Exit.Exit<Collection[], unknown>;
   return { exit, summary };
 };
 

@@ -10,7 +10,7 @@
  * @module
  */
 import * as Cause from "effect/Cause";
-import * as Clock from "effect/Clock";
+import type * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
@@ -94,11 +94,14 @@ class WalkState<A> {
     this.retries++;
   };
 
+  readonly startedMs: number;
+
   constructor(
     readonly keyOf: (item: A) => number,
-    readonly startedMs: number,
+    readonly clock: Clock.Clock,
     size: number,
   ) {
+    this.startedMs = clock.currentTimeMillisUnsafe();
     this.size = size;
   }
 
@@ -132,7 +135,8 @@ class WalkState<A> {
     return result;
   }
 
-  progress(now: number): ListProgress {
+  progress(): ListProgress {
+    const now = this.clock.currentTimeMillisUnsafe();
     return {
       pagesFetched: this.pagesFetched,
       totalPages: this.lastTotalPages,
@@ -143,7 +147,8 @@ class WalkState<A> {
     };
   }
 
-  summary(stoppedBecause: Stop, now: number): ListSummary {
+  summary(stoppedBecause: Stop): ListSummary {
+    const now = this.clock.currentTimeMillisUnsafe();
     return {
       pagesFetched: this.pagesFetched,
       itemsEmitted: this.emitted,
@@ -236,10 +241,14 @@ const totalsPages = <A>(
   let unit = input.perPage;
   let done = false;
 
-  /** Unit `p`: its rows at the size in use when it starts, one smaller page after another. */
-  const fetchUnit = (p: number): Effect.Effect<WalkPage<A>, DiscoveryError> => {
+  /**
+   * Unit `p` with its number: its rows at the size in use when it starts,
+   * one smaller page after another once the size has shrunk.
+   */
+  const fetchUnit = (p: number): Effect.Effect<readonly [number, WalkPage<A>], DiscoveryError> => {
     const size = state.size;
     const parts = unit / size;
+    if (parts === 1) return Effect.map(fetchSized(p, size), (read) => [p, asUnit(p, read)]);
     const first = (p - 1) * parts + 1;
     const loop = (
       n: number,
@@ -251,7 +260,7 @@ const totalsPages = <A>(
           read.items.length === 0;
         return n >= first + parts - 1 || last ? Effect.succeed(joined) : loop(n + 1, joined);
       });
-    return Effect.map(loop(first, undefined), (read) => asUnit(p, read));
+    return Effect.map(loop(first, undefined), (read) => [p, asUnit(p, read)]);
   };
 
   /** Rows read as smaller pages, with the pagination of unit `p` they make up. */
@@ -281,23 +290,19 @@ const totalsPages = <A>(
     return undefined;
   };
 
-  /** Takes page `p` in order: its new items, and whether the walk ends with it. */
-  const take = (
-    p: number,
-    read: WalkPage<A>,
-  ): Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly last: boolean }> =>
-    Effect.map(Clock.currentTimeMillis, (now) => {
-      // A page fetched ahead of a page that ended the walk is dropped.
-      if (done) return { items: [], last: true };
-      const items = state.take(read);
-      const decided = after(p, read);
-      input.onProgress?.(state.progress(now));
-      if (decided === undefined) return { items, last: false };
-      done = true;
-      // Past the cap the page's items go out first; the failure follows them.
-      state.stopped = decided instanceof PaginationError ? "limit" : decided;
-      return { items, last: true };
-    });
+  /** Takes page `p` in order: its new items; sets `done` when the walk ends with it. */
+  const take = (p: number, read: WalkPage<A>): ReadonlyArray<A> => {
+    // A page fetched ahead of a page that ended the walk is dropped.
+    if (done) return [];
+    const items = state.take(read);
+    const decided = after(p, read);
+    if (input.onProgress !== undefined) input.onProgress(state.progress());
+    if (decided === undefined) return items;
+    done = true;
+    // Past the cap the page's items go out first; the failure follows them.
+    state.stopped = decided instanceof PaginationError ? "limit" : decided;
+    return items;
+  };
 
   const ending = (): Stream.Stream<never, DiscoveryError> =>
     state.stopped === "limit"
@@ -315,12 +320,9 @@ const totalsPages = <A>(
         return Stream.empty;
       }
       return Stream.range(from, until).pipe(
-        Stream.mapEffect((p) => Effect.map(fetchUnit(p), (read) => [p, read] as const), {
-          concurrency: input.concurrency,
-        }),
-        Stream.mapEffect(([p, read]) => take(p, read)),
-        Stream.takeUntil((taken) => taken.last),
-        Stream.map((taken) => taken.items),
+        Stream.mapEffect(fetchUnit, { concurrency: input.concurrency }),
+        Stream.map(([p, read]) => take(p, read)),
+        Stream.takeUntil(() => done),
         Stream.concat(Stream.suspend(() => rest(until + 1))),
       );
     });
@@ -335,7 +337,7 @@ const totalsPages = <A>(
     // Page 1 read as smaller pages counts in the unit too, as every later page.
     const one = state.shrinks > 0 ? asUnit(1, first) : first;
     return Stream.concat(
-      Stream.fromEffect(Effect.map(take(1, one), (taken) => taken.items)),
+      Stream.sync(() => take(1, one)),
       rest(2),
     );
   }));
@@ -382,23 +384,19 @@ const linksPages = <A>(
     const parsed = parsePageHref(`${url.pathname}${url.search}`);
     const page = parsed?.page ?? state.pagesFetched + 1;
     const size = parsed?.per_page ?? input.perPage;
-    return Effect.flatMap(
-      fetchSized(page, size, url),
-      (read) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
-          const fresh = state.take(read);
-          const decided = after(read);
-          input.onProgress?.(state.progress(now));
-          if (typeof decided === "string") {
-            state.stopped = decided;
-            return [[fresh], Option.none()] as const;
-          }
-          if ("fail" in decided) {
-            state.stopped = decided.fail.reason === "page-cap" ? "limit" : undefined;
-          }
-          return [[fresh], Option.some(decided)] as const;
-        }),
-    );
+    return Effect.map(fetchSized(page, size, url), (read) => {
+      const fresh = state.take(read);
+      const decided = after(read);
+      if (input.onProgress !== undefined) input.onProgress(state.progress());
+      if (typeof decided === "string") {
+        state.stopped = decided;
+        return [[fresh], Option.none()] as const;
+      }
+      if ("fail" in decided) {
+        state.stopped = decided.fail.reason === "page-cap" ? "limit" : undefined;
+      }
+      return [[fresh], Option.some(decided)] as const;
+    });
   });
 };
 
@@ -419,18 +417,20 @@ const linksPages = <A>(
  *   is called once at the end, however it ends.
  */
 export const walk = <A>(input: WalkInput<A>): Stream.Stream<A, DiscoveryError> =>
-  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (startedMs) => {
-    const state = new WalkState(input.keyOf, startedMs, input.perPage);
-    const pages = input.strategy === "links" ? linksPages(input, state) : totalsPages(input, state);
-    const items = pages.pipe(
-      Stream.filter((batch): batch is readonly [A, ...Array<A>] => batch.length > 0),
-      Stream.flattenArray,
-    );
-    const onSummary = input.onSummary;
-    if (onSummary === undefined) return items;
-    return items.pipe(
-      Stream.onExit((exit) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+  Stream.unwrap(Effect.clockWith((clock) =>
+    Effect.sync(() => {
+      const state = new WalkState(input.keyOf, clock, input.perPage);
+      const pages = input.strategy === "links"
+        ? linksPages(input, state)
+        : totalsPages(input, state);
+      const items = pages.pipe(
+        Stream.filter((batch): batch is readonly [A, ...Array<A>] => batch.length > 0),
+        Stream.flattenArray,
+      );
+      const onSummary = input.onSummary;
+      if (onSummary === undefined) return items;
+      return items.pipe(
+        Stream.onExit((exit) =>
           Effect.sync(() => {
             const reason: Stop = exit._tag === "Success"
               ? state.stopped ?? "interrupted"
@@ -439,8 +439,9 @@ export const walk = <A>(input: WalkInput<A>): Stream.Stream<A, DiscoveryError> =
               : state.stopped === "limit"
               ? "limit"
               : "failed";
-            onSummary(state.summary(reason, now));
-          }))
-      ),
-    );
-  }));
+            onSummary(state.summary(reason));
+          })
+        ),
+      );
+    })
+  ));

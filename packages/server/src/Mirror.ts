@@ -66,7 +66,6 @@ export interface MirrorResult {
  * @example
  * ```ts
  * import * as Effect from "effect/Effect";
- * import * as FetchHttpClient from "effect/http/FetchHttpClient";
  * import { DiscoveryClient, SignatureCredentials } from "@mode-discovery/core";
  * import { MemoryListingStore, mirrorWorkspace } from "@mode-discovery/server";
  * const program = Effect.gen(function* () {
@@ -78,7 +77,7 @@ export interface MirrorResult {
  *     client, store: MemoryListingStore.make(), workspace: "acme",
  *     source: "mirror:https://app.mode.com",
  *   });
- * }).pipe(Effect.provide(FetchHttpClient.layer));
+ * });
  * ```
  */
 export const mirrorWorkspace = (
