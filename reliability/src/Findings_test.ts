@@ -81,15 +81,6 @@ Deno.test("finding: a non-2xx answer to signature_tokens that holds a token has 
   assert.ok(!error.message.includes(secret), `the message holds the secret: ${error.message}`);
 });
 
-/**
- * Open findings: behaviour outside reliability/ that the reliability run
- * passed but that looks wrong, reduced to the smallest input that shows
- * it. Each test fails until its owners change the code; they are skipped unless
- * `RELIABILITY_OPEN_FINDINGS=1` (so `deno task test` stays green while the
- * owners decide): `RELIABILITY_OPEN_FINDINGS=1 deno test -A reliability/src/Findings_test.ts`.
- */
-const open = Deno.env.get("RELIABILITY_OPEN_FINDINGS") !== "1";
-
 Deno.test({
   name:
     "finding: after the page size shrinks on page 1, the listing says the totals drifted (they did not)",
@@ -149,7 +140,7 @@ Deno.test("finding: a members page whose array holds charts decoded as members w
   // is optional and unknown fields are dropped, so any object with an id and a token was a
   // member (22 of the 30 pairings of one resource's page holding another's rows passed).
   // Fixed in part: a row with none of the resource's fields but its key and token, and
-  // fields it does not have, is refused (see the open finding below for the rest).
+  // fields it does not have, is refused (the next test covers the rest).
   const chart = {
     id: 40001,
     token: "c0ffee000001",
@@ -172,13 +163,13 @@ Deno.test("finding: a members page whose array holds charts decoded as members w
 
 Deno.test({
   name:
-    "open finding: a reports page whose array holds collections decodes as reports (they share name and description)",
-  ignore: open,
+    "finding: a reports page whose array holds collections decoded as reports (they share name and description)",
   fn: async () => {
-    // packages/core/src/Resource.ts foreignItem refuses a row only when it has none of the
+    // packages/core/src/Resource.ts foreignItem refused a row only when it had none of the
     // resource's fields but the key and the token; a collection has a report's `name` and
-    // `description`, so it is taken as a report with the 12 other fields null (10 of the 30
-    // pairings still pass: see RELIABILITY.md, Bad input).
+    // `description`, so it was taken as a report with the 12 other fields null (10 of the 30
+    // pairings passed). Fixed: a row whose every field is another resource's, with fields
+    // this one does not have, is refused too.
     const collection = {
       id: 170,
       token: "5pac3000001a",

@@ -334,7 +334,10 @@ export interface MakeOptions extends ClientOptions {
 
 // Page values are not secret: errors may quote them. Token values are: they may not.
 const pageDecoders = new Map(
-  resources.map((resource) => [resource.name, makePageDecoder(resource as Resource.Any)]),
+  resources.map((resource) => [
+    resource.name,
+    makePageDecoder(resource as Resource.Any, { among: resources }),
+  ]),
 );
 const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
 

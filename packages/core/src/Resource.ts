@@ -273,11 +273,36 @@ export const make = <
 export const itemsOf = <R extends Any>(resource: R, page: PageOf<R>): ReadonlyArray<ItemOf<R>> =>
   (page as unknown as Record<string, ReadonlyArray<ItemOf<R>>>)[resource.segment];
 
+const names = new WeakMap<Any, ReadonlySet<string>>();
+
+/** The field names `resource` reads: its columns and their aliases. */
+const namesOf = (resource: Any): ReadonlySet<string> => {
+  let found = names.get(resource);
+  if (found === undefined) {
+    const set = new Set<string>();
+    for (const column of resource.columns) {
+      set.add(column.name);
+      for (const alias of column.aliases) set.add(alias);
+    }
+    names.set(resource, set);
+    found = set;
+  }
+  return found;
+};
+
+const listed = (names: ReadonlyArray<string>) =>
+  names.length > 3
+    ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
+    : names.join(", ");
+
 /**
  * Why `raw` cannot be an item of `resource` though its key and token decode:
- * it has none of the resource's other fields, and fields the resource does
- * not have (a chart under `members`, as a server that answers one resource
- * with another's rows gives); `undefined` for anything else.
+ * it has fields the resource does not have, and either none of the
+ * resource's other fields, or only fields that one of `among` (another
+ * resource of the model) has every one of: a chart under `members`, or a
+ * collection under `reports`, as a server that answers one resource with
+ * another's rows gives. `undefined` for anything else, including a row of
+ * the resource with fields the model does not know yet.
  *
  * **When to use**
  *
@@ -287,34 +312,43 @@ export const itemsOf = <R extends Any>(resource: R, page: PageOf<R>): ReadonlyAr
  *
  * @example
  * ```ts
- * import { members, Resource } from "@mode-discovery/core";
+ * import { collections, members, reports, Resource } from "@mode-discovery/core";
  * Resource.foreignItem(members, { id: 1, token: "c", chart_type: "bar" });
  * // => "not a member: it has none of a member's fields but id and token (state, member_email, member_token and 13 more) and has chart_type"
+ * Resource.foreignItem(reports, { id: 1, token: "s", name: "M", space_type: "custom" }, [collections]);
+ * // => "not a report: every one of its fields is a collection's (id, token, name and 1 more), and space_type is not a report's"
  * Resource.foreignItem(members, { id: 1, token: "m" }); // => undefined
  * ```
  */
-export const foreignItem = (resource: Any, raw: unknown): string | undefined => {
+export const foreignItem = (
+  resource: Any,
+  raw: unknown,
+  among: ReadonlyArray<Any> = [],
+): string | undefined => {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
-  const record = raw as Record<string, unknown>;
-  const own = new Set<string>();
-  for (const column of resource.columns) {
-    own.add(column.name);
-    for (const alias of column.aliases) own.add(alias);
-  }
-  const others: Array<string> = [];
-  for (const name of Object.keys(record)) {
-    if (!own.has(name)) others.push(name);
-    else if (name !== resource.key && name !== resource.token) return undefined;
-  }
+  const own = namesOf(resource);
+  const keys = Object.keys(raw);
+  const others = keys.filter((name) => !own.has(name));
   if (others.length === 0) return undefined;
-  const fields = resource.columns.map((c) => c.name).filter((n) =>
-    n !== resource.key && n !== resource.token
+  const shares = keys.some((name) =>
+    own.has(name) && name !== resource.key && name !== resource.token
   );
-  const list = (names: ReadonlyArray<string>) =>
-    names.length > 3
-      ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
-      : names.join(", ");
-  return `not a ${resource.singular}: it has none of a ${resource.singular}'s fields but ${resource.key} and ${resource.token} (${
-    list(fields)
-  }) and has ${list(others)}`;
+  if (!shares) {
+    const fields = resource.columns.map((c) => c.name).filter((n) =>
+      n !== resource.key && n !== resource.token
+    );
+    return `not a ${resource.singular}: it has none of a ${resource.singular}'s fields but ${resource.key} and ${resource.token} (${
+      listed(fields)
+    }) and has ${listed(others)}`;
+  }
+  for (const other of among) {
+    if (other.name === resource.name) continue;
+    const theirs = namesOf(other);
+    if (keys.every((name) => theirs.has(name))) {
+      return `not a ${resource.singular}: every one of its fields is a ${other.singular}'s (${
+        listed(keys)
+      }), and ${listed(others)} ${others.length === 1 ? "is" : "are"} not a ${resource.singular}'s`;
+    }
+  }
+  return undefined;
 };

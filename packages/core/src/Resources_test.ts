@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import * as Schema from "effect/Schema";
+import * as Resource from "./Resource.ts";
 import {
+  collections,
   findResource,
   members,
   relations,
@@ -130,4 +132,31 @@ Deno.test("reports relate to collections and members; a report's wrong field nam
     () => Schema.decodeUnknownSync(reports.item)({ id: 1, token: "t", space_id: 2.5 }),
     /space_id/,
   );
+});
+
+Deno.test("foreignItem: another resource's row is refused, naming it; a row with a field the model does not know is taken", () => {
+  const collection = collections.example;
+  const message = Resource.foreignItem(reports, collection, resources);
+  assert.match(message ?? "", /^not a report: every one of its fields is a collection's/);
+  assert.match(message ?? "", /space_type, space_url are not a report's/);
+  // Without the model's other resources, sharing `name` is enough to be taken.
+  assert.equal(Resource.foreignItem(reports, collection), undefined);
+  // A report with a field Mode may add one day is still a report.
+  const report = { ...reports.example, newly_added: 1 };
+  assert.equal(Resource.foreignItem(reports, report, resources), undefined);
+  // Every pairing of one resource's page with another's example rows is told apart.
+  for (const page of resources) {
+    for (const holds of resources) {
+      if (page === holds) continue;
+      for (const row of [holds.example as Record<string, unknown>]) {
+        const keys = Object.keys(row).filter((k) => !page.columns.some((c) => c.name === k));
+        if (keys.length === 0) continue; // the row is a valid `page` row as far as fields go
+        assert.notEqual(
+          Resource.foreignItem(page, row, resources),
+          undefined,
+          `${page.name} holding ${holds.name}`,
+        );
+      }
+    }
+  }
 });

@@ -227,6 +227,11 @@ const links = (v: unknown): unknown => {
 export interface PageDecoderOptions {
   /** Generate the item checker as a function (default true; falls back when not allowed). */
   readonly codegen?: boolean | undefined;
+  /**
+   * The model's resources: a row whose every field is one of theirs, with
+   * fields this resource does not have, is refused (`Resource.foreignItem`).
+   */
+  readonly among?: ReadonlyArray<Resource.Any> | undefined;
 }
 
 /**
@@ -261,6 +266,7 @@ export const makePageDecoder = <R extends Resource.Any>(
   const item = (options?.codegen === false ? undefined : itemByCodegen(resource.columns)) ??
     itemByClosures(resource.columns);
   const segment = resource.segment;
+  const among = options?.among ?? [];
   const fast = (input: unknown): unknown => {
     if (!isRecord(input)) return FAIL;
     const info = pagination(input.pagination);
@@ -272,7 +278,9 @@ export const makePageDecoder = <R extends Resource.Any>(
       const decoded = item(raw[i]);
       if (decoded === FAIL) return FAIL;
       // An item that was not taken as it is may be another resource's row.
-      if (decoded !== raw[i] && Resource.foreignItem(resource, raw[i]) !== undefined) return FAIL;
+      if (decoded !== raw[i] && Resource.foreignItem(resource, raw[i], among) !== undefined) {
+        return FAIL;
+      }
       items[i] = decoded;
     }
     if (input._links === undefined && Object.hasOwn(input, "_links")) return FAIL;
@@ -285,7 +293,7 @@ export const makePageDecoder = <R extends Resource.Any>(
   const foreign = (input: unknown): SchemaIssue.Issue | undefined => {
     const raw = (input as Record<string, unknown>)[segment] as ReadonlyArray<unknown>;
     for (let i = 0; i < raw.length; i++) {
-      const message = Resource.foreignItem(resource, raw[i]);
+      const message = Resource.foreignItem(resource, raw[i], among);
       if (message !== undefined) {
         return new SchemaIssue.Pointer(
           [segment, i],

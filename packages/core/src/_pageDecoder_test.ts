@@ -84,7 +84,7 @@ Deno.test("page decoder: the same result as the Schema decoder, for any input, o
     const slow = SchemaParser.decodeUnknownResult(resource.page);
     for (const codegen of [true, false]) {
       await t.step(`${resource.name} (${codegen ? "generated" : "closures"})`, () => {
-        const decode = makePageDecoder(resource, { codegen });
+        const decode = makePageDecoder(resource, { codegen, among: resources });
         let successes = 0;
         fc.assert(
           fc.property(pageOf(resource), (input) => {
@@ -93,7 +93,7 @@ Deno.test("page decoder: the same result as the Schema decoder, for any input, o
             // The Schema's verdict, but that another resource's rows are refused.
             const foreign = Result.isSuccess(schema) &&
               (input as Record<string, ReadonlyArray<unknown>>)[resource.segment].some((item) =>
-                Resource.foreignItem(resource, item) !== undefined
+                Resource.foreignItem(resource, item, resources) !== undefined
               );
             assert.equal(a._tag, foreign ? "Failure" : schema._tag, JSON.stringify(input));
             if (Result.isSuccess(a) && Result.isSuccess(schema)) {

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as SchemaIssue from "effect/SchemaIssue";
 import * as SchemaParser from "effect/SchemaParser";
-import { type AnyResource, Resource, type ResourceName } from "@mode-discovery/core";
+import { type AnyResource, Resource, type ResourceName, resources } from "@mode-discovery/core";
 import type {
   ListingStoreService,
   StoreError,
@@ -131,7 +131,7 @@ export const readNdjson = <R extends AnyResource>(
         }
         const problem = problemOf(resource, value);
         if (problem !== undefined) throw refuse(number, `not a ${resource.singular}: ${problem}`);
-        const foreign = Resource.foreignItem(resource, value);
+        const foreign = Resource.foreignItem(resource, value, resources);
         if (foreign !== undefined) throw refuse(number, foreign);
         const item = decode(value) as Record<string, unknown>;
         const key = item[resource.key];
