@@ -133,6 +133,28 @@ export const snapshotBenchmark = async (
     },
     verify: () => countFiles(ndjsonDir, expected),
   };
+  const rawSnapshot: Variant = {
+    id: "raw-snapshot",
+    label:
+      `raw fetch + JSON.parse of every page of the six resources (bench/snapshot_raw.ts), ${CONCURRENCY} in flight across them`,
+    steps: [{
+      argv: [
+        "deno",
+        "run",
+        "-A",
+        "bench/snapshot_raw.ts",
+        "--base-url",
+        server.origin,
+        "--workspace",
+        server.workspace,
+        "--concurrency",
+        String(CONCURRENCY),
+      ],
+      expect: { report: rows },
+    }],
+    env: driverEnv(ctx),
+    timing: "in-process",
+  };
   const sixLists: Variant = {
     id: "cli-six-lists",
     label: `the CLI listing the six resources one after another, ${CONCURRENCY} in flight each`,
@@ -146,6 +168,7 @@ export const snapshotBenchmark = async (
     unavailable: noCli,
   };
   const entries: Array<Entry> = [
+    { variant: rawSnapshot },
     { variant: ndjsonSnapshot },
     { variant: cliSnapshot, baseline: "ndjson-snapshot" },
     { variant: sixLists, baseline: "cli-snapshot" },
@@ -212,6 +235,13 @@ export const snapshotBenchmark = async (
       ...entries.flatMap((e) => shownCommands(e.variant, server.origin, ctx.root)),
     ],
     notes: [
+      `The plain baseline, a raw fetch + JSON.parse loop over the same ${pages} pages with ${CONCURRENCY} in flight and nothing decoded or written (bench/snapshot_raw.ts): ${
+        num(medianOf(samples, "raw-snapshot", "in-process"), 0)
+      } ms, ${
+        times(ratio(medianOf(samples, "raw-snapshot", "in-process"), ideal))
+      } the ideal; the CLI's snapshot is ${
+        times(ratio(cliMs, medianOf(samples, "raw-snapshot", "in-process")))
+      } the raw loop.`,
       `Side by side: the CLI's snapshot took ${
         num(snapWall, 0)
       } ms (wall), the six CLI listings one after another ${num(listsWall, 0)} ms, ${
