@@ -67,6 +67,25 @@ const countFiles = async (
   return { count, expected: [...expected.values()].reduce((a, b) => a + b, 0) };
 };
 
+/** A Deno driver script reading the whole workspace of `server`, `CONCURRENCY` in flight. */
+const driver = (
+  script: string,
+  server: Server,
+  extra: ReadonlyArray<string> = [],
+): Array<string> => [
+  "deno",
+  "run",
+  "-A",
+  script,
+  "--base-url",
+  server.origin,
+  "--workspace",
+  server.workspace,
+  "--concurrency",
+  String(CONCURRENCY),
+  ...extra,
+];
+
 /** The snapshot benchmark against `server` (apps/edge adding `LATENCY_MS`), whose totals are `totals`. */
 export const snapshotBenchmark = async (
   ctx: Context,
@@ -108,20 +127,7 @@ export const snapshotBenchmark = async (
     id: "ndjson-snapshot",
     label: `core's snapshot to NDJSON files (bench/snapshot_ndjson.ts), ${CONCURRENCY} in flight`,
     steps: [{
-      argv: [
-        "deno",
-        "run",
-        "-A",
-        "bench/snapshot_ndjson.ts",
-        "--base-url",
-        server.origin,
-        "--workspace",
-        server.workspace,
-        "--concurrency",
-        String(CONCURRENCY),
-        "--output-dir",
-        ndjsonDir,
-      ],
+      argv: driver("bench/snapshot_ndjson.ts", server, ["--output-dir", ndjsonDir]),
       expect: { report: rows },
     }],
     env: driverEnv(ctx),
@@ -138,18 +144,7 @@ export const snapshotBenchmark = async (
     label:
       `raw fetch + JSON.parse of every page of the six resources (bench/snapshot_raw.ts), ${CONCURRENCY} in flight across them`,
     steps: [{
-      argv: [
-        "deno",
-        "run",
-        "-A",
-        "bench/snapshot_raw.ts",
-        "--base-url",
-        server.origin,
-        "--workspace",
-        server.workspace,
-        "--concurrency",
-        String(CONCURRENCY),
-      ],
+      argv: driver("bench/snapshot_raw.ts", server),
       expect: { report: rows },
     }],
     env: driverEnv(ctx),
