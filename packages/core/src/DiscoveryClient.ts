@@ -53,7 +53,7 @@ import {
   checkWorkspace,
   signatureTokenBody,
 } from "./_validate.ts";
-import { walk, type WalkPage } from "./_walk.ts";
+import { walk, type WalkPage, type WalkTarget } from "./_walk.ts";
 
 /** Mode's production base URL, the default of {@link ClientOptions.baseUrl}. */
 export const DEFAULT_BASE_URL: string = PRODUCTION_BASE_URL;
@@ -507,6 +507,18 @@ const makeShape = (
       if (authorization === undefined) return refuse(missingCredentials());
       const decodeWalk = walkDecoders.get(resource.name)!;
       const key = resource.key;
+      const pageCall = (target: WalkTarget, onRetry: () => void) => ({
+        method: "GET" as const,
+        url: target.url,
+        authorization,
+        kind: "page" as const,
+        workspace,
+        page: target.page,
+        plural: resource.plural,
+        decode: decodeWalk,
+        onRetry,
+        permits: opts.permits,
+      });
       return walk<Record<string, unknown>>({
         strategy,
         concurrency,
@@ -521,19 +533,8 @@ const makeShape = (
             pageHref({ route: resource, workspace, page, perPage: size, includeSpaces }),
           ),
         resolveNext: (href) => resolveLink(href, settings.baseUrl),
-        fetchPage: (target, onRetry) =>
-          requester.send({
-            method: "GET",
-            url: target.url,
-            authorization,
-            kind: "page",
-            workspace,
-            page: target.page,
-            plural: resource.plural,
-            decode: decodeWalk,
-            onRetry,
-            permits: opts.permits,
-          }),
+        fetchPage: (target, onRetry) => requester.send(pageCall(target, onRetry)),
+        startPage: (target, onRetry, fiber) => requester.start(pageCall(target, onRetry), fiber),
         onProgress: opts.onProgress,
         onSummary: opts.onSummary,
       });

@@ -11,6 +11,7 @@
 import * as Clock from "effect/Clock";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
+import type * as Fiber from "effect/Fiber";
 import * as Random from "effect/Random";
 import type * as Redacted from "effect/Redacted";
 import * as Result from "effect/Result";
@@ -85,17 +86,50 @@ interface Failure {
   readonly retryAfterSeconds?: number | undefined;
 }
 
+/** A {@link Failure}, told apart from any value an attempt decodes. */
+class FailureOf implements Failure {
+  constructor(
+    readonly error: DiscoveryError,
+    readonly retryable: boolean,
+    readonly retryAfterSeconds: number | undefined,
+  ) {}
+}
+
 const failure = (
   error: DiscoveryError,
   retryable: boolean,
   retryAfterSeconds?: number,
-): Failure => ({ error, retryable, retryAfterSeconds });
+): Failure => new FailureOf(error, retryable, retryAfterSeconds);
 
 const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
+
+/** Whether a result of an attempt is its failure. */
+const isFailure = (result: unknown): result is Failure => result instanceof FailureOf;
+
+/**
+ * A call's first attempt, started in plain JavaScript: it resolves (never
+ * rejects) to the value, or to the effect that goes on with the retries;
+ * `abort` stops its request.
+ */
+export interface Started<A> {
+  readonly result: Promise<
+    { readonly value: A } | { readonly rest: Effect.Effect<A, DiscoveryError> }
+  >;
+  readonly abort: () => void;
+}
 
 /** Sends calls for one client: shares its requests-per-second budget. */
 export interface Requester {
   readonly send: <A>(call: Call<A>) => Effect.Effect<A, DiscoveryError>;
+  /**
+   * Starts `call`'s first attempt now, outside any fiber, with `fiber`'s
+   * services, where it can be: the fetch transport, no requests-per-second
+   * budget and no shared permits; `undefined` otherwise (use `send`).
+   */
+  readonly start: <A>(
+    call: Call<A>,
+    fiber: Fiber.Fiber<unknown, unknown>,
+  ) => Started<A> | undefined;
 }
 
 /**
@@ -176,249 +210,292 @@ export const makeRequester = (
     const schedule = retrySchedule(settings);
     const { timeoutMs } = settings;
 
-    const send = <A>(call: Call<A>): Effect.Effect<A, DiscoveryError> =>
-      Effect.suspend(() => {
-        let attempt = 0;
-        const where = `${call.method} ${call.url.href}`;
+    /** A call's attempts and their state (the attempt count), each way of sending it. */
+    const prepare = <A>(call: Call<A>) => {
+      let attempt = 0;
+      const where = `${call.method} ${call.url.href}`;
 
-        const unanswered = (hopFailure: HopFailure): Failure => {
-          const retries = attempt - 1;
-          if (hopFailure._tag === "TimedOut") {
-            return failure(
-              new TimeoutError({
-                url: call.url.href,
-                timeoutMs,
-                message: `${where} did not answer within ${timeoutMs} ms${
-                  retriedNote(retries, "timing out")
-                }. The server may be overloaded; try again later or raise the timeout${
-                  call.method === "GET" ? "" : " (the request may still have been carried out)"
-                }.`,
-              }),
-              call.method === "GET",
-            );
-          }
+      const unanswered = (hopFailure: HopFailure): Failure => {
+        const retries = attempt - 1;
+        if (hopFailure._tag === "TimedOut") {
           return failure(
-            new TransportError({
+            new TimeoutError({
               url: call.url.href,
-              message: `${where} failed before a complete answer arrived${
-                retriedNote(retries)
-              }: ${hopFailure.cause}. Check the base URL (MODE_BASE_URL) and your network${
-                call.method === "GET"
-                  ? ", then try again"
-                  : "; the request may still have been carried out"
+              timeoutMs,
+              message: `${where} did not answer within ${timeoutMs} ms${
+                retriedNote(retries, "timing out")
+              }. The server may be overloaded; try again later or raise the timeout${
+                call.method === "GET" ? "" : " (the request may still have been carried out)"
               }.`,
             }),
-            hopFailure.transient && call.method === "GET",
+            call.method === "GET",
           );
-        };
+        }
+        return failure(
+          new TransportError({
+            url: call.url.href,
+            message: `${where} failed before a complete answer arrived${
+              retriedNote(retries)
+            }: ${hopFailure.cause}. Check the base URL (MODE_BASE_URL) and your network${
+              call.method === "GET"
+                ? ", then try again"
+                : "; the request may still have been carried out"
+            }.`,
+          }),
+          hopFailure.transient && call.method === "GET",
+        );
+      };
 
-        /** Reports the outcome of one request sent at `sentMs`, when events are asked for. */
-        const reporter = (clock: Clock.Clock, method: string, url: string, sentMs: number) =>
-          onRequest === undefined
-            ? undefined
-            : (outcome: { readonly status: number } | { readonly error: string }) =>
-              onRequest({
-                method,
-                url,
-                attempt,
-                ...outcome,
-                durationMs: clock.currentTimeMillisUnsafe() - sentMs,
-              });
-
-        /**
-         * One request of the attempt and the redirects after it; `startedMs`
-         * is when the attempt's first request went out (its timeout counts
-         * from then).
-         */
-        const hop = (
-          clock: Clock.Clock,
-          method: "GET" | "POST",
-          url: string,
-          body: string | undefined,
-          redirects: number,
-          startedMs: number | undefined,
-        ): Effect.Effect<Answer, Failure> =>
-          limited(Effect.suspend(() => {
-            const sentMs = clock.currentTimeMillisUnsafe();
-            const started = startedMs ?? sentMs;
-            const left = timeoutMs - (sentMs - started);
-            if (left <= 0) return Effect.fail(unanswered({ _tag: "TimedOut" }));
-            const report = reporter(clock, method, url, sentMs);
-            const sent = transport.send({
+      /** Reports the outcome of one request sent at `sentMs`, when events are asked for. */
+      const reporter = (clock: Clock.Clock, method: string, url: string, sentMs: number) =>
+        onRequest === undefined
+          ? undefined
+          : (outcome: { readonly status: number } | { readonly error: string }) =>
+            onRequest({
               method,
               url,
-              authorization: call.authorization,
-              body,
-            }, left);
-            return Effect.matchEffect(
-              report === undefined ? sent : Effect.onInterrupt(
-                sent,
-                () => Effect.sync(() => report({ error: "interrupted" })),
-              ),
-              {
-                onFailure: (hopFailure) => {
-                  report?.({ error: hopFailureText(hopFailure, left) });
-                  return Effect.fail(unanswered(hopFailure));
-                },
-                onSuccess: (answer) => {
-                  report?.({ status: answer.status });
-                  const next = redirectTarget(answer, redirects, settings);
-                  if (next === undefined) return Effect.succeed(answer);
-                  if ("refused" in next) return Effect.fail(next.refused);
-                  const see = answer.status === 303;
-                  return hop(
-                    clock,
-                    see ? "GET" : method,
-                    next.url,
-                    see ? undefined : body,
-                    redirects + 1,
-                    started,
-                  );
-                },
+              attempt,
+              ...outcome,
+              durationMs: clock.currentTimeMillisUnsafe() - sentMs,
+            });
+
+      /**
+       * One request of the attempt and the redirects after it; `startedMs`
+       * is when the attempt's first request went out (its timeout counts
+       * from then).
+       */
+      const hop = (
+        clock: Clock.Clock,
+        method: "GET" | "POST",
+        url: string,
+        body: string | undefined,
+        redirects: number,
+        startedMs: number | undefined,
+      ): Effect.Effect<Answer, Failure> =>
+        limited(Effect.suspend(() => {
+          const sentMs = clock.currentTimeMillisUnsafe();
+          const started = startedMs ?? sentMs;
+          const left = timeoutMs - (sentMs - started);
+          if (left <= 0) return Effect.fail(unanswered({ _tag: "TimedOut" }));
+          const report = reporter(clock, method, url, sentMs);
+          const sent = transport.send({
+            method,
+            url,
+            authorization: call.authorization,
+            body,
+          }, left);
+          return Effect.matchEffect(
+            report === undefined ? sent : Effect.onInterrupt(
+              sent,
+              () => Effect.sync(() => report({ error: "interrupted" })),
+            ),
+            {
+              onFailure: (hopFailure) => {
+                report?.({ error: hopFailureText(hopFailure, left) });
+                return Effect.fail(unanswered(hopFailure));
               },
-            );
-          }));
+              onSuccess: (answer) => {
+                report?.({ status: answer.status });
+                const next = redirectTarget(answer, redirects, settings);
+                if (next === undefined) return Effect.succeed(answer);
+                if ("refused" in next) return Effect.fail(next.refused);
+                const see = answer.status === 303;
+                return hop(
+                  clock,
+                  see ? "GET" : method,
+                  next.url,
+                  see ? undefined : body,
+                  redirects + 1,
+                  started,
+                );
+              },
+            },
+          );
+        }));
 
-        /**
-         * The attempt's requests as {@link hop} sends them, in plain
-         * JavaScript in one callback: for a transport that can, when no
-         * requests-per-second budget has to be waited for.
-         */
-        const directHops = async (
-          direct: DirectSend,
-          clock: Clock.Clock,
-          signal: AbortSignal,
-        ): Promise<Answer | Failure> => {
-          let method = call.method;
-          let url = call.url.href;
-          let body = call.body;
-          const startedMs = clock.currentTimeMillisUnsafe();
-          for (let redirects = 0;; redirects++) {
-            const sentMs = clock.currentTimeMillisUnsafe();
-            const left = timeoutMs - (sentMs - startedMs);
-            if (left <= 0) return unanswered({ _tag: "TimedOut" });
-            const result = await direct(
-              { method, url, authorization: call.authorization, body },
-              left,
-              signal,
-            );
-            const report = reporter(clock, method, url, sentMs);
-            if (!("status" in result)) {
-              report?.({ error: signal.aborted ? "interrupted" : hopFailureText(result, left) });
-              return unanswered(result);
-            }
-            report?.({ status: result.status });
-            const next = redirectTarget(result, redirects, settings);
-            if (next === undefined) return result;
-            if ("refused" in next) return next.refused;
-            if (result.status === 303) {
-              method = "GET";
-              body = undefined;
-            }
-            url = next.url;
+      /**
+       * The attempt's requests as {@link hop} sends them, in plain
+       * JavaScript in one callback: for a transport that can, when no
+       * requests-per-second budget has to be waited for.
+       */
+      const directHops = async (
+        direct: DirectSend,
+        clock: Clock.Clock,
+        controller: AbortController,
+      ): Promise<Answer | Failure> => {
+        let method = call.method;
+        let url = call.url.href;
+        let body = call.body;
+        const startedMs = clock.currentTimeMillisUnsafe();
+        for (let redirects = 0;; redirects++) {
+          const sentMs = clock.currentTimeMillisUnsafe();
+          const left = timeoutMs - (sentMs - startedMs);
+          if (left <= 0) return unanswered({ _tag: "TimedOut" });
+          const result = await direct(
+            { method, url, authorization: call.authorization, body },
+            left,
+            controller,
+          );
+          const report = reporter(clock, method, url, sentMs);
+          if (!("status" in result)) {
+            report?.({
+              error: controller.signal.aborted && result._tag !== "TimedOut"
+                ? "interrupted"
+                : hopFailureText(result, left),
+            });
+            return unanswered(result);
           }
-        };
-
-        /** The attempt's requests, under a shared permit if the call has one. */
-        const exchange = (): Effect.Effect<Answer, Failure> => {
-          const exchanged = Effect.withFiber((fiber) => {
-            const clock = fiber.getRef(Clock.Clock);
-            if (direct === undefined) {
-              return hop(clock, call.method, call.url.href, call.body, 0, undefined);
-            }
-            const send = direct(fiber);
-            return abortable<Answer, Failure>(
-              (signal) => directHops(send, clock, signal),
-              isAnswer,
-            );
-          });
-          // After its permit goes, the call lets the calls waiting for one
-          // send their requests before it decodes its answer.
-          return call.permits === undefined
-            ? exchanged
-            : Effect.tap(call.permits.withPermits(1)(exchanged), () => Effect.yieldNow);
-        };
-
-        const once: Effect.Effect<A, Failure> = Effect.suspend(() => {
-          attempt++;
-          if (attempt > 1) call.onRetry?.();
-          return Effect.flatMap(exchange(), (answer) => interpret(answer));
-        });
-
-        const interpret = (answer: Answer): Effect.Effect<A, Failure> => {
-          const retries = attempt - 1;
-          const { status, text } = answer;
-          const context: RequestContext = {
-            method: call.method,
-            url: answer.url,
-            kind: call.kind,
-            workspace: call.workspace,
-            page: call.page,
-            plural: call.plural,
-          };
-          if (isRedirect(status)) return Effect.fail(redirectFailure(call, answer));
-          if (status >= 200 && status < 300) {
-            let json: unknown;
-            try {
-              json = JSON.parse(text);
-            } catch (error) {
-              const truncated = looksTruncated(text);
-              return Effect.fail(failure(
-                notJsonError({
-                  status,
-                  bodyText: text,
-                  parseError: error instanceof Error ? error.message : String(error),
-                  truncated,
-                  context,
-                  retries,
-                }),
-                truncated && call.method === "GET",
-              ));
-            }
-            const decoded = call.decode(json);
-            return Result.isSuccess(decoded) ? Effect.succeed(decoded.success) : Effect.fail(
-              failure(decodeError({ status, issue: decoded.failure, context }), false),
-            );
+          report?.({ status: result.status });
+          const next = redirectTarget(result, redirects, settings);
+          if (next === undefined) return result;
+          if ("refused" in next) return next.refused;
+          if (result.status === 303) {
+            method = "GET";
+            body = undefined;
           }
-          return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            const retryAfterSeconds = status === 429 || status === 503
-              ? parseRetryAfter(answer.header("retry-after"), now)
-              : undefined;
-            return Effect.fail(failure(
-              apiErrorFromResponse({
-                status,
-                bodyText: text,
-                context,
-                retries,
-                retryAfterSeconds,
-              }),
-              isRetryableStatus(status, call.method),
-              retryAfterSeconds,
-            ));
-          });
-        };
+          url = next.url;
+        }
+      };
 
-        // The first attempt runs on its own; the retry policy starts only
-        // once it has failed, replaying that failure to the schedule.
-        return Effect.catch(once, (first: Failure) => {
-          if (!first.retryable || settings.maxRetries === 0) return Effect.fail(first.error);
-          let replay = true;
-          return Effect.suspend(() => {
-            if (!replay) return once;
-            replay = false;
-            return Effect.fail(first);
-          }).pipe(
-            Effect.retry({
-              schedule,
-              times: settings.maxRetries,
-              while: (f: Failure) => f.retryable,
-            }),
-            Effect.mapError((f) => f.error),
+      /** The attempt's requests, under a shared permit if the call has one. */
+      const exchange = (): Effect.Effect<Answer, Failure> => {
+        const exchanged = Effect.withFiber((fiber) => {
+          const clock = fiber.getRef(Clock.Clock);
+          if (direct === undefined) {
+            return hop(clock, call.method, call.url.href, call.body, 0, undefined);
+          }
+          const send = direct(fiber);
+          return abortable<Answer, Failure>(
+            (controller) => directHops(send, clock, controller),
+            isAnswer,
           );
         });
+        // After its permit goes, the call lets the calls waiting for one
+        // send their requests before it decodes its answer.
+        return call.permits === undefined
+          ? exchanged
+          : Effect.tap(call.permits.withPermits(1)(exchanged), () => Effect.yieldNow);
+      };
+
+      const once: Effect.Effect<A, Failure> = Effect.suspend(() => {
+        attempt++;
+        if (attempt > 1) call.onRetry?.();
+        return Effect.flatMap(exchange(), (answer) =>
+          Effect.clockWith((clock) => {
+            const result = interpret(answer, clock.currentTimeMillisUnsafe());
+            return isFailure(result) ? Effect.fail(result) : Effect.succeed(result);
+          }));
       });
 
-    return { send };
+      /** What an answer means for the call at time `now`: its decoded value, or why not. */
+      const interpret = (answer: Answer, now: number): A | Failure => {
+        const retries = attempt - 1;
+        const { status, text } = answer;
+        const context: RequestContext = {
+          method: call.method,
+          url: answer.url,
+          kind: call.kind,
+          workspace: call.workspace,
+          page: call.page,
+          plural: call.plural,
+        };
+        if (isRedirect(status)) return redirectFailure(call, answer);
+        if (status >= 200 && status < 300) {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch (error) {
+            const truncated = looksTruncated(text);
+            return failure(
+              notJsonError({
+                status,
+                bodyText: text,
+                parseError: error instanceof Error ? error.message : String(error),
+                truncated,
+                context,
+                retries,
+              }),
+              truncated && call.method === "GET",
+            );
+          }
+          const decoded = call.decode(json);
+          return Result.isSuccess(decoded)
+            ? decoded.success
+            : failure(decodeError({ status, issue: decoded.failure, context }), false);
+        }
+        const retryAfterSeconds = status === 429 || status === 503
+          ? parseRetryAfter(answer.header("retry-after"), now)
+          : undefined;
+        return failure(
+          apiErrorFromResponse({
+            status,
+            bodyText: text,
+            context,
+            retries,
+            retryAfterSeconds,
+          }),
+          isRetryableStatus(status, call.method),
+          retryAfterSeconds,
+        );
+      };
+
+      /**
+       * What follows a failed first attempt: the retry policy, replaying
+       * that failure to the schedule, then the typed error.
+       */
+      const after = (first: Failure): Effect.Effect<A, DiscoveryError> => {
+        if (!first.retryable || settings.maxRetries === 0) return Effect.fail(first.error);
+        let replay = true;
+        return Effect.suspend(() => {
+          if (!replay) return once;
+          replay = false;
+          return Effect.fail(first);
+        }).pipe(
+          Effect.retry({
+            schedule,
+            times: settings.maxRetries,
+            while: (f: Failure) => f.retryable,
+          }),
+          Effect.mapError((f) => f.error),
+        );
+      };
+
+      /**
+       * The first attempt in plain JavaScript, started now (fetch
+       * transport, no budget to wait for, no shared permits): its value,
+       * or the effect that goes on with the retries.
+       */
+      const startDirect = (fiber: Fiber.Fiber<unknown, unknown>): Started<A> | undefined => {
+        if (direct === undefined || call.permits !== undefined) return undefined;
+        const clock = fiber.getRef(Clock.Clock);
+        const send = direct(fiber);
+        const controller = new AbortController();
+        attempt = 1;
+        const result = directHops(send, clock, controller).then(
+          (answer): { readonly value: A } | { readonly rest: Effect.Effect<A, DiscoveryError> } => {
+            const read = isFailure(answer)
+              ? answer
+              : interpret(answer, clock.currentTimeMillisUnsafe());
+            return isFailure(read) ? { rest: after(read) } : { value: read };
+          },
+        );
+        return { result, abort: () => controller.abort() };
+      };
+
+      return { once, after, startDirect };
+    };
+
+    const send = <A>(call: Call<A>): Effect.Effect<A, DiscoveryError> =>
+      Effect.suspend(() => {
+        // The first attempt runs on its own; the retry policy starts only once it has failed.
+        const { once, after } = prepare(call);
+        return Effect.catch(once, after);
+      });
+
+    const start = <A>(call: Call<A>, fiber: Fiber.Fiber<unknown, unknown>) =>
+      prepare(call).startDirect(fiber);
+
+    return { send, start };
   });
 
 /**

@@ -74,15 +74,15 @@ export const isAnswer = <E>(result: Answer | E): result is Answer =>
 
 /**
  * `run` as an effect: it succeeds with the result `ok` takes and fails with
- * any other; interrupting it aborts `run`'s signal. `run` never rejects.
+ * any other; interrupting it aborts `run`'s controller. `run` never rejects.
  */
 export const abortable = <A, E>(
-  run: (signal: AbortSignal) => Promise<A | E>,
+  run: (controller: AbortController) => Promise<A | E>,
   ok: (result: A | E) => result is A,
 ): Effect.Effect<A, E> =>
   Effect.callback<A, E>((resume) => {
     const controller = new AbortController();
-    run(controller.signal).then((result) =>
+    run(controller).then((result) =>
       resume(ok(result) ? Effect.succeed(result) : Effect.fail(result as E))
     );
     return Effect.sync(() => controller.abort());
@@ -118,22 +118,19 @@ const traced = (hop: Hop, sent: Effect.Effect<Answer, HopFailure>) =>
 export type DirectSend = (
   hop: Hop,
   timeoutMs: number,
-  signal: AbortSignal,
+  controller: AbortController,
 ) => Promise<Answer | HopFailure>;
 
 /**
  * Sends `hop` with `fetch` (and `init`), redirects not followed: the answer
- * read whole, or a failure once `timeoutMs` has passed, the request failed
- * or `signal` aborted it.
+ * read whole, or a failure once `timeoutMs` has passed (the timer aborts
+ * `controller`), the request failed or `controller` was aborted.
  */
 const fetchOnce = (
   fetch: typeof globalThis.fetch,
   init: globalThis.RequestInit | undefined,
 ): DirectSend =>
-(hop, timeoutMs, signal) => {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  signal.addEventListener("abort", abort);
+(hop, timeoutMs, controller) => {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -163,12 +160,10 @@ const fetchOnce = (
   }).then(
     (answer) => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", abort);
       return answer;
     },
     (cause: unknown): HopFailure => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", abort);
       return timedOut ? TIMED_OUT : {
         _tag: "Unanswered",
         reason: "TransportError",
@@ -200,7 +195,10 @@ export const fetchTransport = (traceRequests: boolean): Transport => {
   const send = (hop: Hop, timeoutMs: number): Effect.Effect<Answer, HopFailure> =>
     Effect.withFiber((fiber) => {
       const direct = directOf(fiber);
-      return abortable<Answer, HopFailure>((signal) => direct(hop, timeoutMs, signal), isAnswer);
+      return abortable<Answer, HopFailure>(
+        (controller) => direct(hop, timeoutMs, controller),
+        isAnswer,
+      );
     });
   return traceRequests
     ? { send: (hop, timeoutMs) => traced(hop, send(hop, timeoutMs)) }

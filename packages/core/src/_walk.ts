@@ -12,6 +12,7 @@
 import * as Cause from "effect/Cause";
 import type * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
+import type * as Fiber from "effect/Fiber";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
 import {
@@ -41,6 +42,18 @@ export interface WalkPage<A> {
   readonly items: ReadonlyArray<A>;
 }
 
+/**
+ * A page's first attempt, started in plain JavaScript: it resolves (never
+ * rejects) to the page, or to the effect that goes on with its retries;
+ * `abort` stops its request.
+ */
+export interface StartedPage<A> {
+  readonly result: Promise<
+    { readonly value: WalkPage<A> } | { readonly rest: Effect.Effect<WalkPage<A>, DiscoveryError> }
+  >;
+  readonly abort: () => void;
+}
+
 /** What a walk needs. */
 export interface WalkInput<A> {
   readonly strategy: ListStrategy;
@@ -64,6 +77,18 @@ export interface WalkInput<A> {
     target: WalkTarget,
     onRetry: () => void,
   ) => Effect.Effect<WalkPage<A>, DiscoveryError>;
+  /**
+   * Starts one page's first attempt outside any fiber (with `fiber`'s
+   * services), where the client can; `undefined` where it cannot, and then
+   * `fetchPage` is used.
+   */
+  readonly startPage?:
+    | ((
+      target: WalkTarget,
+      onRetry: () => void,
+      fiber: Fiber.Fiber<unknown, unknown>,
+    ) => StartedPage<A> | undefined)
+    | undefined;
   /** The key of an item (deduplication). */
   readonly keyOf: (item: A) => number;
   /** What the items are, plural, for messages (`collections`, `report stats`). */
@@ -195,6 +220,8 @@ const joinPages = <A>(first: WalkPage<A>, second: WalkPage<A>): WalkPage<A> => (
  * way a smaller page may fix is fetched again as the two pages of
  * `size / 2` that hold the same rows (page `n` at size `s` holds the rows
  * of pages `2n - 1` and `2n` at size `s / 2`), down to `minPerPage`.
+ * `read`, when given, is how the page at `size` is read (a first attempt
+ * already made, going on with its retries).
  */
 const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
   const request = (target: WalkTarget): Effect.Effect<WalkPage<A>, DiscoveryError> => {
@@ -204,9 +231,10 @@ const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
     page: number,
     size: number,
     url?: URL,
+    read?: Effect.Effect<WalkPage<A>, DiscoveryError>,
   ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
     Effect.catch(
-      request({ page, perPage: size, url: url ?? input.pageUrl(page, size) }),
+      read ?? request({ page, perPage: size, url: url ?? input.pageUrl(page, size) }),
       (error: DiscoveryError) => {
         const half = size / 2;
         if (!smallerPageMayHelp(error) || !Number.isInteger(half) || half < input.minPerPage) {
@@ -311,6 +339,96 @@ const totalsPages = <A>(
       )
       : Stream.empty;
 
+  /** Units `from..until`, `concurrency` at once through `Stream.mapEffect`, in order. */
+  const fetched = (
+    from: number,
+    until: number,
+  ): Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError> =>
+    Stream.range(from, until).pipe(Stream.mapEffect(fetchUnit, { concurrency: input.concurrency }));
+
+  /**
+   * Units `from..until` with their first attempts made outside any fiber,
+   * `concurrency` at once, taken in order as each is read: the raw loop's
+   * window, without a fiber per page. A page whose first attempt failed
+   * goes on in the walk's fiber with its retries and the adaptive size;
+   * once the size has shrunk, or a page cannot be started so, the rest of
+   * the units go through {@link fetched}. Requests still in the window when
+   * the stream ends (the walk ended, the consumer stopped, a failure, an
+   * interruption) are aborted.
+   */
+  const windowed = (
+    from: number,
+    until: number,
+  ): Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError> =>
+    Stream.unwrap(Effect.withFiber((fiber) => {
+      const startPage = input.startPage!;
+      const window: Array<{ readonly p: number; readonly started: StartedPage<A> }> = [];
+      let next = from;
+      let direct = true;
+      const fill = () => {
+        while (direct && !done && next <= until && window.length < input.concurrency) {
+          if (state.size !== unit) {
+            direct = false;
+            break;
+          }
+          const p = next;
+          const started = startPage(
+            { page: p, perPage: unit, url: input.pageUrl(p, unit) },
+            state.onRetry,
+            fiber,
+          );
+          if (started === undefined) {
+            direct = false;
+            break;
+          }
+          next++;
+          window.push({ p, started });
+        }
+      };
+      const abortAll = Effect.sync(() => {
+        for (const { started } of window) started.abort();
+        window.length = 0;
+      });
+      const taken = Stream.paginate<
+        void,
+        readonly [number, WalkPage<A>],
+        DiscoveryError
+      >(undefined, () => {
+        fill();
+        const head = window.shift();
+        if (head === undefined) return Effect.succeed([[], Option.none()] as const);
+        return Effect.flatMap(
+          Effect.callback<
+            { readonly value: WalkPage<A> } | {
+              readonly rest: Effect.Effect<WalkPage<A>, DiscoveryError>;
+            }
+          >((resume) => {
+            head.started.result.then((result) => resume(Effect.succeed(result)));
+            return Effect.sync(() => head.started.abort());
+          }),
+          (result) =>
+            Effect.map(
+              "value" in result
+                ? Effect.succeed(result.value)
+                : fetchSized(head.p, unit, undefined, result.rest),
+              (read) => {
+                fill();
+                return [
+                  [[head.p, asUnit(head.p, read)] as const],
+                  window.length > 0 ? Option.some(undefined) : Option.none(),
+                ] as const;
+              },
+            ),
+        );
+      }).pipe(Stream.ensuring(abortAll));
+      return Effect.succeed(
+        Stream.concat(
+          taken,
+          Stream.suspend(() => (!done && next <= until ? fetched(next, until) : Stream.empty)),
+        ),
+      );
+    }));
+
   const rest = (from: number): Stream.Stream<ReadonlyArray<A>, DiscoveryError> =>
     Stream.suspend(() => {
       if (done) return ending();
@@ -319,8 +437,7 @@ const totalsPages = <A>(
         state.stopped ??= "last-page";
         return Stream.empty;
       }
-      return Stream.range(from, until).pipe(
-        Stream.mapEffect(fetchUnit, { concurrency: input.concurrency }),
+      return (input.startPage === undefined ? fetched(from, until) : windowed(from, until)).pipe(
         Stream.map(([p, read]) => take(p, read)),
         Stream.takeUntil(() => done),
         Stream.concat(Stream.suspend(() => rest(until + 1))),

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect";
 import * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
 import { DiscoveryClient, type ListSummary } from "./DiscoveryClient.ts";
-import { PaginationError } from "./DiscoveryError.ts";
+import { PaginationError, ServerError } from "./DiscoveryError.ts";
 import { pageLinks, pageSlice, paginationInfo } from "./Pagination.ts";
 import { type Collection, collections as collectionsResource, members } from "./Resources.ts";
 import type { WalkPage } from "./_walk.ts";
@@ -568,4 +568,90 @@ Deno.test("permits: a request waiting to be retried holds no permit, so the othe
   } finally {
     await server.close();
   }
+});
+
+Deno.test("totals, first attempts started outside a fiber: retried, split into smaller pages, in order, the rest aborted", async (t) => {
+  const big = fakeListing(200, 20);
+  const small = fakeListing(200, 10);
+  const run = async (options: { readonly stopAfter?: number }) => {
+    const started: Array<number> = [];
+    const aborted: Array<number> = [];
+    const fetched: Array<string> = [];
+    let summary: ListSummary | undefined;
+    const stream = walk<Collection>({
+      keyOf: (c) => c.id,
+      plural: "collections",
+      perPage: 20,
+      minPerPage: 10,
+      strategy: "totals",
+      concurrency: 3,
+      maxPages: 1000,
+      pageUrl: (n, size) => new URL(`http://x.test/batch/acme/spaces?page=${n}&per_page=${size}`),
+      resolveNext: () => new URL("http://x.test/"),
+      // The fiber's way: page 1, the retries' fallbacks, and the smaller pages.
+      fetchPage: (target) =>
+        Effect.sync(() => {
+          fetched.push(`${target.page}@${target.perPage}`);
+          return target.perPage === 20 ? big.page(target.page) : small.page(target.page);
+        }),
+      startPage: (target, onRetry) => {
+        const p = target.page;
+        started.push(p);
+        // Answers arrive out of order; the walk takes them in order.
+        const later = new Promise<void>((resolve) => setTimeout(resolve, (p * 7) % 5));
+        return {
+          abort: () => aborted.push(p),
+          result: later.then(() =>
+            p === 3
+              // Failed once, then read on retry.
+              ? { rest: Effect.sync(() => (onRetry(), big.page(3))) }
+              : p === 5
+              // Still failing after its retries at 20: read as pages 9 and 10 at 10.
+              ? {
+                rest: Effect.fail(
+                  ServerError.withStatus(503, "unavailable", "still failing at per_page 20"),
+                ),
+              }
+              : { value: big.page(p) }
+          ),
+        };
+      },
+      onSummary: (s) => (summary = s),
+    });
+    const items = await Effect.runPromise(
+      Stream.runCollect(
+        options.stopAfter === undefined ? stream : Stream.take(stream, options.stopAfter),
+      ),
+    );
+    return { items, started, aborted, fetched, summary };
+  };
+  await t.step("every item once, in order, through retries and a split", async () => {
+    const { items, started, fetched, summary } = await run({});
+    assert.deepEqual(ids(items), ids(big.all));
+    // 3 in flight: 2, 3, 4 first, then one more as each is taken, until the split of 5.
+    assert.deepEqual(started, [2, 3, 4, 5, 6, 7]);
+    // Page 1 in the fiber; unit 5 as pages 9 and 10 at 10; units 8 to 10, after the split, too.
+    assert.deepEqual(fetched.slice(0, 3), ["1@20", "9@10", "10@10"]);
+    assert.deepEqual(fetched.slice(3).sort(), [
+      "15@10",
+      "16@10",
+      "17@10",
+      "18@10",
+      "19@10",
+      "20@10",
+    ]);
+    assert.equal(summary?.retries, 1);
+    assert.equal(summary?.pageSizeShrinks, 1);
+    assert.equal(summary?.finalPerPage, 10);
+  });
+  await t.step(
+    "a consumer that stops early aborts the first attempts still in the window",
+    async () => {
+      const { items, started, aborted } = await run({ stopAfter: 25 });
+      assert.deepEqual(ids(items), ids(big.all.slice(0, 25)));
+      // Pages 3 to 5 were in flight when page 2 ended the consumer's take.
+      assert.deepEqual(started, [2, 3, 4, 5]);
+      assert.deepEqual([...aborted].sort(), [3, 4, 5]);
+    },
+  );
 });
