@@ -478,6 +478,8 @@ export const makeRequester = (
               : interpret(answer, clock.currentTimeMillisUnsafe());
             return isFailure(read) ? { rest: after(read) } : { value: read };
           },
+          // Nothing above throws by design; if it did, the page fails as a defect, not a hang.
+          (cause: unknown) => ({ rest: Effect.die(cause) }),
         );
         return { result, abort: () => controller.abort() };
       };

@@ -82,8 +82,10 @@ export const abortable = <A, E>(
 ): Effect.Effect<A, E> =>
   Effect.callback<A, E>((resume) => {
     const controller = new AbortController();
-    run(controller).then((result) =>
-      resume(ok(result) ? Effect.succeed(result) : Effect.fail(result as E))
+    run(controller).then(
+      (result) => resume(ok(result) ? Effect.succeed(result) : Effect.fail(result as E)),
+      // `run` does not reject by contract; if it did, a defect rather than a fiber left waiting.
+      (cause: unknown) => resume(Effect.die(cause)),
     );
     return Effect.sync(() => controller.abort());
   });
