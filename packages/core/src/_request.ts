@@ -106,15 +106,28 @@ const isRedirect = (status: number): boolean => status >= 300 && status < 400 &&
 /** Whether a result of an attempt is its failure. */
 const isFailure = (result: unknown): result is Failure => result instanceof FailureOf;
 
+/** What a first attempt gives: the value, or the effect that goes on with the retries. */
+export type Outcome<A> = { readonly value: A } | {
+  readonly rest: Effect.Effect<A, DiscoveryError>;
+};
+
+/**
+ * A first attempt whose answer has arrived: `ok` when it is a 2xx, and
+ * `read`, which parses and decodes it (once, when called), so that a caller
+ * taking answers in order reads each in its turn, not as it arrives.
+ */
+export interface Answered<A> {
+  readonly ok: boolean;
+  readonly read: () => Outcome<A>;
+}
+
 /**
  * A call's first attempt, started in plain JavaScript: it resolves (never
- * rejects) to the value, or to the effect that goes on with the retries;
+ * rejects) once its answer has arrived, or its request has failed;
  * `abort` stops its request.
  */
 export interface Started<A> {
-  readonly result: Promise<
-    { readonly value: A } | { readonly rest: Effect.Effect<A, DiscoveryError> }
-  >;
+  readonly result: Promise<Answered<A>>;
   readonly abort: () => void;
 }
 
@@ -472,14 +485,24 @@ export const makeRequester = (
         const controller = new AbortController();
         attempt = 1;
         const result = directHops(send, clock, controller).then(
-          (answer): { readonly value: A } | { readonly rest: Effect.Effect<A, DiscoveryError> } => {
-            const read = isFailure(answer)
-              ? answer
-              : interpret(answer, clock.currentTimeMillisUnsafe());
-            return isFailure(read) ? { rest: after(read) } : { value: read };
-          },
-          // Nothing above throws by design; if it did, the page fails as a defect, not a hang.
-          (cause: unknown) => ({ rest: Effect.die(cause) }),
+          (answer): Answered<A> => ({
+            ok: !isFailure(answer) && answer.status >= 200 && answer.status < 300,
+            read: () => {
+              try {
+                const read = isFailure(answer)
+                  ? answer
+                  : interpret(answer, clock.currentTimeMillisUnsafe());
+                return isFailure(read) ? { rest: after(read) } : { value: read };
+              } catch (cause) {
+                // Nothing above throws by design; if it did, the call fails as a defect.
+                return { rest: Effect.die(cause) };
+              }
+            },
+          }),
+          (cause: unknown): Answered<A> => ({
+            ok: false,
+            read: () => ({ rest: Effect.die(cause) }),
+          }),
         );
         return { result, abort: () => controller.abort() };
       };

@@ -27,6 +27,7 @@ import type { ListProgress, ListStrategy, ListSummary } from "./DiscoveryClient.
 import { type Links, type PaginationInfo, parsePageHref, totalPages } from "./Pagination.ts";
 import { IdSet } from "./_idSet.ts";
 import { linkKey } from "./_links.ts";
+import type { Answered } from "./_request.ts";
 
 /** A page to fetch: its number and size, and its absolute URL. */
 export interface WalkTarget {
@@ -44,15 +45,21 @@ export interface WalkPage<A> {
 
 /**
  * A page's first attempt, started in plain JavaScript: it resolves (never
- * rejects) to the page, or to the effect that goes on with its retries;
- * `abort` stops its request.
+ * rejects) once its answer is in, which is read (parsed and decoded) when
+ * the page's turn comes, to the page or to the effect that goes on with its
+ * retries; `abort` stops its request.
  */
 export interface StartedPage<A> {
-  readonly result: Promise<
-    { readonly value: WalkPage<A> } | { readonly rest: Effect.Effect<WalkPage<A>, DiscoveryError> }
-  >;
+  readonly result: Promise<Answered<WalkPage<A>>>;
   readonly abort: () => void;
 }
+
+/** Waits for a started first attempt's answer; interrupting aborts its request. */
+const awaitStarted = <A>(started: StartedPage<A>): Effect.Effect<Answered<WalkPage<A>>> =>
+  Effect.callback<Answered<WalkPage<A>>>((resume) => {
+    started.result.then((answered) => resume(Effect.succeed(answered)));
+    return Effect.sync(() => started.abort());
+  });
 
 /** What a walk needs. */
 export interface WalkInput<A> {
@@ -398,16 +405,12 @@ const totalsPages = <A>(
         const head = window.shift();
         if (head === undefined) return Effect.succeed([[], Option.none()] as const);
         return Effect.flatMap(
-          Effect.callback<
-            { readonly value: WalkPage<A> } | {
-              readonly rest: Effect.Effect<WalkPage<A>, DiscoveryError>;
-            }
-          >((resume) => {
-            head.started.result.then((result) => resume(Effect.succeed(result)));
-            return Effect.sync(() => head.started.abort());
-          }),
-          (result) =>
-            Effect.map(
+          awaitStarted(head.started),
+          (answered) => {
+            // A page that came in whole: the next request goes out before it is parsed.
+            if (answered.ok) fill();
+            const result = answered.read();
+            return Effect.map(
               "value" in result
                 ? Effect.succeed(result.value)
                 : fetchSized(head.p, unit, undefined, result.rest),
@@ -418,7 +421,8 @@ const totalsPages = <A>(
                   window.length > 0 ? Option.some(undefined) : Option.none(),
                 ] as const;
               },
-            ),
+            );
+          },
         );
       }).pipe(Stream.ensuring(abortAll));
       return Effect.succeed(
@@ -444,7 +448,24 @@ const totalsPages = <A>(
       );
     });
 
-  return Stream.unwrap(Effect.map(fetchSized(1, input.perPage), (first) => {
+  // Page 1 too has its first attempt outside any fiber where the client can.
+  const firstPage = input.startPage === undefined
+    ? fetchSized(1, input.perPage)
+    : Effect.withFiber((fiber) => {
+      const started = input.startPage!(
+        { page: 1, perPage: input.perPage, url: input.pageUrl(1, input.perPage) },
+        state.onRetry,
+        fiber,
+      );
+      if (started === undefined) return fetchSized(1, input.perPage);
+      return Effect.flatMap(awaitStarted(started), (answered) => {
+        const result = answered.read();
+        return "value" in result
+          ? Effect.succeed(result.value)
+          : fetchSized(1, input.perPage, undefined, result.rest);
+      });
+    });
+  return Stream.unwrap(Effect.map(firstPage, (first) => {
     // A server that answers with smaller pages than asked: count pages in its size.
     const answered = first.pagination.per_page;
     if (answered > 0 && answered < input.perPage && first.items.length <= answered) {

@@ -577,6 +577,7 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
     const started: Array<number> = [];
     const aborted: Array<number> = [];
     const fetched: Array<string> = [];
+    const events: Array<string> = [];
     let summary: ListSummary | undefined;
     const stream = walk<Collection>({
       keyOf: (c) => c.id,
@@ -597,23 +598,28 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
       startPage: (target, onRetry) => {
         const p = target.page;
         started.push(p);
+        events.push(`start ${p}`);
         // Answers arrive out of order; the walk takes them in order.
         const later = new Promise<void>((resolve) => setTimeout(resolve, (p * 7) % 5));
         return {
           abort: () => aborted.push(p),
-          result: later.then(() =>
-            p === 3
-              // Failed once, then read on retry.
-              ? { rest: Effect.sync(() => (onRetry(), big.page(3))) }
-              : p === 5
-              // Still failing after its retries at 20: read as pages 9 and 10 at 10.
-              ? {
-                rest: Effect.fail(
-                  ServerError.withStatus(503, "unavailable", "still failing at per_page 20"),
-                ),
-              }
-              : { value: big.page(p) }
-          ),
+          result: later.then(() => ({
+            ok: p !== 3 && p !== 5,
+            read: () => {
+              events.push(`read ${p}`);
+              return p === 3
+                // Failed once, then read on retry.
+                ? { rest: Effect.sync(() => (onRetry(), big.page(3))) }
+                : p === 5
+                // Still failing after its retries at 20: read as pages 9 and 10 at 10.
+                ? {
+                  rest: Effect.fail(
+                    ServerError.withStatus(503, "unavailable", "still failing at per_page 20"),
+                  ),
+                }
+                : { value: big.page(p) };
+            },
+          })),
         };
       },
       onSummary: (s) => (summary = s),
@@ -623,16 +629,29 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
         options.stopAfter === undefined ? stream : Stream.take(stream, options.stopAfter),
       ),
     );
-    return { items, started, aborted, fetched, summary };
+    return { items, started, aborted, fetched, events, summary };
   };
   await t.step("every item once, in order, through retries and a split", async () => {
-    const { items, started, fetched, summary } = await run({});
+    const { items, started, fetched, events, summary } = await run({});
     assert.deepEqual(ids(items), ids(big.all));
-    // 3 in flight: 2, 3, 4 first, then one more as each is taken, until the split of 5.
-    assert.deepEqual(started, [2, 3, 4, 5, 6, 7]);
-    // Page 1 in the fiber; unit 5 as pages 9 and 10 at 10; units 8 to 10, after the split, too.
-    assert.deepEqual(fetched.slice(0, 3), ["1@20", "9@10", "10@10"]);
-    assert.deepEqual(fetched.slice(3).sort(), [
+    // Page 1, then 3 in flight: 2, 3, 4 first, then one more as each is taken, until the split of 5.
+    assert.deepEqual(started, [1, 2, 3, 4, 5, 6, 7]);
+    // A page that came in whole is read after the next request has gone out;
+    // a failed one (3) first, as its failure decides what comes next.
+    assert.deepEqual(events.slice(0, 9), [
+      "start 1",
+      "read 1",
+      "start 2",
+      "start 3",
+      "start 4",
+      "start 5",
+      "read 2",
+      "read 3",
+      "start 6",
+    ]);
+    // Unit 5 as pages 9 and 10 at 10 in the fiber; units 8 to 10, after the split, too.
+    assert.deepEqual(fetched.slice(0, 2), ["9@10", "10@10"]);
+    assert.deepEqual(fetched.slice(2).sort(), [
       "15@10",
       "16@10",
       "17@10",
@@ -650,7 +669,7 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
       const { items, started, aborted } = await run({ stopAfter: 25 });
       assert.deepEqual(ids(items), ids(big.all.slice(0, 25)));
       // Pages 3 to 5 were in flight when page 2 ended the consumer's take.
-      assert.deepEqual(started, [2, 3, 4, 5]);
+      assert.deepEqual(started, [1, 2, 3, 4, 5]);
       assert.deepEqual([...aborted].sort(), [3, 4, 5]);
     },
   );
