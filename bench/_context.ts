@@ -11,8 +11,14 @@ import type { Creds } from "./_servers.ts";
 /** Sizes and repetitions of a run (`--quick` shrinks them). */
 export interface Plan {
   readonly quick: boolean;
-  /** Repetitions of each listing, snapshot and start-up measurement. */
+  /** Repetitions of each latency, snapshot and memory measurement. */
   readonly runs: number;
+  /**
+   * Repetitions of each listing variant: more than `runs`, as the listings
+   * are short (a few hundred ms) and their spread on a small shared machine
+   * is wide, so that the medians, and the ratios of them, settle.
+   */
+  readonly listingRuns: number;
   /** Repetitions of each wrk measurement of the throughput benchmark. */
   readonly wrkRuns: number;
   readonly wrkSeconds: number;
@@ -43,6 +49,7 @@ export interface Plan {
 export const FULL: Plan = {
   quick: false,
   runs: 5,
+  listingRuns: 15,
   wrkRuns: 5,
   wrkSeconds: 4,
   wrkWarmupSeconds: 2,
@@ -61,6 +68,7 @@ export const FULL: Plan = {
 export const QUICK: Plan = {
   quick: true,
   runs: 1,
+  listingRuns: 1,
   wrkRuns: 1,
   wrkSeconds: 1,
   wrkWarmupSeconds: 0,

@@ -227,7 +227,7 @@ export const listingBenchmark = async (
   const samples = await runVariants(
     ctx,
     entries.map((e) => e.variant),
-    ctx.plan.runs,
+    ctx.plan.listingRuns,
     ctx.plan.quick ? 60 : 120,
   );
   const within = (
@@ -294,7 +294,7 @@ export const listingBenchmark = async (
       } of every resource) at per_page 1000 and touches every item (count and sum of its key); the queries are listed with include_spaces=all, so that all ${
         n(nQueries)
       } of them come back. A run is checked: exit 0, and exactly the expected number of items reported (drivers) or NDJSON lines written (CLI, raw loop to NDJSON); a wrong count is a failed run. "In-process" is the listing time the program measures itself (start-up excluded); "wall" is the whole process, start-up included, the figure for the CLI. Our clients decode every page with core's Schema; the raw loops only JSON.parse. Every program runs with its runtime's default flags (no V8 setting). ${
-        runsText(ctx.plan.runs)
+        runsText(ctx.plan.listingRuns)
       } each, interleaved.`,
       goals,
       tables: [variantTable(`Listing from apps/edge, per_page 1000:`, entries, samples)],
