@@ -101,20 +101,20 @@ export const startupBenchmark = async (
       id: "deno-empty",
       label: "empty `deno run`",
       command: "deno run -A bench/empty.ts",
-      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A bench/empty.ts"`,
+      shown: `hyperfine -N --warmup 2 --runs 20 "deno run -A bench/empty.ts"`,
     },
     {
       id: "minimal-help",
       label: "minimal effect/cli program `--help` (bench/minimal_cli.ts)",
       command: "deno run -A bench/minimal_cli.ts --help",
-      shown: `hyperfine -N --warmup 2 --runs 10 "deno run -A bench/minimal_cli.ts --help"`,
+      shown: `hyperfine -N --warmup 2 --runs 20 "deno run -A bench/minimal_cli.ts --help"`,
       baseline: "deno-empty",
     },
     {
       id: "cli-help",
       label: "`mode-discovery --help`",
       command: `${cli} --help`,
-      shown: `hyperfine -N --warmup 2 --runs 10 "${cli} --help"`,
+      shown: `hyperfine -N --warmup 2 --runs 20 "${cli} --help"`,
       baseline: "minimal-help",
       unavailable: noCli,
     },
@@ -123,7 +123,7 @@ export const startupBenchmark = async (
       label: "`mode-discovery collections list`, one page (1,000 collections)",
       command: `${cli} collections list --workspace ${ws} --format ndjson --quiet`,
       shown:
-        `${envShown} hyperfine -N --warmup 2 --runs 10 "${cli} collections list --workspace ${ws} --format ndjson --quiet"`,
+        `${envShown} hyperfine -N --warmup 2 --runs 20 "${cli} collections list --workspace ${ws} --format ndjson --quiet"`,
       baseline: "deno-empty",
       unavailable: noCli ?? smallMissing,
       lines: ONE_PAGE,
@@ -133,7 +133,7 @@ export const startupBenchmark = async (
       label: "raw loop, one page (Deno)",
       command: `deno run -A bench/baseline_list.ts --base-url ${origin} --workspace ${ws} --ndjson`,
       shown:
-        `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... hyperfine -N --warmup 2 --runs 10 "deno run -A bench/baseline_list.ts --base-url http://127.0.0.1:<port> --workspace ${ws} --ndjson"`,
+        `MODE_TOKEN=... MODE_ACCESS_KEY=... MODE_ACCESS_SECRET=... hyperfine -N --warmup 2 --runs 20 "deno run -A bench/baseline_list.ts --base-url http://127.0.0.1:<port> --workspace ${ws} --ndjson"`,
       baseline: "deno-empty",
       unavailable: smallMissing,
       lines: ONE_PAGE,
@@ -142,13 +142,13 @@ export const startupBenchmark = async (
       id: "node-empty",
       label: "`node -e 0`",
       command: "node -e 0",
-      shown: `hyperfine -N --warmup 2 --runs 10 "node -e 0"`,
+      shown: `hyperfine -N --warmup 2 --runs 20 "node -e 0"`,
     },
     {
       id: "npm-import",
       label: "Node import of the npm package",
       command: `node --input-type=module -e "await import('${entryUrl}')"`,
-      shown: `hyperfine -N --warmup 2 --runs 10 "node --input-type=module -e \\"await import('${
+      shown: `hyperfine -N --warmup 2 --runs 20 "node --input-type=module -e \\"await import('${
         entryUrl.replace(`file://${ctx.root}/`, "./")
       }')\\""`,
       baseline: "node-empty",
@@ -156,7 +156,7 @@ export const startupBenchmark = async (
     },
   ];
   const warmup = ctx.plan.quick ? 1 : 2;
-  const runs = ctx.plan.quick ? 3 : 10;
+  const runs = ctx.plan.quick ? 3 : 20;
   ctx.log(`  ${warmup} warm-up and ${runs} timed rounds of ${commands.length} commands`);
   const results = await timeInterleaved(
     ctx,
