@@ -56,7 +56,7 @@ export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<s
 export const floorList = (
   server: Server,
   s: ListingSpec,
-  pieces: "http-client" | "fetch" = "http-client",
+  pieces: "http-client" | "fetch" | "fetch-stream" = "http-client",
 ): Array<string> => [
   "deno",
   "run",
@@ -64,7 +64,7 @@ export const floorList = (
   "bench/effect_floor_list.ts",
   ...rawFlags(server, s),
   ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
-  ...(pieces === "fetch" ? ["--pieces", "fetch"] : []),
+  ...(pieces === "http-client" ? [] : ["--pieces", pieces]),
 ];
 
 /**

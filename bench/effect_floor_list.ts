@@ -13,12 +13,15 @@
  * MODE_TOKEN=t MODE_ACCESS_KEY=k MODE_ACCESS_SECRET=s \
  *   deno run -A bench/effect_floor_list.ts \
  *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 \
- *   [--segment queries] [--key id] [--include-spaces all] [--pieces fetch]
+ *   [--segment queries] [--key id] [--include-spaces all] [--pieces fetch|fetch-stream]
  * ```
  *
- * `--pieces fetch` takes less of effect still: the global `fetch` in
- * `Effect.promise` and `Effect.forEach` with `concurrency` (no HttpClient,
- * no Stream), the least an Effect program does to fetch pages side by side.
+ * `--pieces fetch-stream` keeps `Stream.mapEffect` (pages in order) with
+ * the global `fetch` in `Effect.promise` instead of `HttpClient`: the least
+ * an Effect program does to take pages in order, side by side.
+ * `--pieces fetch` takes less of effect still: `Effect.forEach` with
+ * `concurrency` and no Stream, each page consumed as it comes in, not in
+ * page order.
  *
  * Every item is touched (count and sum of its `--key`). The last line on
  * stderr is `{"count":N,"checksum":S,"ms":T}`, T being the listing time
@@ -61,7 +64,7 @@ const program = Effect.gen(function* () {
   const url = (page: number) =>
     `${baseUrl}/batch/${workspace}/${segment}?page=${page}&per_page=${perPage}${query}`;
   const getPage = (page: number): Effect.Effect<Page, unknown> =>
-    pieces === "fetch"
+    pieces === "fetch" || pieces === "fetch-stream"
       ? Effect.promise(() =>
         fetch(url(page), { headers: { authorization: auth } }).then((r) => r.text()).then((
           text,
