@@ -346,6 +346,25 @@ const totalsPages = <A>(
       )
       : Stream.empty;
 
+  /**
+   * Page `p`'s first attempt (at `size`), awaited and read in its turn:
+   * `whole` runs first when the answer came in whole; a failed attempt goes
+   * on with its retries and the adaptive size.
+   */
+  const readStarted = (
+    started: StartedPage<A>,
+    p: number,
+    size: number,
+    whole?: () => void,
+  ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
+    Effect.flatMap(awaitStarted(started), (answered) => {
+      if (answered.ok) whole?.();
+      const result = answered.read();
+      return "value" in result
+        ? Effect.succeed(result.value)
+        : fetchSized(p, size, undefined, result.rest);
+    });
+
   /** Units `from..until`, `concurrency` at once through `Stream.mapEffect`, in order. */
   const fetched = (
     from: number,
@@ -404,26 +423,14 @@ const totalsPages = <A>(
         fill();
         const head = window.shift();
         if (head === undefined) return Effect.succeed([[], Option.none()] as const);
-        return Effect.flatMap(
-          awaitStarted(head.started),
-          (answered) => {
-            // A page that came in whole: the next request goes out before it is parsed.
-            if (answered.ok) fill();
-            const result = answered.read();
-            return Effect.map(
-              "value" in result
-                ? Effect.succeed(result.value)
-                : fetchSized(head.p, unit, undefined, result.rest),
-              (read) => {
-                fill();
-                return [
-                  [[head.p, asUnit(head.p, read)] as const],
-                  window.length > 0 ? Option.some(undefined) : Option.none(),
-                ] as const;
-              },
-            );
-          },
-        );
+        // A page that came in whole: the next request goes out before it is parsed.
+        return Effect.map(readStarted(head.started, head.p, unit, fill), (read) => {
+          fill();
+          return [
+            [[head.p, asUnit(head.p, read)] as const],
+            window.length > 0 ? Option.some(undefined) : Option.none(),
+          ] as const;
+        });
       }).pipe(Stream.ensuring(abortAll));
       return Effect.succeed(
         Stream.concat(
@@ -457,13 +464,9 @@ const totalsPages = <A>(
         state.onRetry,
         fiber,
       );
-      if (started === undefined) return fetchSized(1, input.perPage);
-      return Effect.flatMap(awaitStarted(started), (answered) => {
-        const result = answered.read();
-        return "value" in result
-          ? Effect.succeed(result.value)
-          : fetchSized(1, input.perPage, undefined, result.rest);
-      });
+      return started === undefined
+        ? fetchSized(1, input.perPage)
+        : readStarted(started, 1, input.perPage);
     });
   return Stream.unwrap(Effect.map(firstPage, (first) => {
     // A server that answers with smaller pages than asked: count pages in its size.
