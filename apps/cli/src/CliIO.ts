@@ -140,9 +140,11 @@ export class CliIO extends Context.Service<CliIO, CliIOShape>()("mode-discovery/
 export const writeStdout = (
   text: string,
 ): Effect.Effect<void, OutputClosed | FileError, CliIO> =>
-  text === "" ? Effect.void : Effect.gen(function* () {
-    const io = yield* CliIO;
-    yield* Effect.tryPromise({
+  // No Effect.gen here: this runs once per page, and a generator suspended
+  // over the write keeps the page's text alive past young-generation
+  // collections (it reaches old space and waits for a full collection).
+  text === "" ? Effect.void : Effect.flatMap(Effect.service(CliIO), (io) =>
+    Effect.tryPromise({
       try: () => io.stdout.write(text),
       catch: (error) =>
         isBrokenPipe(error) ? new OutputClosed() : new FileError({
@@ -151,5 +153,4 @@ export const writeStdout = (
             error instanceof Error ? error.message : String(error)
           }.`,
         }),
-    });
-  });
+    }));
