@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core";
+import { AdminCredentials, SignatureCredentials } from "@mode-discovery/core/Credentials";
 import { CredentialsError, FileError } from "./CliFailure.ts";
 import { readErrorReason } from "./_readError.ts";
 

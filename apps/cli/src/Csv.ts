@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type AnyResource, collections } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core/Resources";
 import type { Row, RowWriter } from "./RowWriter.ts";
 
 const NEEDS_QUOTES = /[",\r\n]/;

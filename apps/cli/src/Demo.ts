@@ -11,7 +11,9 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import { DiscoveryClient, resources, SignatureCredentials } from "@mode-discovery/core";
+import { SignatureCredentials } from "@mode-discovery/core/Credentials";
+import { DiscoveryClient } from "@mode-discovery/core/DiscoveryClient";
+import { resources } from "@mode-discovery/core/Resources";
 import { EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
 import { CliIO, type CliIOShape, type TextOut } from "./CliIO.ts";
 import { CLI_NAME, runCli } from "./Cli.ts";

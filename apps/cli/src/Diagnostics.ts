@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ListProgress, RequestEvent } from "@mode-discovery/core";
+import type { ListProgress, RequestEvent } from "@mode-discovery/core/DiscoveryClient";
 import type { CliIOShape } from "./CliIO.ts";
 import {
   makeProgressDisplay,

@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { type AnyResource, findResource, resources } from "@mode-discovery/core";
+import { type AnyResource, findResource, resources } from "@mode-discovery/core/Resources";
 import { UsageError } from "./CliFailure.ts";
 import { type CliIO, writeStdout } from "./CliIO.ts";
 import { colorAllowed } from "./Diagnostics.ts";

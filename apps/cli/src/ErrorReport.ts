@@ -5,7 +5,8 @@
  */
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
-import type { DiscoveryError, SnapshotError } from "@mode-discovery/core";
+import type { DiscoveryError } from "@mode-discovery/core/DiscoveryError";
+import type { SnapshotError } from "@mode-discovery/core/Snapshot";
 import type { CliFailure } from "./CliFailure.ts";
 import type { OutputClosed } from "./CliIO.ts";
 import { ExitCode } from "./ExitCode.ts";

@@ -8,7 +8,12 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import { type AnyResource, collections, findResource, resources } from "@mode-discovery/core";
+import {
+  type AnyResource,
+  collections,
+  findResource,
+  resources,
+} from "@mode-discovery/core/Resources";
 import { type ImportInput, importNdjson } from "@mode-discovery/server";
 import { FileError, UsageError } from "./CliFailure.ts";
 import type { CliIO } from "./CliIO.ts";

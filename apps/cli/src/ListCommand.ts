@@ -8,12 +8,8 @@
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
-import {
-  type AnyResource,
-  type Collection,
-  collections,
-  type ListSummary,
-} from "@mode-discovery/core";
+import { type AnyResource, type Collection, collections } from "@mode-discovery/core/Resources";
+import type { ListSummary } from "@mode-discovery/core/DiscoveryClient";
 import * as AtomicFile from "./AtomicFile.ts";
 import { type CliIO, writeStdout } from "./CliIO.ts";
 import { colorAllowed } from "./Diagnostics.ts";

@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { type AnyResource, resources } from "@mode-discovery/core";
+import { type AnyResource, resources } from "@mode-discovery/core/Resources";
 import { mirrorUrlProblem, mirrorWorkspace } from "@mode-discovery/server";
 import { UsageError } from "./CliFailure.ts";
 import type { CliIO } from "./CliIO.ts";

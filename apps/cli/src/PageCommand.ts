@@ -7,7 +7,7 @@
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Schema from "effect/Schema";
-import { type AnyResource, collections } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core/Resources";
 import { type CliIO, writeStdout } from "./CliIO.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { PageFlags, SharedFlags } from "./Flags.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ListProgress } from "@mode-discovery/core";
+import type { ListProgress } from "@mode-discovery/core/DiscoveryClient";
 import type { TextOut } from "./CliIO.ts";
 import { formatCount, formatDuration } from "./_text.ts";
 

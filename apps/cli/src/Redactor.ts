@@ -9,7 +9,7 @@ import {
   type AdminCredentials,
   base64Encode,
   type SignatureCredentials,
-} from "@mode-discovery/core";
+} from "@mode-discovery/core/Credentials";
 
 const MIN_SECRET_LENGTH = 4;
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type AnyResource, collections } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core/Resources";
 import * as Csv from "./Csv.ts";
 import * as Json from "./Json.ts";
 import * as Ndjson from "./Ndjson.ts";

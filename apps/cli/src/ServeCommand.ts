@@ -9,7 +9,8 @@
 import * as ConfigProvider from "effect/ConfigProvider";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { collections, workspacePath } from "@mode-discovery/core";
+import { collections } from "@mode-discovery/core/Resources";
+import { workspacePath } from "@mode-discovery/core/Routes";
 import { lineBuffer } from "@mode-discovery/server";
 import {
   describeSettings,

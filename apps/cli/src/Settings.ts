@@ -6,14 +6,10 @@
  */
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import {
-  type AnyResource,
-  DEFAULT_BASE_URL,
-  PageNumber,
-  PerPage,
-  resources,
-  WorkspaceName,
-} from "@mode-discovery/core";
+import { DEFAULT_BASE_URL } from "@mode-discovery/core/DiscoveryClient";
+import { PageNumber, PerPage } from "@mode-discovery/core/Pagination";
+import { type AnyResource, resources } from "@mode-discovery/core/Resources";
+import { WorkspaceName } from "@mode-discovery/core/Routes";
 import { UsageError } from "./CliFailure.ts";
 import { schemaProblem } from "./_schema.ts";
 

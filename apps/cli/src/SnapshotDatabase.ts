@@ -9,17 +9,19 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import * as Effect from "effect/Effect";
+import type * as Field from "@mode-discovery/core/Field";
+import type * as Resource from "@mode-discovery/core/Resource";
 import {
   type AnyResource,
-  type Field,
   relations,
-  type Resource,
   resourceNamed,
   resources,
-  type SnapshotResourceSummary,
-  type SnapshotSink,
-  type SnapshotSummary,
-} from "@mode-discovery/core";
+} from "@mode-discovery/core/Resources";
+import type {
+  SnapshotResourceSummary,
+  SnapshotSink,
+  SnapshotSummary,
+} from "@mode-discovery/core/Snapshot";
 import { FileError } from "./CliFailure.ts";
 
 /** The version of the file format this code writes; a file with a higher one is refused. */

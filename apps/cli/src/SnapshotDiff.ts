@@ -7,7 +7,8 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { type AnyResource, type Field, resources } from "@mode-discovery/core";
+import type * as Field from "@mode-discovery/core/Field";
+import { type AnyResource, resources } from "@mode-discovery/core/Resources";
 import { quoteId } from "./SnapshotDatabase.ts";
 
 /** A field's values in the old and the new snapshot (`null` where absent). */

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type AnyResource, collections, type ListSummary } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core/Resources";
+import type { ListSummary } from "@mode-discovery/core/DiscoveryClient";
 import { formatCount, formatDuration, plural } from "./_text.ts";
 
 /** What the command itself counted, next to the client's {@link ListSummary}. */

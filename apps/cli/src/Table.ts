@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { type AnyResource, collections, type Field, type Resource } from "@mode-discovery/core";
+import { type AnyResource, collections } from "@mode-discovery/core/Resources";
+import type * as Field from "@mode-discovery/core/Field";
+import type * as Resource from "@mode-discovery/core/Resource";
 import * as CliOutput from "effect/cli/CliOutput";
 import type { Row, RowWriter } from "./RowWriter.ts";
 

@@ -8,7 +8,11 @@
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Schema from "effect/Schema";
-import { IsoTimestamp, SignatureToken, SignatureTokenRequest } from "@mode-discovery/core";
+import {
+  IsoTimestamp,
+  SignatureToken,
+  SignatureTokenRequest,
+} from "@mode-discovery/core/SignatureToken";
 import * as AtomicFile from "./AtomicFile.ts";
 import { UsageError } from "./CliFailure.ts";
 import { type CliIO, writeStdout } from "./CliIO.ts";

@@ -6,12 +6,9 @@
  * @module
  */
 import type * as Effect from "effect/Effect";
-import {
-  type ClientOptionError,
-  DiscoveryClient,
-  type DiscoveryClientShape,
-  type SignatureCredentials,
-} from "@mode-discovery/core";
+import type { SignatureCredentials } from "@mode-discovery/core/Credentials";
+import { DiscoveryClient, type DiscoveryClientShape } from "@mode-discovery/core/DiscoveryClient";
+import type { ClientOptionError } from "@mode-discovery/core/DiscoveryError";
 import type { Diagnostics } from "./Diagnostics.ts";
 
 /** Builds the client for one run. */
