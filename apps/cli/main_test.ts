@@ -97,6 +97,35 @@ Deno.test("main.ts runs the CLI in its own process: no second process, the same 
   }
 });
 
+Deno.test("the CLI answers the same from its cached bundle as from its sources", async () => {
+  for (
+    const args of [["--help"], ["reports", "list", "--help"], [
+      "collections",
+      "list",
+      "--per-page",
+      "0",
+    ]]
+  ) {
+    const bundled = await runCli(args);
+    const sources = await runCli(args, { MODE_CLI_BUNDLE: "off" });
+    assert.deepEqual(bundled, sources, args.join(" "));
+  }
+  const manifest = JSON.parse(
+    await Deno.readTextFile(new URL("./.bundle/current.json", import.meta.url)),
+  );
+  assert.ok(
+    manifest.inputs.includes("apps/cli/src/Cli.ts"),
+    "the manifest lists the CLI's modules",
+  );
+  assert.ok(manifest.inputs.includes("packages/core/src/DiscoveryClient.ts"));
+});
+
+Deno.test("without leave to write the cache, the CLI still runs", async () => {
+  const result = await runCli(["--version"], {}, ["--allow-read", "--allow-env"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^mode-discovery v\d+\.\d+\.\d+\n$/);
+});
+
 Deno.test("Ctrl-C as a terminal sends it (SIGINT to the process group): exit 130, no partial --output", async () => {
   const api = hangingServer();
   const dir = await Deno.makeTempDir({ prefix: "mode-discovery-ctrl-c-" });
