@@ -30,6 +30,8 @@ interface Command {
   readonly unavailable?: string | undefined;
   /** NDJSON lines it must write on stdout (the listings); else any output, exit 0. */
   readonly lines?: number | undefined;
+  /** More environment for this command alone. */
+  readonly env?: Record<string, string> | undefined;
 }
 
 /** Splits a command line on spaces, keeping double-quoted parts together (no escapes). */
@@ -58,7 +60,7 @@ const timeInterleaved = async (
       const c = live[(i + round) % live.length];
       const done = await ctx.procs.run(c.id, split(c.command), {
         cwd: ctx.root,
-        env: childEnv(env),
+        env: childEnv({ ...env, ...c.env }),
         limitSec: 60,
         stdout: "count",
       });
@@ -117,6 +119,15 @@ export const startupBenchmark = async (
       shown: `hyperfine -N --warmup 2 --runs 20 "${cli} --help"`,
       baseline: "minimal-help",
       unavailable: noCli,
+    },
+    {
+      id: "cli-help-sources",
+      label: "`mode-discovery --help` from its sources (`MODE_CLI_BUNDLE=off`)",
+      command: `${cli} --help`,
+      shown: `MODE_CLI_BUNDLE=off hyperfine -N --warmup 2 --runs 20 "${cli} --help"`,
+      baseline: "minimal-help",
+      unavailable: noCli,
+      env: { MODE_CLI_BUNDLE: "off" },
     },
     {
       id: "cli-one-page",
