@@ -30,7 +30,7 @@
  * @module
  */
 
-import { bundledEntry, forgetBundle } from "./src/_bundle.ts";
+import { bundledEntry, bundleWanted, forgetBundle } from "./src/_bundle.ts";
 
 /** Milliseconds a stop may take after a second signal before the process exits anyway. */
 const STOP_GRACE_MS = 2_000;
@@ -41,16 +41,6 @@ const importMapInEffect = (): boolean => {
     return true;
   } catch {
     return false;
-  }
-};
-
-/** Whether to run the CLI from its cached bundle: unless `MODE_CLI_BUNDLE=off`. */
-const bundleWanted = (): boolean => {
-  try {
-    return Deno.permissions.querySync({ name: "env", variable: "MODE_CLI_BUNDLE" }).state !==
-        "granted" || Deno.env.get("MODE_CLI_BUNDLE") !== "off";
-  } catch {
-    return true;
   }
 };
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { BUNDLE_SWITCH } from "./_bundle.ts";
 
 /**
  * Each environment variable with what it is for.
@@ -23,6 +24,6 @@ export const environmentVariables: ReadonlyArray<readonly [string, string]> = [
   ["MODE_API_KEY", "a workspace admin's API key (tokens create)"],
   ["MODE_API_SECRET", "a workspace admin's API secret (tokens create)"],
   ["MODE_KV_PATH", "the Deno KV file serve reads and mirror and import write"],
-  ["MODE_CLI_BUNDLE", "off: run the CLI from its sources, not from its cached bundle"],
+  [BUNDLE_SWITCH, "off: run the CLI from its sources, not from its cached bundle"],
   ["NO_COLOR", "set (non-empty) to turn colours off"],
 ];

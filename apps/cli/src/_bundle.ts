@@ -65,21 +65,24 @@ const granted = (descriptor: Deno.PermissionDescriptor): boolean => {
   }
 };
 
-const isFile = (url: URL): boolean => {
+const statOf = (url: URL): Deno.FileInfo | undefined => {
   try {
-    return Deno.statSync(url).isFile;
+    return Deno.statSync(url);
   } catch {
-    return false;
+    return undefined;
   }
 };
 
-const isDirectory = (url: URL): boolean => {
-  try {
-    return Deno.statSync(url).isDirectory;
-  } catch {
-    return false;
-  }
-};
+const isFile = (url: URL): boolean => statOf(url)?.isFile === true;
+
+const isDirectory = (url: URL): boolean => statOf(url)?.isDirectory === true;
+
+/** The environment variable that, set to `off`, runs the CLI from its sources. */
+export const BUNDLE_SWITCH = "MODE_CLI_BUNDLE";
+
+/** Whether the CLI is to run from its bundle: unless {@link BUNDLE_SWITCH} is `off`. */
+export const bundleWanted = (): boolean =>
+  !granted({ name: "env", variable: BUNDLE_SWITCH }) || Deno.env.get(BUNDLE_SWITCH) !== "off";
 
 /**
  * Makes the next run build the bundle again (after the bundle in use failed
