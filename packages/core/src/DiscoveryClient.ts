@@ -32,7 +32,7 @@ import {
 import { SignatureToken } from "./SignatureToken.ts";
 import { SIGNATURE_TOKENS_PATH, workspacePath } from "./Routes.ts";
 import * as SchemaParser from "effect/SchemaParser";
-import { makePageDecoder } from "./_pageDecoder.ts";
+import { makeKeyedPageDecoder, makePageDecoder } from "./_pageDecoder.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
 import { fetchTransport, httpClientTransport } from "./_transport.ts";
@@ -341,21 +341,25 @@ const pageDecoders = new Map(
 );
 const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
 
-/** The page decoders giving a page as the walk reads it (its items under `items`). */
+/**
+ * The page decoders giving a page as the walk reads it: its items under
+ * `items`, with their keys where the decoder read them.
+ */
 const walkDecoders = new Map(
   resources.map((resource) => {
-    const decode = pageDecoders.get(resource.name)!;
+    const decode = makeKeyedPageDecoder(resource as Resource.Any, { among: resources });
     const segment = resource.segment;
     return [
       resource.name,
       (json: unknown): Result.Result<WalkPage<Record<string, unknown>>, SchemaIssue.Issue> => {
         const decoded = decode(json);
         if (Result.isFailure(decoded)) return Result.fail(decoded.failure);
-        const page = decoded.success as Resource.Page<string, Record<string, unknown>>;
+        const page = decoded.success.page as Resource.Page<string, Record<string, unknown>>;
         return Result.succeed({
           pagination: page.pagination,
           _links: page._links,
           items: page[segment] as ReadonlyArray<Record<string, unknown>>,
+          keys: decoded.success.keys,
         });
       },
     ] as const;

@@ -56,17 +56,17 @@ export class IdSet {
   }
 
   /**
-   * Adds the ids of `items` from the start for as long as each is above every
-   * id seen (the common case of a whole page, in one loop); returns how many
-   * were added. The caller goes on with {@link add} from there.
+   * Adds `ids` from the start for as long as each is above every id seen
+   * (the common case of a whole page, in one loop); returns how many were
+   * added. The caller goes on with {@link add} from there.
    */
-  addAscending<A>(items: ReadonlyArray<A>, keyOf: (item: A) => number): number {
+  addAscending(ids: ArrayLike<number>): number {
     let length = this.length;
     let sorted = this.sorted;
     let last = length === 0 ? -Infinity : sorted[length - 1];
     let i = 0;
-    for (; i < items.length; i++) {
-      const id = keyOf(items[i]);
+    for (; i < ids.length; i++) {
+      const id = ids[i];
       if (!(id > last)) break;
       if (length === sorted.length) {
         const grown = new Float64Array(length * 2);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import * as Resource from "./Resource.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
 import { members, reportStats, resources } from "./Resources.ts";
-import { makePageDecoder } from "./_pageDecoder.ts";
+import { makeKeyedPageDecoder, makePageDecoder } from "./_pageDecoder.ts";
 
 /** Mostly a valid value, sometimes anything at all. */
 const mostly = <A>(valid: fc.Arbitrary<A>) =>
@@ -106,6 +106,36 @@ Deno.test("page decoder: the same result as the Schema decoder, for any input, o
         assert.ok(successes > 100, `only ${successes} inputs decoded`);
       });
     }
+  }
+});
+
+Deno.test("keyed page decoder: the same page, with every item's key in order", async (t) => {
+  for (const resource of resources) {
+    await t.step(resource.name, () => {
+      const decode = makePageDecoder(resource, { among: resources });
+      const keyed = makeKeyedPageDecoder(resource, { among: resources });
+      let withKeys = 0;
+      fc.assert(
+        fc.property(pageOf(resource), (input) => {
+          const plain = decode(input);
+          const result = keyed(input);
+          assert.equal(result._tag, plain._tag);
+          if (Result.isFailure(result) || Result.isFailure(plain)) return;
+          assert.deepStrictEqual(result.success.page, plain.success);
+          const keys = result.success.keys;
+          if (keys === undefined) return;
+          const page = plain.success as unknown as Record<
+            string,
+            ReadonlyArray<Record<string, unknown>>
+          >;
+          const items = page[resource.segment];
+          assert.deepStrictEqual(Array.from(keys), items.map((item) => item[resource.key]));
+          withKeys++;
+        }),
+        { numRuns: 1500 },
+      );
+      assert.ok(withKeys > 50, `only ${withKeys} pages came with their keys`);
+    });
   }
 });
 

@@ -41,6 +41,11 @@ export interface WalkPage<A> {
   readonly pagination: PaginationInfo;
   readonly _links: Links;
   readonly items: ReadonlyArray<A>;
+  /**
+   * The items' keys, in order, where the decoder read them; without them
+   * the walk reads each item's key itself (a pass of its own over the items).
+   */
+  readonly keys?: ArrayLike<number> | undefined;
 }
 
 /**
@@ -150,12 +155,14 @@ class WalkState<A> {
     this.lastTotalCount = total_count;
     this.lastTotalPages = total_pages;
     const items = page.items;
-    const keyOf = this.keyOf;
+    const keys = page.keys !== undefined && page.keys.length === items.length
+      ? page.keys
+      : items.map(this.keyOf);
     // Copied only once a duplicate shows up (rare): until then the page is emitted as is.
     let fresh: Array<A> | undefined;
-    for (let i = this.seen.addAscending(items, keyOf); i < items.length; i++) {
+    for (let i = this.seen.addAscending(keys); i < items.length; i++) {
       const item = items[i];
-      if (this.seen.add(keyOf(item))) {
+      if (this.seen.add(keys[i])) {
         fresh?.push(item);
       } else {
         this.duplicates++;
@@ -220,6 +227,9 @@ const joinPages = <A>(first: WalkPage<A>, second: WalkPage<A>): WalkPage<A> => (
   pagination: second.pagination,
   _links: second._links,
   items: first.items.length === 0 ? second.items : [...first.items, ...second.items],
+  keys: first.keys === undefined || second.keys === undefined
+    ? undefined
+    : [...Array.from(first.keys), ...Array.from(second.keys)],
 });
 
 /**
