@@ -81,6 +81,36 @@ Deno.test("toArray refuses a listing over its limit, and cancels the rest", asyn
   });
 });
 
+Deno.test("every request of a listing goes through the fetch it was given, page after page", async () => {
+  await withApi(async ({ fetch, requests }) => {
+    const global = globalThis.fetch;
+    const strays: Array<string> = [];
+    globalThis.fetch = (input) => {
+      strays.push(String(input instanceof Request ? input.url : input));
+      return Promise.reject(new TypeError("the global fetch was not given"));
+    };
+    try {
+      const client = createClient({ ...options(fetch), concurrency: 4 });
+      let retries = -1;
+      let count = 0;
+      for await (
+        const _ of client.collections.list({
+          perPage: 100,
+          onSummary: (summary) => retries = summary.retries,
+        })
+      ) {
+        count++;
+      }
+      assert.equal(count, 2500);
+      assert.deepEqual(strays, []);
+      assert.equal(requests.length, 25);
+      assert.equal(retries, 0);
+    } finally {
+      globalThis.fetch = global;
+    }
+  });
+});
+
 Deno.test("breaking out of for await aborts the requests still in flight", async () => {
   await withApi(async ({ fetch }) => {
     // Pages 1 and 2 are answered; pages 3 and later never are, until aborted.

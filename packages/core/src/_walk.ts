@@ -10,10 +10,13 @@
  * @module
  */
 import * as Cause from "effect/Cause";
+import * as Channel from "effect/Channel";
 import type * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
 import type * as Fiber from "effect/Fiber";
 import * as Option from "effect/Option";
+import * as Pull from "effect/Pull";
+import * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
 import {
   type DiscoveryError,
@@ -269,19 +272,31 @@ const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
   return fetchSized;
 };
 
+/** A stream of pages' items as batches, flattened: the empty ones dropped. */
+const flatten = <A, E>(batches: Stream.Stream<ReadonlyArray<A>, E>): Stream.Stream<A, E> =>
+  batches.pipe(
+    Stream.filter((batch): batch is readonly [A, ...Array<A>] => batch.length > 0),
+    Stream.flattenArray,
+  );
+
 /**
- * `totals`: page 1, then pages 2..total_pages through `Stream.mapEffect`
- * (ordered, `concurrency` at once), re-reading the total from each page in
- * order: pages the total gained are fetched too; the walk stops at the first
- * page that is the last by its own count or is empty.
+ * `totals`: page 1, then pages 2..total_pages, `concurrency` at once and
+ * taken in order, re-reading the total from each page in order: pages the
+ * total gained are fetched too; the walk stops at the first page that is
+ * the last by its own count or is empty.
  *
  * Pages are counted in units of the size page 1 was answered with; once the
  * size has shrunk, unit `p` is fetched as the smaller pages holding its rows.
+ *
+ * Where the client can start a page's first attempt outside any fiber (the
+ * fetch transport, no requests-per-second budget, no shared permits), the
+ * walk is one pull ({@link pulledTotals}); otherwise the units go through
+ * `Stream.mapEffect` with ordered concurrency.
  */
 const totalsPages = <A>(
   input: WalkInput<A>,
   state: WalkState<A>,
-): Stream.Stream<ReadonlyArray<A>, DiscoveryError> => {
+): Stream.Stream<A, DiscoveryError> => {
   const fetchSized = sizedFetcher(input, state);
   let unit = input.perPage;
   let done = false;
@@ -349,31 +364,24 @@ const totalsPages = <A>(
     return items;
   };
 
-  const ending = (): Stream.Stream<never, DiscoveryError> =>
-    state.stopped === "limit"
-      ? Stream.fail(
-        pageCapError(input.maxPages, input.pageUrl(input.maxPages + 1, unit).href, input.plural),
-      )
-      : Stream.empty;
+  /** The failure a walk stopped at the page cap ends with. */
+  const capped = (): PaginationError =>
+    pageCapError(input.maxPages, input.pageUrl(input.maxPages + 1, unit).href, input.plural);
 
-  /**
-   * Page `p`'s first attempt (at `size`), awaited and read in its turn:
-   * `whole` runs first when the answer came in whole; a failed attempt goes
-   * on with its retries and the adaptive size.
-   */
-  const readStarted = (
-    started: StartedPage<A>,
-    p: number,
-    size: number,
-    whole?: () => void,
-  ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
-    Effect.flatMap(awaitStarted(started), (answered) => {
-      if (answered.ok) whole?.();
-      const result = answered.read();
-      return "value" in result
-        ? Effect.succeed(result.value)
-        : fetchSized(p, size, undefined, result.rest);
-    });
+  /** The last unit to fetch by the total the last page read reports, within the cap. */
+  const lastUnit = (): number => Math.min(state.lastTotalPages ?? 0, input.maxPages);
+
+  /** Notes what page 1 says of the unit: a server that answers with smaller pages than asked. */
+  const firstRead = (first: WalkPage<A>): WalkPage<A> => {
+    // A server that answers with smaller pages than asked: count pages in its size.
+    const answered = first.pagination.per_page;
+    if (answered > 0 && answered < input.perPage && first.items.length <= answered) {
+      unit = answered;
+      state.size = Math.min(state.size, answered);
+    }
+    // Page 1 read as smaller pages counts in the unit too, as every later page.
+    return state.shrinks > 0 ? asUnit(1, first) : first;
+  };
 
   /** Units `from..until`, `concurrency` at once through `Stream.mapEffect`, in order. */
   const fetched = (
@@ -382,117 +390,210 @@ const totalsPages = <A>(
   ): Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError> =>
     Stream.range(from, until).pipe(Stream.mapEffect(fetchUnit, { concurrency: input.concurrency }));
 
-  /**
-   * Units `from..until` with their first attempts made outside any fiber,
-   * `concurrency` at once, taken in order as each is read: the raw loop's
-   * window, without a fiber per page. A page whose first attempt failed
-   * goes on in the walk's fiber with its retries and the adaptive size;
-   * once the size has shrunk, or a page cannot be started so, the rest of
-   * the units go through {@link fetched}. Requests still in the window when
-   * the stream ends (the walk ended, the consumer stopped, a failure, an
-   * interruption) are aborted.
-   */
-  const windowed = (
+  const streamed = (): Stream.Stream<A, DiscoveryError> => {
+    const rest = (from: number): Stream.Stream<ReadonlyArray<A>, DiscoveryError> =>
+      Stream.suspend(() => {
+        if (done) return state.stopped === "limit" ? Stream.fail(capped()) : Stream.empty;
+        const until = lastUnit();
+        if (from > until) {
+          state.stopped ??= "last-page";
+          return Stream.empty;
+        }
+        return fetched(from, until).pipe(
+          Stream.map(([p, read]) => take(p, read)),
+          Stream.takeUntil(() => done),
+          Stream.concat(Stream.suspend(() => rest(until + 1))),
+        );
+      });
+    return flatten(Stream.unwrap(Effect.map(
+      fetchSized(1, input.perPage),
+      (first) => Stream.concat(Stream.sync(() => take(1, firstRead(first))), rest(2)),
+    )));
+  };
+
+  return input.startPage === undefined ? streamed() : pulledTotals(input, state, input.startPage, {
+    fetchSized,
+    fetched,
+    take,
+    asUnit,
+    capped,
+    lastUnit,
+    firstRead,
+    unit: () => unit,
+    done: () => done,
+  });
+};
+
+/** What {@link pulledTotals} shares with {@link totalsPages}. */
+interface TotalsParts<A> {
+  readonly fetchSized: ReturnType<typeof sizedFetcher<A>>;
+  readonly fetched: (
     from: number,
     until: number,
-  ): Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError> =>
-    Stream.unwrap(Effect.withFiber((fiber) => {
-      const startPage = input.startPage!;
+  ) => Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError>;
+  readonly take: (p: number, read: WalkPage<A>) => ReadonlyArray<A>;
+  readonly asUnit: (p: number, read: WalkPage<A>) => WalkPage<A>;
+  readonly capped: () => PaginationError;
+  readonly lastUnit: () => number;
+  readonly firstRead: (first: WalkPage<A>) => WalkPage<A>;
+  readonly unit: () => number;
+  readonly done: () => boolean;
+}
+
+type Chunk<A> = readonly [A, ...Array<A>];
+
+/**
+ * `totals` as one pull, the raw loop's window without a stream stage per
+ * page: page 1, then first attempts made outside any fiber, `concurrency`
+ * at once, each read in its turn; each page's new items are one chunk of the
+ * stream.
+ *
+ * **Details**
+ *
+ * - A page that came in whole lets the next request go out before it is
+ *   parsed.
+ * - A page whose first attempt failed goes on in the walk's fiber with its
+ *   retries and the adaptive size.
+ * - Once the size has shrunk (or a page cannot be started so), the units
+ *   known so far go through `Stream.mapEffect` with ordered concurrency;
+ *   then the window opens again at the total the last page read reports.
+ * - Requests still in the window when the stream ends (the walk ended, the
+ *   consumer stopped, a failure, an interruption) are aborted.
+ */
+const pulledTotals = <A>(
+  input: WalkInput<A>,
+  state: WalkState<A>,
+  startPage: NonNullable<WalkInput<A>["startPage"]>,
+  parts: TotalsParts<A>,
+): Stream.Stream<A, DiscoveryError> =>
+  Stream.fromChannel(Channel.fromTransform((_upstream, scope) =>
+    Effect.suspend(() => {
+      const { fetchSized, take, asUnit } = parts;
+      // The fiber of the pull in progress: pages are started with its
+      // services (its fetch). A consumer may pull from a new fiber each time
+      // (the npm package does), and a fiber that has ended has none.
+      let fiber: Fiber.Fiber<unknown, unknown>;
       const window: Array<{ readonly p: number; readonly started: StartedPage<A> }> = [];
-      let next = from;
-      let direct = true;
-      const fill = () => {
-        while (direct && !done && next <= until && window.length < input.concurrency) {
-          if (state.size !== unit) {
-            direct = false;
-            break;
-          }
-          const p = next;
-          const started = startPage(
-            { page: p, perPage: unit, url: input.pageUrl(p, unit) },
-            state.onRetry,
-            fiber,
-          );
-          if (started === undefined) {
-            direct = false;
-            break;
-          }
+      let read1 = true;
+      let next = 2;
+      let until = 0;
+      let segment: Pull.Pull<Chunk<readonly [number, WalkPage<A>]>, DiscoveryError> | undefined;
+
+      const start = (p: number, size: number): StartedPage<A> | undefined =>
+        startPage({ page: p, perPage: size, url: input.pageUrl(p, size) }, state.onRetry, fiber);
+
+      /** Starts the next units while there is room in the window and the size is the unit. */
+      const fill = (): void => {
+        const unit = parts.unit();
+        while (
+          !parts.done() && next <= until && window.length < input.concurrency && state.size === unit
+        ) {
+          const started = start(next, unit);
+          if (started === undefined) return;
+          window.push({ p: next, started });
           next++;
-          window.push({ p, started });
         }
       };
-      const abortAll = Effect.sync(() => {
-        for (const { started } of window) started.abort();
-        window.length = 0;
-      });
-      const taken = Stream.paginate<
-        void,
-        readonly [number, WalkPage<A>],
-        DiscoveryError
-      >(undefined, () => {
+
+      /**
+       * The first attempt `started` of page `p` (at `size`), awaited and read:
+       * `whole` runs first when the answer came in whole; a failed attempt
+       * goes on with its retries and the adaptive size.
+       */
+      const readStarted = (
+        started: StartedPage<A>,
+        p: number,
+        size: number,
+        whole?: () => void,
+      ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
+        Effect.flatMap(awaitStarted(started), (answered) => {
+          if (answered.ok) whole?.();
+          const result = answered.read();
+          return "value" in result
+            ? Effect.succeed(result.value)
+            : fetchSized(p, size, undefined, result.rest);
+        });
+
+      type Pulled = Effect.Effect<Chunk<A>, DiscoveryError | Cause.Done>;
+
+      const emit = (items: ReadonlyArray<A>): Pulled =>
+        items.length > 0 ? Effect.succeed(items as Chunk<A>) : step();
+
+      const step = (): Pulled => {
+        if (parts.done()) {
+          return state.stopped === "limit" ? Effect.fail(parts.capped()) : Cause.done();
+        }
+        if (read1) {
+          read1 = false;
+          const started = start(1, input.perPage);
+          const first = started === undefined
+            ? fetchSized(1, input.perPage)
+            : readStarted(started, 1, input.perPage);
+          return Effect.flatMap(first, (page) => emit(take(1, parts.firstRead(page))));
+        }
+        if (segment !== undefined) {
+          const pull = segment;
+          return Effect.flatMap(
+            Pull.catchDone(pull, () => Effect.succeed(undefined)),
+            (chunk) => {
+              if (chunk === undefined) {
+                segment = undefined;
+                next = until + 1;
+                return step();
+              }
+              let items: ReadonlyArray<A> = [];
+              for (const [p, read] of chunk) {
+                const fresh = take(p, read);
+                items = items.length === 0 ? fresh : [...items, ...fresh];
+              }
+              return emit(items);
+            },
+          );
+        }
         fill();
         const head = window.shift();
-        if (head === undefined) return Effect.succeed([[], Option.none()] as const);
-        // A page that came in whole: the next request goes out before it is parsed.
-        return Effect.map(readStarted(head.started, head.p, unit, fill), (read) => {
-          fill();
-          return [
-            [[head.p, asUnit(head.p, read)] as const],
-            window.length > 0 ? Option.some(undefined) : Option.none(),
-          ] as const;
-        });
-      }).pipe(Stream.ensuring(abortAll));
-      return Effect.succeed(
-        Stream.concat(
-          taken,
-          Stream.suspend(() => (!done && next <= until ? fetched(next, until) : Stream.empty)),
+        if (head !== undefined) {
+          const unit = parts.unit();
+          // A page that came in whole: the next request goes out before it is parsed.
+          return Effect.flatMap(readStarted(head.started, head.p, unit, fill), (read) => {
+            fill();
+            return emit(take(head.p, asUnit(head.p, read)));
+          });
+        }
+        if (next <= until) {
+          // These units cannot be started outside a fiber (the size shrank).
+          return Effect.flatMap(
+            Channel.toPullScoped(parts.fetched(next, until).channel, scope),
+            (pull) => {
+              segment = pull;
+              return step();
+            },
+          );
+        }
+        const last = parts.lastUnit();
+        if (next > last) {
+          state.stopped ??= "last-page";
+          return Cause.done();
+        }
+        until = last;
+        return step();
+      };
+
+      return Effect.as(
+        Scope.addFinalizer(
+          scope,
+          Effect.sync(() => {
+            for (const { started } of window) started.abort();
+            window.length = 0;
+          }),
         ),
+        Effect.withFiber((current) => {
+          fiber = current;
+          return step();
+        }),
       );
-    }));
-
-  const rest = (from: number): Stream.Stream<ReadonlyArray<A>, DiscoveryError> =>
-    Stream.suspend(() => {
-      if (done) return ending();
-      const until = Math.min(state.lastTotalPages ?? 0, input.maxPages);
-      if (from > until) {
-        state.stopped ??= "last-page";
-        return Stream.empty;
-      }
-      return (input.startPage === undefined ? fetched(from, until) : windowed(from, until)).pipe(
-        Stream.map(([p, read]) => take(p, read)),
-        Stream.takeUntil(() => done),
-        Stream.concat(Stream.suspend(() => rest(until + 1))),
-      );
-    });
-
-  // Page 1 too has its first attempt outside any fiber where the client can.
-  const firstPage = input.startPage === undefined
-    ? fetchSized(1, input.perPage)
-    : Effect.withFiber((fiber) => {
-      const started = input.startPage!(
-        { page: 1, perPage: input.perPage, url: input.pageUrl(1, input.perPage) },
-        state.onRetry,
-        fiber,
-      );
-      return started === undefined
-        ? fetchSized(1, input.perPage)
-        : readStarted(started, 1, input.perPage);
-    });
-  return Stream.unwrap(Effect.map(firstPage, (first) => {
-    // A server that answers with smaller pages than asked: count pages in its size.
-    const answered = first.pagination.per_page;
-    if (answered > 0 && answered < input.perPage && first.items.length <= answered) {
-      unit = answered;
-      state.size = Math.min(state.size, answered);
-    }
-    // Page 1 read as smaller pages counts in the unit too, as every later page.
-    const one = state.shrinks > 0 ? asUnit(1, first) : first;
-    return Stream.concat(
-      Stream.sync(() => take(1, one)),
-      rest(2),
-    );
-  }));
-};
+    })
+  ));
 
 /**
  * `links`: `Stream.paginate` over `_links.next_page`, resolved against the
@@ -504,7 +605,7 @@ const totalsPages = <A>(
 const linksPages = <A>(
   input: WalkInput<A>,
   state: WalkState<A>,
-): Stream.Stream<ReadonlyArray<A>, DiscoveryError> => {
+): Stream.Stream<A, DiscoveryError> => {
   const fetchSized = sizedFetcher(input, state);
   const start = input.pageUrl(1, input.perPage);
   const followed = new Set<string>([linkKey(start)]);
@@ -529,7 +630,7 @@ const linksPages = <A>(
     return { url: next };
   };
 
-  return Stream.paginate<Next, ReadonlyArray<A>, DiscoveryError>({ url: start }, (next) => {
+  return flatten(Stream.paginate<Next, ReadonlyArray<A>, DiscoveryError>({ url: start }, (next) => {
     if ("fail" in next) return Effect.fail(next.fail);
     const url = next.url;
     const parsed = parsePageHref(`${url.pathname}${url.search}`);
@@ -548,7 +649,7 @@ const linksPages = <A>(
       }
       return [[fresh], Option.some(decided)] as const;
     });
-  });
+  }));
 };
 
 /**
@@ -571,13 +672,9 @@ export const walk = <A>(input: WalkInput<A>): Stream.Stream<A, DiscoveryError> =
   Stream.unwrap(Effect.clockWith((clock) =>
     Effect.sync(() => {
       const state = new WalkState(input.keyOf, clock, input.perPage);
-      const pages = input.strategy === "links"
+      const items = input.strategy === "links"
         ? linksPages(input, state)
         : totalsPages(input, state);
-      const items = pages.pipe(
-        Stream.filter((batch): batch is readonly [A, ...Array<A>] => batch.length > 0),
-        Stream.flattenArray,
-      );
       const onSummary = input.onSummary;
       if (onSummary === undefined) return items;
       return items.pipe(
