@@ -87,6 +87,38 @@ Deno.test("list: every last-page quirk, both strategies, ends without an extra r
   }
 });
 
+Deno.test("list: one listing stream run again, and twice at once, is each time complete and once", async () => {
+  const seeded = seedCollections(137, 1000);
+  const server = await startTestServer({ collections: seeded });
+  try {
+    const summaries: Array<number> = [];
+    const runs = await Effect.runPromise(Effect.gen(function* () {
+      const discovery = yield* DiscoveryClient.make({
+        baseUrl: server.url,
+        credentials: testCredentials,
+        ...FAST,
+      });
+      const listing = discovery.collections.list({
+        workspace: "acme",
+        perPage: 10,
+        concurrency: 3,
+        onSummary: (summary) => summaries.push(summary.itemsEmitted),
+      });
+      const first = yield* Stream.runCollect(listing);
+      const again = yield* Stream.runCollect(listing);
+      const together = yield* Effect.all([Stream.runCollect(listing), Stream.runCollect(listing)], {
+        concurrency: 2,
+      });
+      return [first, again, ...together];
+    }));
+    for (const items of runs) assert.deepEqual(ids(items), ids(seeded));
+    assert.deepEqual(summaries, [137, 137, 137, 137]);
+    assert.equal(server.requests.length, 4 * 14);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("list: an empty workspace gives nothing after one request", async () => {
   const server = await startTestServer({ collections: [] });
   try {
