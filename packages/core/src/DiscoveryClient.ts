@@ -32,7 +32,7 @@ import {
 import { SignatureToken } from "./SignatureToken.ts";
 import { SIGNATURE_TOKENS_PATH, workspacePath } from "./Routes.ts";
 import * as SchemaParser from "effect/SchemaParser";
-import { makeKeyedPageDecoder, makePageDecoder } from "./_pageDecoder.ts";
+import { makeKeyedPageDecoder } from "./_pageDecoder.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
 import { fetchTransport, httpClientTransport } from "./_transport.ts";
@@ -333,13 +333,25 @@ export interface MakeOptions extends ClientOptions {
 }
 
 // Page values are not secret: errors may quote them. Token values are: they may not.
-const pageDecoders = new Map(
+/** One page decoder per resource, built once: with the items' keys, for the walk. */
+const keyedDecoders = new Map(
   resources.map((resource) => [
     resource.name,
-    makePageDecoder(resource as Resource.Any, { among: resources }),
+    makeKeyedPageDecoder(resource as Resource.Any, { among: resources }),
   ]),
 );
 const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
+
+/** The page decoders giving a page as `page` returns it. */
+const pageDecoders = new Map(
+  resources.map((resource) => {
+    const decode = keyedDecoders.get(resource.name)!;
+    return [
+      resource.name,
+      (json: unknown) => Result.map(decode(json), (keyed) => keyed.page),
+    ] as const;
+  }),
+);
 
 /**
  * The page decoders giving a page as the walk reads it: its items under
@@ -347,7 +359,7 @@ const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
  */
 const walkDecoders = new Map(
   resources.map((resource) => {
-    const decode = makeKeyedPageDecoder(resource as Resource.Any, { among: resources });
+    const decode = keyedDecoders.get(resource.name)!;
     const segment = resource.segment;
     return [
       resource.name,
