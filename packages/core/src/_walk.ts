@@ -272,6 +272,9 @@ const sizedFetcher = <A>(input: WalkInput<A>, state: WalkState<A>) => {
   return fetchSized;
 };
 
+/** A page's new items as one chunk of the stream: never empty. */
+type Chunk<A> = readonly [A, ...Array<A>];
+
 /** A stream of pages' items as batches, flattened: the empty ones dropped. */
 const flatten = <A, E>(batches: Stream.Stream<ReadonlyArray<A>, E>): Stream.Stream<A, E> =>
   batches.pipe(
@@ -290,7 +293,7 @@ const flatten = <A, E>(batches: Stream.Stream<ReadonlyArray<A>, E>): Stream.Stre
  *
  * Where the client can start a page's first attempt outside any fiber (the
  * fetch transport, no requests-per-second budget, no shared permits), the
- * walk is one pull ({@link pulledTotals}); otherwise the units go through
+ * walk is one pull (`pulled` below); otherwise the units go through
  * `Stream.mapEffect` with ordered concurrency.
  */
 const totalsPages = <A>(
@@ -411,189 +414,155 @@ const totalsPages = <A>(
     )));
   };
 
-  return input.startPage === undefined ? streamed() : pulledTotals(input, state, input.startPage, {
-    fetchSized,
-    fetched,
-    take,
-    asUnit,
-    capped,
-    lastUnit,
-    firstRead,
-    unit: () => unit,
-    done: () => done,
-  });
-};
+  /**
+   * `totals` as one pull, the raw loop's window without a stream stage per
+   * page: page 1, then first attempts made outside any fiber, `concurrency`
+   * at once, each read in its turn; each page's new items are one chunk of the
+   * stream.
+   *
+   * **Details**
+   *
+   * - A page that came in whole lets the next request go out before it is
+   *   parsed.
+   * - A page whose first attempt failed goes on in the walk's fiber with its
+   *   retries and the adaptive size.
+   * - Once the size has shrunk (or a page cannot be started so), the units
+   *   known so far go through `Stream.mapEffect` with ordered concurrency;
+   *   then the window opens again at the total the last page read reports.
+   * - Requests still in the window when the stream ends (the walk ended, the
+   *   consumer stopped, a failure, an interruption) are aborted.
+   */
+  const pulled = (
+    startPage: NonNullable<WalkInput<A>["startPage"]>,
+  ): Stream.Stream<A, DiscoveryError> =>
+    Stream.fromChannel(Channel.fromTransform((_upstream, scope) =>
+      Effect.suspend(() => {
+        // The fiber of the pull in progress: pages are started with its
+        // services (its fetch). A consumer may pull from a new fiber each time
+        // (the npm package does), and a fiber that has ended has none.
+        let fiber: Fiber.Fiber<unknown, unknown>;
+        const window: Array<{ readonly p: number; readonly started: StartedPage<A> }> = [];
+        let read1 = true;
+        let next = 2;
+        let until = 0;
+        let segment: Pull.Pull<Chunk<readonly [number, WalkPage<A>]>, DiscoveryError> | undefined;
 
-/** What {@link pulledTotals} shares with {@link totalsPages}. */
-interface TotalsParts<A> {
-  readonly fetchSized: ReturnType<typeof sizedFetcher<A>>;
-  readonly fetched: (
-    from: number,
-    until: number,
-  ) => Stream.Stream<readonly [number, WalkPage<A>], DiscoveryError>;
-  readonly take: (p: number, read: WalkPage<A>) => ReadonlyArray<A>;
-  readonly asUnit: (p: number, read: WalkPage<A>) => WalkPage<A>;
-  readonly capped: () => PaginationError;
-  readonly lastUnit: () => number;
-  readonly firstRead: (first: WalkPage<A>) => WalkPage<A>;
-  readonly unit: () => number;
-  readonly done: () => boolean;
-}
+        const start = (p: number, size: number): StartedPage<A> | undefined =>
+          startPage({ page: p, perPage: size, url: input.pageUrl(p, size) }, state.onRetry, fiber);
 
-type Chunk<A> = readonly [A, ...Array<A>];
+        /** Starts the next units while there is room in the window and the size is the unit. */
+        const fill = (): void => {
+          while (
+            !done && next <= until && window.length < input.concurrency && state.size === unit
+          ) {
+            const started = start(next, unit);
+            if (started === undefined) return;
+            window.push({ p: next, started });
+            next++;
+          }
+        };
 
-/**
- * `totals` as one pull, the raw loop's window without a stream stage per
- * page: page 1, then first attempts made outside any fiber, `concurrency`
- * at once, each read in its turn; each page's new items are one chunk of the
- * stream.
- *
- * **Details**
- *
- * - A page that came in whole lets the next request go out before it is
- *   parsed.
- * - A page whose first attempt failed goes on in the walk's fiber with its
- *   retries and the adaptive size.
- * - Once the size has shrunk (or a page cannot be started so), the units
- *   known so far go through `Stream.mapEffect` with ordered concurrency;
- *   then the window opens again at the total the last page read reports.
- * - Requests still in the window when the stream ends (the walk ended, the
- *   consumer stopped, a failure, an interruption) are aborted.
- */
-const pulledTotals = <A>(
-  input: WalkInput<A>,
-  state: WalkState<A>,
-  startPage: NonNullable<WalkInput<A>["startPage"]>,
-  parts: TotalsParts<A>,
-): Stream.Stream<A, DiscoveryError> =>
-  Stream.fromChannel(Channel.fromTransform((_upstream, scope) =>
-    Effect.suspend(() => {
-      const { fetchSized, take, asUnit } = parts;
-      // The fiber of the pull in progress: pages are started with its
-      // services (its fetch). A consumer may pull from a new fiber each time
-      // (the npm package does), and a fiber that has ended has none.
-      let fiber: Fiber.Fiber<unknown, unknown>;
-      const window: Array<{ readonly p: number; readonly started: StartedPage<A> }> = [];
-      let read1 = true;
-      let next = 2;
-      let until = 0;
-      let segment: Pull.Pull<Chunk<readonly [number, WalkPage<A>]>, DiscoveryError> | undefined;
-
-      const start = (p: number, size: number): StartedPage<A> | undefined =>
-        startPage({ page: p, perPage: size, url: input.pageUrl(p, size) }, state.onRetry, fiber);
-
-      /** Starts the next units while there is room in the window and the size is the unit. */
-      const fill = (): void => {
-        const unit = parts.unit();
-        while (
-          !parts.done() && next <= until && window.length < input.concurrency && state.size === unit
-        ) {
-          const started = start(next, unit);
-          if (started === undefined) return;
-          window.push({ p: next, started });
-          next++;
-        }
-      };
-
-      /**
-       * The first attempt `started` of page `p` (at `size`), awaited and read:
-       * `whole` runs first when the answer came in whole; a failed attempt
-       * goes on with its retries and the adaptive size.
-       */
-      const readStarted = (
-        started: StartedPage<A>,
-        p: number,
-        size: number,
-        whole?: () => void,
-      ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
-        Effect.flatMap(awaitStarted(started), (answered) => {
-          if (answered.ok) whole?.();
-          const result = answered.read();
-          return "value" in result
-            ? Effect.succeed(result.value)
-            : fetchSized(p, size, undefined, result.rest);
-        });
-
-      type Pulled = Effect.Effect<Chunk<A>, DiscoveryError | Cause.Done>;
-
-      const emit = (items: ReadonlyArray<A>): Pulled =>
-        items.length > 0 ? Effect.succeed(items as Chunk<A>) : step();
-
-      const step = (): Pulled => {
-        if (parts.done()) {
-          return state.stopped === "limit" ? Effect.fail(parts.capped()) : Cause.done();
-        }
-        if (read1) {
-          read1 = false;
-          const started = start(1, input.perPage);
-          const first = started === undefined
-            ? fetchSized(1, input.perPage)
-            : readStarted(started, 1, input.perPage);
-          return Effect.flatMap(first, (page) => emit(take(1, parts.firstRead(page))));
-        }
-        if (segment !== undefined) {
-          const pull = segment;
-          return Effect.flatMap(
-            Pull.catchDone(pull, () => Effect.succeed(undefined)),
-            (chunk) => {
-              if (chunk === undefined) {
-                segment = undefined;
-                next = until + 1;
-                return step();
-              }
-              let items: ReadonlyArray<A> = [];
-              for (const [p, read] of chunk) {
-                const fresh = take(p, read);
-                items = items.length === 0 ? fresh : [...items, ...fresh];
-              }
-              return emit(items);
-            },
-          );
-        }
-        fill();
-        const head = window.shift();
-        if (head !== undefined) {
-          const unit = parts.unit();
-          // A page that came in whole: the next request goes out before it is parsed.
-          return Effect.flatMap(readStarted(head.started, head.p, unit, fill), (read) => {
-            fill();
-            return emit(take(head.p, asUnit(head.p, read)));
+        /**
+         * The first attempt `started` of page `p` (at `size`), awaited and read:
+         * `whole` runs first when the answer came in whole; a failed attempt
+         * goes on with its retries and the adaptive size.
+         */
+        const readStarted = (
+          started: StartedPage<A>,
+          p: number,
+          size: number,
+          whole?: () => void,
+        ): Effect.Effect<WalkPage<A>, DiscoveryError> =>
+          Effect.flatMap(awaitStarted(started), (answered) => {
+            if (answered.ok) whole?.();
+            const result = answered.read();
+            return "value" in result
+              ? Effect.succeed(result.value)
+              : fetchSized(p, size, undefined, result.rest);
           });
-        }
-        if (next <= until) {
-          // These units cannot be started outside a fiber (the size shrank).
-          return Effect.flatMap(
-            Channel.toPullScoped(parts.fetched(next, until).channel, scope),
-            (pull) => {
-              segment = pull;
-              return step();
-            },
-          );
-        }
-        const last = parts.lastUnit();
-        if (next > last) {
-          state.stopped ??= "last-page";
-          return Cause.done();
-        }
-        until = last;
-        return step();
-      };
 
-      return Effect.as(
-        Scope.addFinalizer(
-          scope,
-          Effect.sync(() => {
-            for (const { started } of window) started.abort();
-            window.length = 0;
-          }),
-        ),
-        Effect.withFiber((current) => {
-          fiber = current;
+        type Pulled = Effect.Effect<Chunk<A>, DiscoveryError | Cause.Done>;
+
+        const emit = (items: ReadonlyArray<A>): Pulled =>
+          items.length > 0 ? Effect.succeed(items as Chunk<A>) : step();
+
+        const step = (): Pulled => {
+          if (done) {
+            return state.stopped === "limit" ? Effect.fail(capped()) : Cause.done();
+          }
+          if (read1) {
+            read1 = false;
+            const started = start(1, input.perPage);
+            const first = started === undefined
+              ? fetchSized(1, input.perPage)
+              : readStarted(started, 1, input.perPage);
+            return Effect.flatMap(first, (page) => emit(take(1, firstRead(page))));
+          }
+          if (segment !== undefined) {
+            const pull = segment;
+            return Effect.flatMap(
+              Pull.catchDone(pull, () => Effect.succeed(undefined)),
+              (chunk) => {
+                if (chunk === undefined) {
+                  segment = undefined;
+                  next = until + 1;
+                  return step();
+                }
+                let items: ReadonlyArray<A> = [];
+                for (const [p, read] of chunk) {
+                  const fresh = take(p, read);
+                  items = items.length === 0 ? fresh : [...items, ...fresh];
+                }
+                return emit(items);
+              },
+            );
+          }
+          fill();
+          const head = window.shift();
+          if (head !== undefined) {
+            // A page that came in whole: the next request goes out before it is parsed.
+            return Effect.flatMap(readStarted(head.started, head.p, unit, fill), (read) => {
+              fill();
+              return emit(take(head.p, asUnit(head.p, read)));
+            });
+          }
+          if (next <= until) {
+            // These units cannot be started outside a fiber (the size shrank).
+            return Effect.flatMap(
+              Channel.toPullScoped(fetched(next, until).channel, scope),
+              (pull) => {
+                segment = pull;
+                return step();
+              },
+            );
+          }
+          const last = lastUnit();
+          if (next > last) {
+            state.stopped ??= "last-page";
+            return Cause.done();
+          }
+          until = last;
           return step();
-        }),
-      );
-    })
-  ));
+        };
+
+        return Effect.as(
+          Scope.addFinalizer(
+            scope,
+            Effect.sync(() => {
+              for (const { started } of window) started.abort();
+              window.length = 0;
+            }),
+          ),
+          Effect.withFiber((current) => {
+            fiber = current;
+            return step();
+          }),
+        );
+      })
+    ));
+
+  return input.startPage === undefined ? streamed() : pulled(input.startPage);
+};
 
 /**
  * `links`: `Stream.paginate` over `_links.next_page`, resolved against the
