@@ -138,10 +138,38 @@ const itemByCodegen = (columns: ReadonlyArray<Resource.Column>): Check | undefin
     }
   });
   body.push(`return { ${names.join(", ")} };`);
-  // The common case first: an object with exactly the fields, in their
-  // order, each already in its decoded form, is its own decoded item (no
-  // copy to allocate). Anything else goes the way above.
-  const asIs = columns.map((column) => {
+  try {
+    const factory = new Function(
+      "FAIL",
+      "hasOwn",
+      "valueOf",
+      `"use strict"; return function decodeItem(v) {\n${body.join("\n")}\n};`,
+    );
+    return factory(FAIL, Object.hasOwn, valueOf) as Check;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Checks a page's items from index `from` while each is its own decoded
+ * item (an object with exactly the fields, in their order, each already in
+ * its decoded form), writing their keys into `keys`; returns the index of
+ * the first that is not (the length when all are).
+ */
+type AsIsRun = (items: ReadonlyArray<unknown>, keys: Float64Array, from: number) => number;
+
+/**
+ * The {@link AsIsRun} of `columns`, generated as one small loop with the
+ * field names written in: the common well-formed page is checked without a
+ * call per item and without copying an item. `undefined` where code
+ * generation is not allowed.
+ */
+const asIsRunByCodegen = (
+  columns: ReadonlyArray<Resource.Column>,
+  key: string,
+): AsIsRun | undefined => {
+  const checks = columns.map((column) => {
     const x = `v[${JSON.stringify(column.name)}]`;
     switch (column.kind) {
       case "key":
@@ -157,31 +185,27 @@ const itemByCodegen = (columns: ReadonlyArray<Resource.Column>): Check | undefin
         return `(${x} === null || typeof ${x} === "string")`;
     }
   });
-  const same = [
-    `if (typeof v === "object" && v !== null && !Array.isArray(v)) {`,
-    `  let i = 0, same = true;`,
-    `  for (const k in v) { if (k !== NAMES[i++]) { same = false; break; } }`,
-    `  if (same && i === ${columns.length} && ${asIs.join(" && ")}) return v;`,
-    `}`,
-  ];
+  const code = [
+    `"use strict"; return function asIsRun(items, keys, from) {`,
+    `  const n = items.length;`,
+    `  let i = from;`,
+    `  for (; i < n; i++) {`,
+    `    const v = items[i];`,
+    `    if (typeof v !== "object" || v === null || Array.isArray(v)) break;`,
+    `    let j = 0, same = true;`,
+    `    for (const k in v) { if (k !== NAMES[j++]) { same = false; break; } }`,
+    `    if (!same || j !== ${columns.length} || !(${checks.join(" && ")})) break;`,
+    `    keys[i] = v[${JSON.stringify(key)}];`,
+    `  }`,
+    `  return i;`,
+    `};`,
+  ].join("\n");
   try {
-    const factory = new Function(
-      "FAIL",
-      "hasOwn",
-      "valueOf",
-      "isInt",
-      "isStrings",
-      "NAMES",
-      `"use strict"; return function decodeItem(v) {\n${same.join("\n")}\n${body.join("\n")}\n};`,
-    );
-    return factory(
-      FAIL,
-      Object.hasOwn,
-      valueOf,
+    return new Function("isInt", "isStrings", "NAMES", code)(
       isInt,
       isStrings,
       columns.map((column) => column.name),
-    ) as Check;
+    ) as AsIsRun;
   } catch {
     return undefined;
   }
@@ -261,34 +285,50 @@ const build = <R extends Resource.Any>(
     resource.page,
     { reportInput: true } as SchemaAST.ParseOptions,
   ) as (input: unknown) => Result.Result<Resource.PageOf<R>, SchemaIssue.Issue>;
-  const item = (options?.codegen === false ? undefined : itemByCodegen(resource.columns)) ??
+  const codegen = options?.codegen !== false;
+  const item = (codegen ? itemByCodegen(resource.columns) : undefined) ??
     itemByClosures(resource.columns);
   const segment = resource.segment;
   const key = resource.key;
+  const asIsRun: AsIsRun = (codegen ? asIsRunByCodegen(resource.columns, key) : undefined) ??
+    ((_items, _keys, from) => from);
   const among = options?.among ?? [];
+  /** The items of `raw` decoded, their keys in `keys`; `FAIL` if one is not an item. */
+  const decodeItems = (
+    raw: ReadonlyArray<unknown>,
+    keys: Float64Array,
+  ): ReadonlyArray<unknown> | typeof FAIL => {
+    const n = raw.length;
+    let i = asIsRun(raw, keys, 0);
+    // The common page: every item is its own decoded item, and so is the array.
+    if (i === n) return raw;
+    const items = raw.slice(0, i);
+    while (i < n) {
+      const decoded = item(raw[i]);
+      if (decoded === FAIL) return FAIL;
+      // An item that was not taken as it is may be another resource's row.
+      if (Resource.foreignItem(resource, raw[i], among) !== undefined) return FAIL;
+      items.push(decoded);
+      keys[i] = (decoded as Record<string, number>)[key];
+      const end = asIsRun(raw, keys, ++i);
+      for (; i < end; i++) items.push(raw[i]);
+    }
+    return items;
+  };
   const fast = (input: unknown): KeyedPage<Resource.PageOf<R>> | typeof FAIL => {
     if (!isRecord(input)) return FAIL;
     const info = pagination(input.pagination);
     if (info === FAIL) return FAIL;
     const raw = input[segment];
     if (!Array.isArray(raw)) return FAIL;
-    const items = new Array(raw.length);
-    const keys = withKeys ? new Float64Array(raw.length) : undefined;
-    for (let i = 0; i < raw.length; i++) {
-      const decoded = item(raw[i]);
-      if (decoded === FAIL) return FAIL;
-      // An item that was not taken as it is may be another resource's row.
-      if (decoded !== raw[i] && Resource.foreignItem(resource, raw[i], among) !== undefined) {
-        return FAIL;
-      }
-      items[i] = decoded;
-      if (keys !== undefined) keys[i] = (decoded as Record<string, number>)[key];
-    }
+    const keys = new Float64Array(raw.length);
+    const items = decodeItems(raw, keys);
+    if (items === FAIL) return FAIL;
     if (input._links === undefined && Object.hasOwn(input, "_links")) return FAIL;
     const decodedLinks = links(input._links);
     if (decodedLinks === FAIL) return FAIL;
     const page = { pagination: info, [segment]: items, _links: decodedLinks };
-    return { page: page as Resource.PageOf<R>, keys };
+    return { page: page as Resource.PageOf<R>, keys: withKeys ? keys : undefined };
   };
   // The Schema takes any object with a key and a token: another resource's
   // rows under this one's array key are told apart here.

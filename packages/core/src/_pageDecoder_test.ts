@@ -5,7 +5,7 @@ import * as SchemaParser from "effect/SchemaParser";
 import fc from "fast-check";
 import * as Resource from "./Resource.ts";
 import { pageLinks, paginationInfo } from "./Pagination.ts";
-import { members, reportStats, resources } from "./Resources.ts";
+import { collections, members, reportStats, resources } from "./Resources.ts";
 import { makeKeyedPageDecoder, makePageDecoder } from "./_pageDecoder.ts";
 
 /** Mostly a valid value, sometimes anything at all. */
@@ -202,5 +202,33 @@ Deno.test("page decoder: another resource's rows under this one's array key are 
     );
     // A member with only its id and token is still a member.
     assert.ok(Result.isSuccess(decode({ ...body, members: [{ id: 1, token: "m1" }] })));
+  }
+});
+
+Deno.test("keyed page decoder: a page mixing items taken as they are and items to decode", () => {
+  const schema = SchemaParser.decodeUnknownResult(collections.page);
+  const item = (id: number) => ({
+    id,
+    token: `t${id}`,
+    name: `C${id}`,
+    description: null,
+    space_type: "custom",
+    space_url: `/api/acme/spaces/t${id}`,
+  });
+  const items: Array<Record<string, unknown>> = [1, 2, 3, 4, 5, 6].map(item);
+  items[1] = { ...items[1], id: "2" }; // a digit string
+  items[3] = { ...items[3], extra: true }; // an unknown field, dropped
+  items[4] = { token: "t5", id: 5 }; // fields out of order, the rest missing
+  const body = {
+    pagination: paginationInfo({ page: 1, perPage: 6, totalCount: 6 }),
+    spaces: items,
+    _links: {},
+  };
+  for (const codegen of [true, false]) {
+    const result = makeKeyedPageDecoder(collections, { codegen })(structuredClone(body));
+    assert.ok(Result.isSuccess(result));
+    assert.deepStrictEqual(result.success.page, Result.getOrThrow(schema(structuredClone(body))));
+    assert.deepStrictEqual(Array.from(result.success.keys ?? []), [1, 2, 3, 4, 5, 6]);
+    assert.equal("extra" in result.success.page.spaces[3], false, "unknown fields are dropped");
   }
 });
