@@ -134,10 +134,7 @@ const fetchOnce = (
 ): DirectSend =>
 (hop, timeoutMs, controller) => {
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const answered = (response: Response, text: string): Answer => ({
     method: hop.method,
     url: hop.url,
@@ -145,7 +142,7 @@ const fetchOnce = (
     header: (name) => response.headers.get(name) ?? undefined,
     text,
   });
-  return fetch(hop.url, {
+  const sent = fetch(hop.url, {
     ...init,
     method: hop.method,
     headers: headersOf(hop),
@@ -174,6 +171,13 @@ const fetchOnce = (
       };
     },
   );
+  // Armed once the request is on its way: a process's first timer is slow
+  // to make, and page 1's request need not wait for it.
+  timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  return sent;
 };
 
 /**

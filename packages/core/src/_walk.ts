@@ -496,7 +496,16 @@ const totalsPages = <A>(
             const first = started === undefined
               ? fetchSized(1, input.perPage)
               : readStarted(started, 1, input.perPage);
-            return Effect.flatMap(first, (page) => emit(take(1, firstRead(page))));
+            return Effect.flatMap(first, (page) => {
+              const items = take(1, firstRead(page));
+              // The window opens before page 1's items go out: its requests
+              // overlap the consumer's work on them.
+              if (!done) {
+                until = lastUnit();
+                fill();
+              }
+              return emit(items);
+            });
           }
           if (segment !== undefined) {
             const pull = segment;

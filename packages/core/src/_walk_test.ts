@@ -624,15 +624,21 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
       },
       onSummary: (s) => (summary = s),
     });
+    // How many events there were when the consumer got its first item.
+    let beforeFirstItem: number | undefined;
+    const consumed = Stream.tap(
+      stream,
+      () => Effect.sync(() => (beforeFirstItem ??= events.length)),
+    );
     const items = await Effect.runPromise(
       Stream.runCollect(
-        options.stopAfter === undefined ? stream : Stream.take(stream, options.stopAfter),
+        options.stopAfter === undefined ? consumed : Stream.take(consumed, options.stopAfter),
       ),
     );
-    return { items, started, aborted, fetched, events, summary };
+    return { items, started, aborted, fetched, events, summary, beforeFirstItem };
   };
   await t.step("every item once, in order, through retries and a split", async () => {
-    const { items, started, fetched, events, summary } = await run({});
+    const { items, started, fetched, events, summary, beforeFirstItem } = await run({});
     assert.deepEqual(ids(items), ids(big.all));
     // Page 1, then 3 in flight: 2, 3, 4 first, then one more as each is taken, until the split of 5.
     assert.deepEqual(started, [1, 2, 3, 4, 5, 6, 7]);
@@ -648,6 +654,14 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
       "read 2",
       "read 3",
       "start 6",
+    ]);
+    // The window opens before page 1's items reach the consumer.
+    assert.deepEqual(events.slice(0, beforeFirstItem), [
+      "start 1",
+      "read 1",
+      "start 2",
+      "start 3",
+      "start 4",
     ]);
     // Unit 5 as pages 9 and 10 at 10 in the fiber; units 8 to 10, after the split, too.
     assert.deepEqual(fetched.slice(0, 2), ["9@10", "10@10"]);
