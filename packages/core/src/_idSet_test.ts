@@ -46,3 +46,36 @@ Deno.test("IdSet.addAscending adds the ascending run at the start and stops at t
   assert.equal(ids.has(5099), true);
   assert.equal(ids.add(2000), false);
 });
+
+Deno.test("IdSet: runs longer than one chunk, looked up at and around every chunk's edges", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 20_000, maxLength: 30_000 }),
+      fc.array(fc.integer({ min: 0, max: 120_000 }), { maxLength: 300 }),
+      (gaps, strays) => {
+        const ids = new IdSet();
+        const model = new Set<number>();
+        let id = 0;
+        const run: Array<number> = [];
+        for (const gap of gaps) run.push(id += gap);
+        // Half of the run in one call, the rest an id at a time.
+        const half = run.slice(0, run.length >> 1);
+        assert.equal(ids.addAscending(half), half.length);
+        for (const value of half) model.add(value);
+        for (const value of run.slice(half.length)) {
+          assert.equal(ids.add(value), true);
+          model.add(value);
+        }
+        for (const value of strays) {
+          assert.equal(ids.add(value), !model.has(value));
+          model.add(value);
+        }
+        assert.equal(ids.size, model.size);
+        for (let probe = -1; probe <= id + 2; probe++) {
+          if (ids.has(probe) !== model.has(probe)) assert.fail(`has(${probe})`);
+        }
+      },
+    ),
+    { numRuns: 20 },
+  );
+});
