@@ -422,6 +422,8 @@ const totalsPages = <A>(
    *
    * **Details**
    *
+   * - The window opens as soon as page 1 is read, before its items go to
+   *   the consumer.
    * - A page that came in whole lets the next request go out before it is
    *   parsed.
    * - A page whose first attempt failed goes on in the walk's fiber with its
