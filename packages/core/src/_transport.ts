@@ -134,7 +134,6 @@ const fetchOnce = (
 ): DirectSend =>
 (hop, timeoutMs, controller) => {
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const answered = (response: Response, text: string): Answer => ({
     method: hop.method,
     url: hop.url,
@@ -173,7 +172,7 @@ const fetchOnce = (
   );
   // Armed once the request is on its way: a process's first timer is slow
   // to make, and page 1's request need not wait for it.
-  timer = setTimeout(() => {
+  const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, timeoutMs);
