@@ -211,6 +211,13 @@ const asIsRunByCodegen = (
   }
 };
 
+/** Whether `v`'s enumerable keys are `keys`, in that order. */
+const sameKeys = (v: object, keys: ReadonlyArray<string>): boolean => {
+  let j = 0;
+  for (const k in v) if (k !== keys[j++]) return false;
+  return j === keys.length;
+};
+
 const COUNTS = ["page", "per_page", "count", "total_pages", "total_count"] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -303,11 +310,20 @@ const build = <R extends Resource.Any>(
     // The common page: every item is its own decoded item, and so is the array.
     if (i === n) return raw;
     const items = raw.slice(0, i);
+    // The keys, in order, of the last item found not to be another
+    // resource's row: that check reads only an item's keys, so the items of
+    // the same shape after it (a server with its own field order, or an
+    // extra field on every row) are not checked again one by one.
+    let checked: ReadonlyArray<string> | undefined;
     while (i < n) {
-      const decoded = item(raw[i]);
+      const v = raw[i];
+      const decoded = item(v);
       if (decoded === FAIL) return FAIL;
-      // An item that was not taken as it is may be another resource's row.
-      if (Resource.foreignItem(resource, raw[i], among) !== undefined) return FAIL;
+      if (checked === undefined || !sameKeys(v as object, checked)) {
+        // An item that was not taken as it is may be another resource's row.
+        if (Resource.foreignItem(resource, v, among) !== undefined) return FAIL;
+        checked = Object.keys(v as object);
+      }
       items.push(decoded);
       keys[i] = (decoded as Record<string, number>)[key];
       const end = asIsRun(raw, keys, ++i);

@@ -232,3 +232,32 @@ Deno.test("keyed page decoder: a page mixing items taken as they are and items t
     assert.equal("extra" in result.success.page.spaces[3], false, "unknown fields are dropped");
   }
 });
+
+Deno.test("page decoder: rows of one shape not taken as they are (own field order, an extra field) are each decoded, and a foreign row among them is still refused", () => {
+  const schema = SchemaParser.decodeUnknownResult(members.page);
+  const member = (id: number) => ({
+    token: `m${id}`,
+    id,
+    member_username: `user${id}`,
+    state: "active",
+    _links: { self: { href: `/api/acme/members/m${id}` } },
+  });
+  const rows: Array<Record<string, unknown>> = [1, 2, 3, 4, 5].map(member);
+  const body = (spaces: ReadonlyArray<unknown>) => ({
+    pagination: paginationInfo({ page: 1, perPage: 5, totalCount: 5 }),
+    members: spaces,
+    _links: {},
+  });
+  for (const codegen of [true, false]) {
+    const decode = makeKeyedPageDecoder(members, { codegen });
+    const ok = decode(structuredClone(body(rows)));
+    assert.ok(Result.isSuccess(ok));
+    assert.deepStrictEqual(ok.success.page, Result.getOrThrow(schema(structuredClone(body(rows)))));
+    assert.deepStrictEqual(Array.from(ok.success.keys ?? []), [1, 2, 3, 4, 5]);
+    // A chart among rows of another shape: refused at its index.
+    const chart = { id: 40001, token: "c0ffee000001", chart_type: "bar", chart_title: "Weekly" };
+    const mixed = decode(structuredClone(body([...rows.slice(0, 3), chart, rows[4]])));
+    assert.ok(Result.isFailure(mixed), "a chart was taken for a member");
+    assert.deepEqual((mixed.failure as SchemaIssue.Pointer).path, ["members", 3]);
+  }
+});
