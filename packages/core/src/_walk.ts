@@ -422,8 +422,8 @@ const totalsPages = <A>(
    *
    * **Details**
    *
-   * - The window opens as soon as page 1 is read, before its items go to
-   *   the consumer.
+   * - The window opens when the consumer pulls again after page 1's items:
+   *   one that needs no more sends no other request.
    * - A page that came in whole lets the next request go out before it is
    *   parsed.
    * - A page whose first attempt failed goes on in the walk's fiber with its
@@ -498,16 +498,9 @@ const totalsPages = <A>(
             const first = started === undefined
               ? fetchSized(1, input.perPage)
               : readStarted(started, 1, input.perPage);
-            return Effect.flatMap(first, (page) => {
-              const items = take(1, firstRead(page));
-              // The window opens before page 1's items go out: its requests
-              // overlap the consumer's work on them.
-              if (!done) {
-                until = lastUnit();
-                fill();
-              }
-              return emit(items);
-            });
+            // The window opens at the next pull: a consumer that needs no
+            // more than page 1 (a `take`, `--limit`) sends no other request.
+            return Effect.flatMap(first, (page) => emit(take(1, firstRead(page))));
           }
           if (segment !== undefined) {
             const pull = segment;

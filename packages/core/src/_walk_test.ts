@@ -655,14 +655,8 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
       "read 3",
       "start 6",
     ]);
-    // The window opens before page 1's items reach the consumer.
-    assert.deepEqual(events.slice(0, beforeFirstItem), [
-      "start 1",
-      "read 1",
-      "start 2",
-      "start 3",
-      "start 4",
-    ]);
+    // Page 1's items reach the consumer before the window opens.
+    assert.deepEqual(events.slice(0, beforeFirstItem), ["start 1", "read 1"]);
     // Unit 5 as pages 9 and 10 at 10 in the fiber; units 8 to 10, after the split, too.
     assert.deepEqual(fetched.slice(0, 2), ["9@10", "10@10"]);
     assert.deepEqual(fetched.slice(2).sort(), [
@@ -676,6 +670,12 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
     assert.equal(summary?.retries, 1);
     assert.equal(summary?.pageSizeShrinks, 1);
     assert.equal(summary?.finalPerPage, 10);
+  });
+  await t.step("a consumer that needs no more than page 1 sends no other request", async () => {
+    const { items, started, aborted } = await run({ stopAfter: 5 });
+    assert.deepEqual(ids(items), ids(big.all.slice(0, 5)));
+    assert.deepEqual(started, [1]);
+    assert.deepEqual(aborted, []);
   });
   await t.step(
     "a consumer that stops early aborts the first attempts still in the window",
