@@ -32,7 +32,7 @@ import {
 import { SignatureToken } from "./SignatureToken.ts";
 import { SIGNATURE_TOKENS_PATH, workspacePath } from "./Routes.ts";
 import * as SchemaParser from "effect/SchemaParser";
-import { makeKeyedPageDecoder } from "./_pageDecoder.ts";
+import { makeKeyedPageDecoder, withoutKeys } from "./_pageDecoder.ts";
 import { resolveLink } from "./_links.ts";
 import { makeRequester, type Requester } from "./_request.ts";
 import { fetchTransport, httpClientTransport } from "./_transport.ts";
@@ -344,13 +344,7 @@ const decodeToken = SchemaParser.decodeUnknownResult(SignatureToken);
 
 /** The page decoders giving a page as `page` returns it. */
 const pageDecoders = new Map(
-  resources.map((resource) => {
-    const decode = keyedDecoders.get(resource.name)!;
-    return [
-      resource.name,
-      (json: unknown) => Result.map(decode(json), (keyed) => keyed.page),
-    ] as const;
-  }),
+  resources.map((resource) => [resource.name, withoutKeys(keyedDecoders.get(resource.name)!)]),
 );
 
 /**

@@ -38,14 +38,14 @@ export class IdSet {
   /** The chunk ids are appended to, and how many it holds. */
   private tail = new Float64Array(0);
   private filled = 0;
-  /** How many ids the sorted run holds, and its largest. */
-  private length = 0;
+  /** The largest id of the sorted run. */
   private largest = -Infinity;
   private readonly outOfOrder = new Set<number>();
 
   /** How many distinct ids were added. */
   get size(): number {
-    return this.length + this.outOfOrder.size;
+    const full = this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * CHUNK;
+    return full + this.filled + this.outOfOrder.size;
   }
 
   /** Adds `id`; `true` when it was not there yet. */
@@ -53,7 +53,6 @@ export class IdSet {
     if (id > this.largest) {
       if (this.filled === this.tail.length) this.grow();
       this.tail[this.filled++] = id;
-      this.length++;
       this.largest = id;
       return true;
     }
@@ -85,7 +84,6 @@ export class IdSet {
       last = id;
     }
     this.filled = filled;
-    this.length += i;
     this.largest = last;
     return i;
   }

@@ -280,13 +280,12 @@ export interface KeyedPage<P> {
 }
 
 /**
- * The fast path and the Schema fallback of `resource`'s page decoder;
- * `withKeys` collects the items' keys in the fast path's one pass over them.
+ * The fast path and the Schema fallback of `resource`'s page decoder; the
+ * fast path collects the items' keys in its one pass over them.
  */
 const build = <R extends Resource.Any>(
   resource: R,
   options: PageDecoderOptions | undefined,
-  withKeys: boolean,
 ): (input: unknown) => Result.Result<KeyedPage<Resource.PageOf<R>>, SchemaIssue.Issue> => {
   const slow = SchemaParser.decodeUnknownResult(
     resource.page,
@@ -344,7 +343,7 @@ const build = <R extends Resource.Any>(
     const decodedLinks = links(input._links);
     if (decodedLinks === FAIL) return FAIL;
     const page = { pagination: info, [segment]: items, _links: decodedLinks };
-    return { page: page as Resource.PageOf<R>, keys: withKeys ? keys : undefined };
+    return { page: page as Resource.PageOf<R>, keys };
   };
   // The Schema takes any object with a key and a token: another resource's
   // rows under this one's array key are told apart here.
@@ -397,10 +396,17 @@ const build = <R extends Resource.Any>(
 export const makePageDecoder = <R extends Resource.Any>(
   resource: R,
   options?: PageDecoderOptions,
-): (input: unknown) => Result.Result<Resource.PageOf<R>, SchemaIssue.Issue> => {
-  const decode = build(resource, options, false);
-  return (input) => Result.map(decode(input), (keyed) => keyed.page);
-};
+): (input: unknown) => Result.Result<Resource.PageOf<R>, SchemaIssue.Issue> =>
+  withoutKeys(build(resource, options));
+
+/**
+ * The page decoder of {@link makePageDecoder} from a keyed decoder already
+ * built (no second decoder for the same resource).
+ */
+export const withoutKeys = <P>(
+  decode: (input: unknown) => Result.Result<KeyedPage<P>, SchemaIssue.Issue>,
+): (input: unknown) => Result.Result<P, SchemaIssue.Issue> =>
+(input) => Result.map(decode(input), (keyed) => keyed.page);
 
 /**
  * The decoder of {@link makePageDecoder}, giving each page with its items'
@@ -430,4 +436,4 @@ export const makeKeyedPageDecoder = <R extends Resource.Any>(
   resource: R,
   options?: PageDecoderOptions,
 ): (input: unknown) => Result.Result<KeyedPage<Resource.PageOf<R>>, SchemaIssue.Issue> =>
-  build(resource, options, true);
+  build(resource, options);

@@ -498,8 +498,6 @@ const totalsPages = <A>(
             const first = started === undefined
               ? fetchSized(1, input.perPage)
               : readStarted(started, 1, input.perPage);
-            // The window opens at the next pull: a consumer that needs no
-            // more than page 1 (a `take`, `--limit`) sends no other request.
             return Effect.flatMap(first, (page) => emit(take(1, firstRead(page))));
           }
           if (segment !== undefined) {
