@@ -11,16 +11,20 @@
  * - A bundle is used only when its inputs (every local module in it, plus
  *   the root `deno.json` and `import_map.json`) hash to the digest it was
  *   built from, under the same Deno version: an edit is picked up by the
- *   next run.
+ *   next run. While every input keeps the size, times and inode it had
+ *   when it was hashed, it is not read again.
  * - Whatever stops it (no `Deno.bundle`, no permission to read the inputs
  *   or to write the cache, a failed build) leaves the CLI to run from its
  *   sources, as it would without a cache. Nothing is printed either way.
- * - Imports nothing: `main.ts` loads it before it knows whether the import
- *   map is in effect.
+ * - The bundler's output gets the fixes of `_bundlePatches.ts`.
+ * - Imports nothing but `_bundlePatches.ts`: `main.ts` loads it before it
+ *   knows whether the import map is in effect.
  *
  * @internal
  * @module
  */
+
+import { applyPatches, patchesFingerprint } from "./_bundlePatches.ts";
 
 /** Where the bundle comes from and where it is kept. */
 export interface BundleOptions {
@@ -44,6 +48,13 @@ interface Manifest {
   readonly dir: string;
   /** The entry's file name in that directory. */
   readonly entry: string;
+  /** The bundle's fixes ({@link patchesFingerprint}) it was built with. */
+  readonly fixes?: string;
+  /**
+   * Each input's {@link stampOf}, taken before its bytes were hashed: while
+   * every input keeps its stamp, the digest is not computed again.
+   */
+  readonly stamps?: ReadonlyArray<string>;
 }
 
 /** Configuration that decides how the bundle's modules resolve, always an input when present. */
@@ -75,6 +86,37 @@ const statOf = (url: URL): Deno.FileInfo | undefined => {
 
 const isFile = (url: URL): boolean => statOf(url)?.isFile === true;
 
+/**
+ * What a file's metadata says of its bytes (size, modification time, change
+ * time, inode): a file that keeps it is taken as unchanged. Writing a file
+ * moves its change time, which no tool sets back.
+ */
+const stampOf = (url: URL): string => {
+  const info = statOf(url);
+  return info === undefined
+    ? "missing"
+    : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
+};
+
+/** Files modified this recently get no stamp: a second write within a clock tick would keep it. */
+const RACY_MS = 2_000;
+
+/** The inputs' stamps as of now, `"recent"` for a file modified within {@link RACY_MS}. */
+const stampsOf = (root: URL, inputs: ReadonlyArray<string>): Array<string> => {
+  const now = Date.now();
+  return inputs.map((i) => {
+    const url = new URL(i, root);
+    const modified = statOf(url)?.mtime?.getTime() ?? now;
+    return now - modified < RACY_MS ? "recent" : stampOf(url);
+  });
+};
+
+/** Whether every input of `manifest` still has the stamp it had when it was hashed. */
+const unchanged = (root: URL, manifest: Manifest): boolean =>
+  manifest.fixes === patchesFingerprint() && manifest.stamps !== undefined &&
+  manifest.stamps.length === manifest.inputs.length &&
+  manifest.inputs.every((input, i) => stampOf(new URL(input, root)) === manifest.stamps![i]);
+
 const isDirectory = (url: URL): boolean => statOf(url)?.isDirectory === true;
 
 /** The environment variable that, set to `off`, runs the CLI from its sources. */
@@ -96,9 +138,11 @@ export const forgetBundle = (cacheDir: URL): void => {
   }
 };
 
-/** SHA-256 (hex) of the inputs' paths and bytes, with the Deno version. */
+/** SHA-256 (hex) of the inputs' paths and bytes, with the Deno version and the bundle's fixes. */
 const digestOf = async (root: URL, inputs: ReadonlyArray<string>): Promise<string> => {
-  const parts: Array<Uint8Array> = [encoder.encode(`deno ${Deno.version.deno}\0`)];
+  const parts: Array<Uint8Array> = [
+    encoder.encode(`deno ${Deno.version.deno}\0${patchesFingerprint()}\0`),
+  ];
   for (const input of inputs) {
     const bytes = Deno.readFileSync(new URL(input, root));
     parts.push(encoder.encode(`${input}\0${bytes.length}\0`), bytes);
@@ -118,7 +162,10 @@ const readManifest = (cacheDir: URL): Manifest | undefined => {
     const m = JSON.parse(Deno.readTextFileSync(new URL("current.json", cacheDir)));
     const fine = typeof m === "object" && m !== null && typeof m.deno === "string" &&
       typeof m.digest === "string" && typeof m.dir === "string" && typeof m.entry === "string" &&
-      Array.isArray(m.inputs) && m.inputs.every((i: unknown) => typeof i === "string");
+      Array.isArray(m.inputs) && m.inputs.every((i: unknown) => typeof i === "string") &&
+      (m.fixes === undefined || typeof m.fixes === "string") &&
+      (m.stamps === undefined ||
+        Array.isArray(m.stamps) && m.stamps.every((i: unknown) => typeof i === "string"));
     return fine ? m as Manifest : undefined;
   } catch {
     return undefined;
@@ -159,6 +206,13 @@ const prune = (cacheDir: URL, keep: string): void => {
   }
 };
 
+/** Puts `manifest` in place as `current.json`, whole (written beside it, then renamed). */
+const writeManifest = (cacheDir: URL, manifest: Manifest): void => {
+  const next = new URL(`.current-${crypto.randomUUID()}.json`, cacheDir);
+  Deno.writeTextFileSync(next, JSON.stringify(manifest, null, 2) + "\n");
+  Deno.renameSync(next, new URL("current.json", cacheDir));
+};
+
 /** Builds the bundle into the cache; its entry's URL, or `undefined` where it cannot. */
 const build = async (options: BundleOptions): Promise<string | undefined> => {
   const { root, entry, cacheDir } = options;
@@ -179,7 +233,7 @@ const build = async (options: BundleOptions): Promise<string | undefined> => {
   const files = result.outputFiles ?? [];
   const entryName = entry.pathname.split("/").pop()!.replace(/\.tsx?$/, ".js");
   if (!result.success || !files.some((f) => f.path.endsWith(`/${entryName}`))) return undefined;
-  const texts = files.map((f) => f.text());
+  const { texts } = applyPatches(files.map((f) => f.text()));
   const inputs = inputsOf(texts, root);
   // An input edited while the bundle was being built: this bundle may not
   // hold the edit. (The margin keeps a file written in the same millisecond
@@ -187,6 +241,7 @@ const build = async (options: BundleOptions): Promise<string | undefined> => {
   const edited = (i: string) =>
     (Deno.statSync(new URL(i, root)).mtime?.getTime() ?? 0) > started + EDIT_MARGIN_MS;
   if (inputs.some(edited)) return undefined;
+  const stamps = stampsOf(root, inputs);
   const digest = await digestOf(root, inputs);
   const dir = digest.slice(0, 16);
   const target = new URL(`${dir}/`, cacheDir);
@@ -210,10 +265,15 @@ const build = async (options: BundleOptions): Promise<string | undefined> => {
   } finally {
     if (isDirectory(staging)) Deno.removeSync(staging, { recursive: true });
   }
-  const manifest: Manifest = { deno: Deno.version.deno, digest, inputs, dir, entry: entryName };
-  const next = new URL(`.current-${crypto.randomUUID()}.json`, cacheDir);
-  Deno.writeTextFileSync(next, JSON.stringify(manifest, null, 2) + "\n");
-  Deno.renameSync(next, new URL("current.json", cacheDir));
+  writeManifest(cacheDir, {
+    deno: Deno.version.deno,
+    digest,
+    inputs,
+    dir,
+    entry: entryName,
+    fixes: patchesFingerprint(),
+    stamps,
+  });
   prune(cacheDir, dir);
   return new URL(entryName, target).href;
 };
@@ -244,8 +304,26 @@ export const bundledEntry = async (options: BundleOptions): Promise<string | und
     const manifest = readManifest(cacheDir);
     if (manifest !== undefined && manifest.deno === Deno.version.deno) {
       const entry = new URL(`${manifest.dir}/${manifest.entry}`, cacheDir);
-      const current = await digestOf(root, manifest.inputs).catch(() => undefined);
-      if (current === manifest.digest && isFile(entry)) return entry.href;
+      if (isFile(entry)) {
+        if (unchanged(root, manifest)) return entry.href;
+        // Touched, checked out again, or stamped by an older build: the
+        // bytes decide, and the stamps are renewed when they are the same.
+        const stamps = stampsOf(root, manifest.inputs);
+        const current = await digestOf(root, manifest.inputs).catch(() => undefined);
+        if (current === manifest.digest) {
+          const renewed = manifest.fixes !== patchesFingerprint() ||
+            stamps.some((stamp, i) => stamp !== manifest.stamps?.[i]);
+          try {
+            // The digest covers the fixes: these are the ones it was built with.
+            if (renewed) {
+              writeManifest(cacheDir, { ...manifest, fixes: patchesFingerprint(), stamps });
+            }
+          } catch {
+            // Not renewed: the next run hashes the inputs again.
+          }
+          return entry.href;
+        }
+      }
     }
     return await build(options);
   } catch {

@@ -72,6 +72,40 @@ Deno.test("an edited source, even one loaded lazily, is in the next run's bundle
     assert.equal(await third.main.later(), "plus tard");
   }));
 
+Deno.test("inputs that keep their size, times and inode are not read again", () =>
+  withProject(async (p) => {
+    // Sources older than the racy window get stamps when they are hashed.
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ["deno.json", "src/Main.ts", "src/Greeting.ts", "src/Later.ts"]) {
+      Deno.utimeSync(new URL(f, p.root), past, past);
+    }
+    const first = await p.load();
+    assert.ok(p.manifest().stamps.every((s: string) => s !== "recent"));
+    // A wrong digest goes unnoticed while the stamps hold: nothing was hashed.
+    const manifestUrl = new URL(".bundle/current.json", p.root);
+    const digest = p.manifest().digest;
+    Deno.writeTextFileSync(
+      manifestUrl,
+      JSON.stringify({ ...p.manifest(), digest: "0".repeat(64) }),
+    );
+    assert.equal(await bundledEntry(p.options), first.url);
+    assert.equal(p.manifest().digest, "0".repeat(64));
+    // A touched input is hashed again: its bytes decide.
+    Deno.utimeSync(new URL("src/Later.ts", p.root), new Date(), new Date());
+    const rebuilt = await p.load();
+    assert.equal(rebuilt.url, first.url);
+    assert.equal(p.manifest().digest, digest);
+  }));
+
+Deno.test("an edit that keeps the file's size, right after the build, is in the next run's bundle", () =>
+  withProject(async (p) => {
+    const first = await p.load();
+    p.write("src/Greeting.ts", 'export const greeting: string = "HELLO";\n');
+    const second = await p.load();
+    assert.notEqual(second.url, first.url);
+    assert.equal(second.main.hello(), "HELLO");
+  }));
+
 Deno.test("a damaged cache is built again rather than used", () =>
   withProject(async (p) => {
     const first = await p.load();

@@ -24,11 +24,31 @@ export const oneLine = (text: string, max = 300): string => {
 export const sentence = (text: string): string =>
   text === "" ? text : /[.!?…]$/.test(text) ? text : `${text}.`;
 
-let integer: Intl.NumberFormat | undefined;
+/** The decimal digits of a whole number `n` >= 0, shortest round-trip form, no exponent. */
+const wholeDigits = (n: number): string => {
+  const text = String(n);
+  const e = text.indexOf("e+");
+  if (e < 0) return text;
+  const mantissa = text.slice(0, e).replace(".", "");
+  return mantissa.padEnd(Number(text.slice(e + 2)) + 1, "0");
+};
 
-/** `4146` -> `"4,146"`. */
-export const formatCount = (n: number): string =>
-  (integer ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })).format(n);
+/**
+ * `4146` -> `"4,146"`: rounded to a whole number (halves away from zero),
+ * thousands grouped with commas, as `Intl.NumberFormat("en-US")` with no
+ * fraction digits writes it. Plain string work: the first `Intl` object of
+ * a process loads ICU's data, which a `list` run would pay for one summary
+ * line.
+ */
+export const formatCount = (n: number): string => {
+  if (Number.isNaN(n)) return "NaN";
+  const sign = n < 0 ? "-" : "";
+  if (!Number.isFinite(n)) return `${sign}∞`;
+  const digits = wholeDigits(Math.round(Math.abs(n)));
+  let out = digits.slice(0, (digits.length - 1) % 3 + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return sign + out;
+};
 
 /** Milliseconds as a short duration: `"850 ms"`, `"1.2 s"`, `"2 min 5 s"`. */
 export const formatDuration = (ms: number): string => {
