@@ -40,8 +40,12 @@ const writeSink = (stream: typeof Deno.stdout) =>
     })
   );
 
+// The defect is made when the effect runs: an `Error` made while a bundled
+// module loads costs V8 the source positions of the whole chunk.
 const unsupported = (what: string) =>
-  Effect.die(new Error(`${what} is not available: mode-discovery never prompts.`));
+  Effect.suspend(() =>
+    Effect.die(new Error(`${what} is not available: mode-discovery never prompts.`))
+  );
 
 /**
  * `Stdio`, `Terminal`, `Path`, `FileSystem` and `ChildProcessSpawner` for

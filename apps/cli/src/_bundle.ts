@@ -206,6 +206,20 @@ const prune = (cacheDir: URL, keep: string): void => {
   }
 };
 
+/**
+ * What the bundler is asked for: `entry` and the modules it imports, split
+ * into chunks (each command's own code loads when that command runs), for
+ * Deno, as files under `outputDir` kept in memory (not written).
+ */
+export const bundlerOptions = (entry: URL, outputDir: URL): Deno.bundle.Options => ({
+  entrypoints: [decodeURIComponent(entry.pathname)],
+  outputDir: decodeURIComponent(outputDir.pathname),
+  codeSplitting: true,
+  platform: "deno",
+  format: "esm",
+  write: false,
+});
+
 /** Puts `manifest` in place as `current.json`, whole (written beside it, then renamed). */
 const writeManifest = (cacheDir: URL, manifest: Manifest): void => {
   const next = new URL(`.current-${crypto.randomUUID()}.json`, cacheDir);
@@ -222,14 +236,7 @@ const build = async (options: BundleOptions): Promise<string | undefined> => {
   Deno.mkdirSync(cacheDir, { recursive: true });
   const started = Date.now();
   const staging = new URL(`.staging-${crypto.randomUUID()}/`, cacheDir);
-  const result = await bundle({
-    entrypoints: [decodeURIComponent(entry.pathname)],
-    outputDir: decodeURIComponent(staging.pathname),
-    codeSplitting: true,
-    platform: "deno",
-    format: "esm",
-    write: false,
-  });
+  const result = await bundle(bundlerOptions(entry, staging));
   const files = result.outputFiles ?? [];
   const entryName = entry.pathname.split("/").pop()!.replace(/\.tsx?$/, ".js");
   if (!result.success || !files.some((f) => f.path.endsWith(`/${entryName}`))) return undefined;

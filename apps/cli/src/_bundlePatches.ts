@@ -1,8 +1,8 @@
 /**
  * Fixes to the bundler's output of a pinned dependency, applied when the
- * CLI's bundle is built (see `_bundle.ts`): each one moves start-up work a
- * `list` run never needs to where it is first needed, and changes nothing
- * else.
+ * CLI's bundle is built (see `_bundle.ts`): each one takes work a `list`
+ * run does not need off its start-up (made on first use instead, or a
+ * probe's answer under V8 written in), and changes nothing else.
  *
  * **Details**
  *
@@ -34,6 +34,17 @@ export interface BundlePatch {
  *   `Intl.Segmenter` when the module loads, which loads ICU's grapheme
  *   data; it only measures the width of help text. It is made on first use
  *   instead, as apps/cli's own `Table.ts` does.
+ * - `v8-internal-call`: effect 4.1.0's `Utils.js` (`pickInternalCall`)
+ *   makes an `Error` when the module loads, to learn whether the engine
+ *   keeps a computed method name in stack frames. An `Error` made while a
+ *   bundled chunk's top level runs is dear under Deno: V8 gathers the line
+ *   and column of its frames, and for the chunk's top level it compiles
+ *   the whole chunk again. V8 keeps the name, so the bundle (built for
+ *   Deno only) takes the answer the probe gives there;
+ *   `_bundlePatches_test.ts` runs the probe to check that it still does.
+ * - `v8-stack-probe`: the same for `internal/effect.js`'s
+ *   `continuationMarksStack`, whose probe learns whether V8 writes a
+ *   method's key beside its name (`[as ...]`) in stack frames.
  */
 export const BUNDLE_PATCHES: ReadonlyArray<BundlePatch> = [
   {
@@ -42,6 +53,18 @@ export const BUNDLE_PATCHES: ReadonlyArray<BundlePatch> = [
       /var (graphemeSegmenter\d*) = \/\* @__PURE__ \*\/ new Intl\.Segmenter\(void 0, \{\s*granularity: "grapheme"\s*\}\);/,
     replace:
       'var $1Made;\nvar $1 = { segment: (text) => ($1Made ??= new Intl.Segmenter(void 0, { granularity: "grapheme" })).segment(text) };',
+  },
+  {
+    name: "v8-internal-call",
+    find:
+      /(if \(limit === 0\) return forced\[InternalTypeId\];)\n\s*setStackTraceLimit\(2\);\n\s*const error = standard\[InternalTypeId\]\(\(\) => new Error\(\)\);\n\s*setStackTraceLimit\(limit\);\n\s*return error\.stack\?\.includes\(InternalTypeId\) === true \? standard\[InternalTypeId\] : forced\[InternalTypeId\];/,
+    replace: "$1\n  return standard[InternalTypeId];",
+  },
+  {
+    name: "v8-stack-probe",
+    find:
+      /(var continuationMarksStack = \/\* @__PURE__ \*\/ \(\(\) => \{\n\s*const limit = \/\* @__PURE__ \*\/ getStackTraceLimit\(\);\n\s*if \(limit === 0\) return false;)\n\s*const marker = "~effect\/Effect\/stackProbe";\n\s*const probe = \{\n\s*\[marker\]: function stackProbe\(\) \{\n\s*return new Error\(\);\n\s*\}\n\s*\};\n\s*setStackTraceLimit\(1\);\n\s*const error = \/\* @__PURE__ \*\/ probe\[marker\]\(\);\n\s*setStackTraceLimit\(limit\);\n\s*return error\.stack\?\.includes\("\[as " \+ marker \+ "\]"\) === true;/,
+    replace: "$1\n  return true;",
   },
 ];
 
