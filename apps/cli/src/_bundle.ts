@@ -91,12 +91,10 @@ const isFile = (url: URL): boolean => statOf(url)?.isFile === true;
  * time, inode): a file that keeps it is taken as unchanged. Writing a file
  * moves its change time, which no tool sets back.
  */
-const stampOf = (url: URL): string => {
-  const info = statOf(url);
-  return info === undefined
+const stampOf = (info: Deno.FileInfo | undefined): string =>
+  info === undefined
     ? "missing"
     : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
-};
 
 /** Files modified this recently get no stamp: a second write within a clock tick would keep it. */
 const RACY_MS = 2_000;
@@ -105,9 +103,9 @@ const RACY_MS = 2_000;
 const stampsOf = (root: URL, inputs: ReadonlyArray<string>): Array<string> => {
   const now = Date.now();
   return inputs.map((i) => {
-    const url = new URL(i, root);
-    const modified = statOf(url)?.mtime?.getTime() ?? now;
-    return now - modified < RACY_MS ? "recent" : stampOf(url);
+    const info = statOf(new URL(i, root));
+    const modified = info?.mtime?.getTime() ?? now;
+    return now - modified < RACY_MS ? "recent" : stampOf(info);
   });
 };
 
@@ -115,7 +113,9 @@ const stampsOf = (root: URL, inputs: ReadonlyArray<string>): Array<string> => {
 const unchanged = (root: URL, manifest: Manifest): boolean =>
   manifest.fixes === patchesFingerprint() && manifest.stamps !== undefined &&
   manifest.stamps.length === manifest.inputs.length &&
-  manifest.inputs.every((input, i) => stampOf(new URL(input, root)) === manifest.stamps![i]);
+  manifest.inputs.every((input, i) =>
+    stampOf(statOf(new URL(input, root))) === manifest.stamps![i]
+  );
 
 const isDirectory = (url: URL): boolean => statOf(url)?.isDirectory === true;
 
