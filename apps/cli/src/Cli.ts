@@ -42,10 +42,35 @@ export const CLI_NAME = "mode-discovery";
 export { VERSION } from "./_version.ts";
 import { VERSION } from "./_version.ts";
 
-const positiveInt = (name: string) =>
-  Flag.Int(name).pipe(
-    Flag.filter((n) => n >= 1, (n) => `--${name} must be a whole number of 1 or more, got ${n}`),
+const WHOLE = /^[+-]?[0-9]+$/;
+
+/**
+ * A flag taking a whole number from `min` (to `max`): any other text, a
+ * word or a fraction as much as a number out of range, is refused with
+ * what the flag takes.
+ */
+const wholeNumber = (name: string, min: number, max?: number) =>
+  Flag.String(name).pipe(
+    Flag.filterMap(
+      (text) => {
+        const trimmed = text.trim();
+        const n = WHOLE.test(trimmed) ? Number(trimmed) : Number.NaN;
+        return Number.isSafeInteger(n) && n >= min && (max === undefined || n <= max)
+          ? Option.some(n)
+          : Option.none();
+      },
+      (text) => {
+        const takes = `--${name} must be a whole number ${
+          max === undefined ? `of ${min} or more` : `from ${min} to ${max}`
+        }, got ${JSON.stringify(text)}`;
+        return WHOLE.test(text.trim()) && !Number.isSafeInteger(Number(text.trim()))
+          ? `${takes}, which is too large to count exactly (at most ${Number.MAX_SAFE_INTEGER})`
+          : takes;
+      },
+    ),
   );
+
+const positiveInt = (name: string) => wholeNumber(name, 1);
 
 const workspaceFlag = Flag.String("workspace").pipe(
   Flag.withMetavar("NAME"),
@@ -92,8 +117,7 @@ const root = Command.make(CLI_NAME).pipe(
       ),
       Flag.optional,
     ),
-    maxRetries: Flag.Int("max-retries").pipe(
-      Flag.filter((n) => n >= 0, (n) => `--max-retries must be 0 or more, got ${n}`),
+    maxRetries: wholeNumber("max-retries", 0).pipe(
       Flag.withMetavar("N"),
       Flag.withDescription("Retries of a request that failed in a retryable way (default 5)"),
       Flag.optional,
@@ -281,8 +305,7 @@ const serve = Command.make("serve", {
     Flag.withDescription("Interface to listen on (default 127.0.0.1)"),
     Flag.optional,
   ),
-  port: Flag.Int("port").pipe(
-    Flag.filter((n) => n >= 0 && n <= 65535, (n) => `--port must be from 0 to 65535, got ${n}`),
+  port: wholeNumber("port", 0, 65535).pipe(
     Flag.withMetavar("PORT"),
     Flag.withDescription("Port (default: $PORT, else 8787; 0 picks a free one)"),
     Flag.optional,
@@ -369,8 +392,15 @@ const snapshotCommand = Command.make("snapshot", {
     "N",
     "Requests in flight at once across every resource, 1 to 64 (default 4)",
   ),
-  requestsPerSecond: Flag.Finite("requests-per-second").pipe(
-    Flag.filter((n) => n > 0, (n) => `--requests-per-second must be above 0, got ${n}`),
+  requestsPerSecond: Flag.String("requests-per-second").pipe(
+    Flag.filterMap(
+      (text) => {
+        const n = text.trim() === "" ? Number.NaN : Number(text);
+        return Number.isFinite(n) && n > 0 ? Option.some(n) : Option.none();
+      },
+      (text) =>
+        `--requests-per-second must be a finite number above 0, got ${JSON.stringify(text)}`,
+    ),
     Flag.withMetavar("N"),
     Flag.withDescription("Most requests per second, retries included (default: no limit)"),
     Flag.optional,
