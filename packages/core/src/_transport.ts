@@ -19,6 +19,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as HttpClient from "effect/http/HttpClient";
 import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
+import { Deadlines } from "./_deadlines.ts";
 
 /** One request to send: a single hop, redirects not followed. */
 export interface Hop {
@@ -123,9 +124,12 @@ export type DirectSend = (
   controller: AbortController,
 ) => Promise<Answer | HopFailure>;
 
+/** The deadlines of every request `fetchOnce` has in flight, in this process. */
+const deadlines = new Deadlines();
+
 /**
  * Sends `hop` with `fetch` (and `init`), redirects not followed: the answer
- * read whole, or a failure once `timeoutMs` has passed (the timer aborts
+ * read whole, or a failure once `timeoutMs` has passed (its deadline aborts
  * `controller`), the request failed or `controller` was aborted.
  */
 const fetchOnce = (
@@ -157,11 +161,11 @@ const fetchOnce = (
     return response.text().then((text) => answered(response, text));
   }).then(
     (answer) => {
-      clearTimeout(timer);
+      deadlines.remove(deadline);
       return answer;
     },
     (cause: unknown): HopFailure => {
-      clearTimeout(timer);
+      deadlines.remove(deadline);
       return timedOut ? TIMED_OUT : {
         _tag: "Unanswered",
         reason: "TransportError",
@@ -170,12 +174,10 @@ const fetchOnce = (
       };
     },
   );
-  // Armed once the request is on its way: a process's first timer is slow
-  // to make, and page 1's request need not wait for it.
-  const timer = setTimeout(() => {
+  const deadline = deadlines.add(timeoutMs, () => {
     timedOut = true;
     controller.abort();
-  }, timeoutMs);
+  });
   return sent;
 };
 
