@@ -49,28 +49,32 @@ export interface Deadline {
  * ```
  */
 export class Deadlines {
+  /** The deadlines waiting; while there are any, `armed` is heard. */
   private readonly pending = new Set<Deadline>();
-  /** The armed timer's signal: the one heard, or kept unheard for reuse. */
+  /** The armed timer's signal: heard while deadlines wait, else kept for reuse. */
   private armed: AbortSignal | undefined = undefined;
   /** When `armed` fires. */
   private armedAt = Infinity;
-  private listening = false;
 
   /** Adds a deadline `ms` milliseconds from now that calls `expire` when it passes. */
   add(ms: number, expire: () => void): Deadline {
     const deadline: Deadline = { at: performance.now() + ms, expire };
-    this.pending.add(deadline);
-    if (this.armed === undefined || this.armed.aborted || deadline.at < this.armedAt) {
+    const armed = this.armed;
+    if (armed === undefined || armed.aborted || deadline.at < this.armedAt) {
+      if (this.pending.size > 0) armed?.removeEventListener("abort", this.fire);
       this.arm(deadline.at);
-    } else if (!this.listening) {
-      this.listen(this.armed);
+    } else if (this.pending.size === 0) {
+      armed.addEventListener("abort", this.fire);
     }
+    this.pending.add(deadline);
     return deadline;
   }
 
   /** Removes `deadline`: it will not expire. Removing it twice does nothing. */
   remove(deadline: Deadline): void {
-    if (this.pending.delete(deadline) && this.pending.size === 0) this.unlisten();
+    if (this.pending.delete(deadline) && this.pending.size === 0) {
+      this.armed?.removeEventListener("abort", this.fire);
+    }
   }
 
   /** How many deadlines are waiting to pass. */
@@ -79,25 +83,14 @@ export class Deadlines {
   }
 
   private arm(at: number): void {
-    this.unlisten();
     const signal = AbortSignal.timeout(Math.max(0, Math.ceil(at - performance.now())));
     this.armed = signal;
     this.armedAt = at;
-    this.listen(signal);
-  }
-
-  private listen(signal: AbortSignal): void {
     signal.addEventListener("abort", this.fire);
-    this.listening = true;
   }
 
-  private unlisten(): void {
-    if (this.listening) this.armed?.removeEventListener("abort", this.fire);
-    this.listening = false;
-  }
-
+  /** The armed signal fired: expires what has passed, arms for the earliest left. */
   private readonly fire = (): void => {
-    this.unlisten();
     this.armed = undefined;
     this.armedAt = Infinity;
     const now = performance.now();
