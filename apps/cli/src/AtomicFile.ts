@@ -8,6 +8,8 @@ import { basename, dirname, join } from "node:path";
 import * as Effect from "effect/Effect";
 import type * as Scope from "effect/Scope";
 import { FileError } from "./CliFailure.ts";
+import type { Text } from "./CliIO.ts";
+import { Utf8Sink } from "./_utf8Sink.ts";
 
 /** An output file being written; see {@link open}. */
 export interface AtomicFile {
@@ -15,8 +17,8 @@ export interface AtomicFile {
   readonly path: string;
   /** The temporary file written until {@link AtomicFile.commit}. */
   readonly tempPath: string;
-  /** Appends UTF-8 text. */
-  readonly write: (text: string) => Effect.Effect<void, FileError>;
+  /** Appends `text` as UTF-8. */
+  readonly write: (text: Text) => Effect.Effect<void, FileError>;
   /** Flushes to disk and renames the temporary file over `path`. */
   readonly commit: Effect.Effect<void, FileError>;
 }
@@ -28,8 +30,6 @@ export interface AtomicFileOptions {
   /** How the file is named in messages (default `--output`). */
   readonly flag?: string | undefined;
 }
-
-const encoder = new TextEncoder();
 
 const reason = (error: unknown): string => {
   if (error instanceof Deno.errors.NotFound) return "no such directory";
@@ -104,13 +104,10 @@ export const open = (
           if (!committed) await Deno.remove(tempPath).catch(() => undefined);
         }),
     );
-    const write = (text: string): Effect.Effect<void, FileError> =>
-      text === "" ? Effect.void : Effect.tryPromise({
-        try: async () => {
-          const bytes = encoder.encode(text);
-          let offset = 0;
-          while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-        },
+    const sink = new Utf8Sink((bytes) => file.write(bytes));
+    const write = (text: Text): Effect.Effect<void, FileError> =>
+      text.length === 0 ? Effect.void : Effect.tryPromise({
+        try: () => sink.write(text),
         catch: (error) => fail(`cannot write ${flag} ${path}: ${reason(error)}.`),
       });
     const commit: Effect.Effect<void, FileError> = Effect.tryPromise({

@@ -9,6 +9,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import { FileError } from "./CliFailure.ts";
+import { Utf8Sink } from "./_utf8Sink.ts";
 
 /**
  * Standard output was closed by its reader (`mode-discovery ... | head`).
@@ -16,12 +17,30 @@ import { FileError } from "./CliFailure.ts";
  */
 export class OutputClosed extends Schema.TaggedError<OutputClosed>()("OutputClosed", {}) {}
 
+/**
+ * Text to write: one string, or pieces written in order as one text (a
+ * page of rows as pieces of a few thousand characters, never one large
+ * string).
+ */
+export type Text = string | ReadonlyArray<string>;
+
+/**
+ * The whole of `text` as one string.
+ *
+ * @example
+ * ```ts
+ * import { textOf } from "@mode-discovery/cli";
+ * textOf(["a\n", "b\n"]); // => "a\nb\n"
+ * ```
+ */
+export const textOf = (text: Text): string => typeof text === "string" ? text : text.join("");
+
 /** A text stream the command writes to. */
 export interface TextOut {
   /** Whether it is an interactive terminal. */
   readonly isTerminal: boolean;
   /** Writes all of `text` (UTF-8), resolving once written. */
-  readonly write: (text: string) => Promise<void>;
+  readonly write: (text: Text) => Promise<void>;
   /** Writes a short text at once (progress lines, diagnostics). */
   readonly writeSync: (text: string) => void;
 }
@@ -44,48 +63,26 @@ const isBrokenPipe = (error: unknown): boolean =>
   error instanceof Deno.errors.BrokenPipe ||
   (error instanceof Error && /broken pipe|EPIPE/i.test(error.message));
 
-// One reusable buffer for stdout writes: encoding each batch into a fresh
-// ArrayBuffer leaves the collector megabytes of external memory per page.
-let scratch = new Uint8Array(1 << 20);
-let scratchBusy = false;
-
-const writeAll = async (stream: typeof Deno.stdout, text: string): Promise<void> => {
-  // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
-  const worstCase = text.length * 3;
-  if (scratchBusy || worstCase > 64 << 20) {
-    const bytes = encoder.encode(text);
-    let offset = 0;
-    while (offset < bytes.length) offset += await stream.write(bytes.subarray(offset));
-    return;
-  }
-  if (scratch.length < worstCase) scratch = new Uint8Array(worstCase);
-  scratchBusy = true;
-  try {
-    const { written } = encoder.encodeInto(text, scratch);
-    let offset = 0;
-    while (offset < written) offset += await stream.write(scratch.subarray(offset, written));
-  } finally {
-    scratchBusy = false;
-  }
-};
-
 const writeAllSync = (stream: typeof Deno.stderr, text: string): void => {
   const bytes = encoder.encode(text);
   let offset = 0;
   while (offset < bytes.length) offset += stream.writeSync(bytes.subarray(offset));
 };
 
-const denoOut = (stream: typeof Deno.stdout): TextOut => ({
-  isTerminal: stream.isTerminal(),
-  write: (text) => writeAll(stream, text),
-  writeSync: (text) => {
-    try {
-      writeAllSync(stream, text);
-    } catch (error) {
-      if (!isBrokenPipe(error)) throw error;
-    }
-  },
-});
+const denoOut = (stream: typeof Deno.stdout): TextOut => {
+  const sink = new Utf8Sink((bytes) => stream.write(bytes));
+  return {
+    isTerminal: stream.isTerminal(),
+    write: (text) => sink.write(text),
+    writeSync: (text) => {
+      try {
+        writeAllSync(stream, text);
+      } catch (error) {
+        if (!isBrokenPipe(error)) throw error;
+      }
+    },
+  };
+};
 
 /**
  * The command's standard streams and environment.
@@ -138,12 +135,12 @@ export class CliIO extends Context.Service<CliIO, CliIOShape>()("mode-discovery/
  * disk behind a redirect).
  */
 export const writeStdout = (
-  text: string,
+  text: Text,
 ): Effect.Effect<void, OutputClosed | FileError, CliIO> =>
   // No Effect.gen here: this runs once per page, and a generator suspended
   // over the write keeps the page's text alive past young-generation
   // collections (it reaches old space and waits for a full collection).
-  text === "" ? Effect.void : Effect.flatMap(Effect.service(CliIO), (io) =>
+  text.length === 0 ? Effect.void : Effect.flatMap(Effect.service(CliIO), (io) =>
     Effect.tryPromise({
       try: () => io.stdout.write(text),
       catch: (error) =>

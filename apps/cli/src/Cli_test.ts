@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CliIOShape } from "./CliIO.ts";
+import { type CliIOShape, textOf } from "./CliIO.ts";
 import { runCli, VERSION } from "./Cli.ts";
 import { ExitCode, exitCodeTable } from "./ExitCode.ts";
 
@@ -9,12 +9,12 @@ const bufferIO = (env: Record<string, string> = {}) => {
   const io: CliIOShape = {
     stdout: {
       isTerminal: false,
-      write: (t) => Promise.resolve(void out.push(t)),
+      write: (t) => Promise.resolve(void out.push(textOf(t))),
       writeSync: (t) => void out.push(t),
     },
     stderr: {
       isTerminal: false,
-      write: (t) => Promise.resolve(void err.push(t)),
+      write: (t) => Promise.resolve(void err.push(textOf(t))),
       writeSync: (t) => void err.push(t),
     },
     env: (name) => env[name],

@@ -9,6 +9,7 @@
  */
 import { type AnyResource, collections } from "@mode-discovery/core/Resources";
 import type { Row, RowWriter } from "./RowWriter.ts";
+import { Pieces } from "./_pieces.ts";
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -59,9 +60,9 @@ export const make = (resource: AnyResource = collections): RowWriter => {
   return {
     start: () => csvRecord(names),
     rows: (batch: ReadonlyArray<Row>) => {
-      let out = "";
-      for (const row of batch) out += csvRecord(names.map((name) => cellOf(row[name])));
-      return out;
+      const out = new Pieces();
+      for (const row of batch) out.add(csvRecord(names.map((name) => cellOf(row[name]))));
+      return out.take();
     },
     end: () => "",
   };

@@ -15,7 +15,7 @@ import { SignatureCredentials } from "@mode-discovery/core/Credentials";
 import { DiscoveryClient } from "@mode-discovery/core/DiscoveryClient";
 import { resources } from "@mode-discovery/core/Resources";
 import { EdgeSettings, startEdgeServer } from "@mode-discovery/edge";
-import { CliIO, type CliIOShape, type TextOut } from "./CliIO.ts";
+import { CliIO, type CliIOShape, textOf, type TextOut } from "./CliIO.ts";
 import { CLI_NAME, runCli } from "./Cli.ts";
 import { colorAllowed } from "./Diagnostics.ts";
 import { ExitCode } from "./ExitCode.ts";
@@ -68,7 +68,7 @@ export const headOut = (
     out: {
       isTerminal: target.isTerminal,
       write: (text) => {
-        const out = take(text);
+        const out = take(textOf(text));
         return out === "" ? Promise.resolve() : target.write(out);
       },
       writeSync: (text) => {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import type { TextOut } from "./CliIO.ts";
+import { textOf, type TextOut } from "./CliIO.ts";
 import { headOut } from "./Demo.ts";
 
 Deno.test("headOut passes the first lines through and counts the rest", async () => {
   const seen: Array<string> = [];
   const target: TextOut = {
     isTerminal: false,
-    write: (t) => Promise.resolve(void seen.push(t)),
+    write: (t) => Promise.resolve(void seen.push(textOf(t))),
     writeSync: (t) => void seen.push(t),
   };
   const head = headOut(target, 3);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Row, RowWriter } from "./RowWriter.ts";
+import { Pieces } from "./_pieces.ts";
 
 /**
  * A streaming JSON array writer: `[`, the items separated by commas (one per
@@ -12,9 +13,9 @@ import type { Row, RowWriter } from "./RowWriter.ts";
  *
  * @example
  * ```ts
- * import { Json } from "@mode-discovery/cli";
+ * import { Json, textOf } from "@mode-discovery/cli";
  * const w = Json.make();
- * w.start() + w.rows([]) + w.end(); // => "[]\n"
+ * w.start() + textOf(w.rows([])) + w.end(); // => "[]\n"
  * ```
  */
 export const make = (): RowWriter => {
@@ -22,12 +23,12 @@ export const make = (): RowWriter => {
   return {
     start: () => "[",
     rows: (batch: ReadonlyArray<Row>) => {
-      let out = "";
+      const out = new Pieces();
       for (const row of batch) {
-        out += `${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(row)}`;
+        out.add(`${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(row)}`);
         count++;
       }
-      return out;
+      return out.take();
     },
     end: () => (count === 0 ? "]\n" : "\n]\n"),
   };

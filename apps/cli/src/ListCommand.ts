@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream";
 import { type AnyResource, type Collection, collections } from "@mode-discovery/core/Resources";
 import type { ListSummary } from "@mode-discovery/core/DiscoveryClient";
 import * as AtomicFile from "./AtomicFile.ts";
-import { type CliIO, writeStdout } from "./CliIO.ts";
+import { type CliIO, type Text, writeStdout } from "./CliIO.ts";
 import { colorAllowed } from "./Diagnostics.ts";
 import { type CommandFailed, withFailureContext } from "./ErrorReport.ts";
 import type { ListFlags, SharedFlags } from "./Flags.ts";
@@ -109,7 +109,7 @@ export const listItems = (resource: AnyResource) =>
       let rows = 0;
       yield* Effect.scoped(Effect.gen(function* () {
         const file = toStdout ? undefined : yield* AtomicFile.open(output);
-        const write = (text: string) => {
+        const write = (text: Text) => {
           if (file !== undefined) return file.write(text);
           if (io.stdout.isTerminal) diagnostics.clearProgress();
           return writeStdout(text);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Row, RowWriter } from "./RowWriter.ts";
+import { Pieces } from "./_pieces.ts";
 
 /**
  * A streaming NDJSON writer.
@@ -17,15 +18,15 @@ import type { Row, RowWriter } from "./RowWriter.ts";
  * @example
  * ```ts
  * import { Ndjson } from "@mode-discovery/cli";
- * Ndjson.make().rows([{ id: 1, token: "a" }]); // => '{"id":1,"token":"a"}\n'
+ * Ndjson.make().rows([{ id: 1, token: "a" }]); // => ['{"id":1,"token":"a"}\n']
  * ```
  */
 export const make = (): RowWriter => ({
   start: () => "",
   rows: (batch: ReadonlyArray<Row>) => {
-    let out = "";
-    for (const row of batch) out += `${JSON.stringify(row)}\n`;
-    return out;
+    const out = new Pieces();
+    for (const row of batch) out.add(`${JSON.stringify(row)}\n`);
+    return out.take();
   },
   end: () => "",
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Collection } from "@mode-discovery/core";
 import { make } from "./Ndjson.ts";
+import { textOf } from "./CliIO.ts";
 
 Deno.test("NDJSON writes one JSON object per line, line breaks in values escaped", () => {
   const rows: Array<Collection> = [
@@ -22,10 +23,28 @@ Deno.test("NDJSON writes one JSON object per line, line breaks in values escaped
     },
   ];
   const w = make();
-  const text = w.start() + w.rows(rows.slice(0, 1)) + w.rows(rows.slice(1)) + w.end();
+  const text = w.start() + textOf(w.rows(rows.slice(0, 1))) + textOf(w.rows(rows.slice(1))) +
+    w.end();
   const lines = text.split("\n");
   assert.equal(lines.length, 3);
   assert.equal(lines[2], "");
   assert.deepEqual(lines.slice(0, 2).map((line) => JSON.parse(line)), rows);
   assert.equal(make().start() + make().end(), "");
+});
+
+Deno.test("NDJSON gives a page of rows as pieces of a few thousand characters, never one large string", () => {
+  const page = Array.from({ length: 1_000 }, (_, i) => ({
+    id: i,
+    token: `t${i}`,
+    name: `Collection ${i} — 数据分析 📊`,
+    description: "x".repeat(100),
+    space_type: "custom",
+    space_url: `/api/acme/spaces/t${i}`,
+  }));
+  const pieces = make().rows(page);
+  assert.ok(pieces.length > 5);
+  for (const piece of pieces) assert.ok(piece.length < 20_000, `piece of ${piece.length}`);
+  const lines = textOf(pieces).split("\n");
+  assert.equal(lines.length, 1_001);
+  assert.deepEqual(lines.slice(0, -1).map((line) => JSON.parse(line)), page);
 });

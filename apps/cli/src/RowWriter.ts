@@ -1,8 +1,8 @@
 /**
  * The shape every output format implements: text for the start, for each
- * batch of rows as it arrives, and for the end. Nothing is held between
- * batches beyond a few counters, so memory stays flat however large the
- * workspace is.
+ * batch of rows as it arrives (as pieces of a few thousand characters), and
+ * for the end. Nothing is held between batches beyond a few counters, so
+ * memory stays flat however large the workspace is.
  *
  * @module
  */
@@ -23,20 +23,21 @@ export type Row = Readonly<Record<string, unknown>>;
  *
  * Make one per run with {@link makeRowWriter} (or a format's own `make`),
  * call `start` once, `rows` for every batch in order, and `end` once; write
- * each returned string as soon as you get it.
+ * what each returns as soon as you get it (`TextOut.write` and
+ * `AtomicFile.write` take the pieces as they are).
  *
  * @example
  * ```ts
- * import { makeRowWriter } from "@mode-discovery/cli";
+ * import { makeRowWriter, textOf } from "@mode-discovery/cli";
  * const writer = makeRowWriter("ndjson");
- * const text = writer.start() + writer.rows([]) + writer.end(); // => ""
+ * textOf(writer.rows([{ id: 1 }, { id: 2 }])); // => '{"id":1}\n{"id":2}\n'
  * ```
  */
 export interface RowWriter {
   /** Text before the first row (a header), possibly empty. */
   readonly start: () => string;
-  /** Text for the next rows, in order. */
-  readonly rows: (batch: ReadonlyArray<Row>) => string;
+  /** Text for the next rows, in order, as pieces (none for no rows). */
+  readonly rows: (batch: ReadonlyArray<Row>) => ReadonlyArray<string>;
   /** Text after the last row, possibly empty. */
   readonly end: () => string;
 }
