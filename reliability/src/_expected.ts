@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { Ndjson, textOf } from "@mode-discovery/cli";
+import { Ndjson, rowsText } from "@mode-discovery/cli";
 import { seedCollections } from "@mode-discovery/server";
 import type { Collection } from "@mode-discovery/core";
 
@@ -27,7 +27,7 @@ export const sha256 = async (text: string | Uint8Array): Promise<string> => {
 /** The NDJSON the CLI writes for `collections`, in order. */
 export const ndjsonOf = (collections: ReadonlyArray<Collection>): string => {
   const writer = Ndjson.make();
-  return writer.start() + textOf(writer.rows(collections)) + writer.end();
+  return writer.start() + rowsText(writer, collections) + writer.end();
 };
 
 /** The expected output of listing seeded workspace `workspace` of `count` collections. */

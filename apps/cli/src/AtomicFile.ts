@@ -106,7 +106,7 @@ export const open = (
     );
     const sink = new Utf8Sink((bytes) => file.write(bytes));
     const write = (text: Text): Effect.Effect<void, FileError> =>
-      text.length === 0 ? Effect.void : Effect.tryPromise({
+      text === "" ? Effect.void : Effect.tryPromise({
         try: () => sink.write(text),
         catch: (error) => fail(`cannot write ${flag} ${path}: ${reason(error)}.`),
       });

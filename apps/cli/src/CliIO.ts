@@ -18,11 +18,14 @@ import { Utf8Sink } from "./_utf8Sink.ts";
 export class OutputClosed extends Schema.TaggedError<OutputClosed>()("OutputClosed", {}) {}
 
 /**
- * Text to write: one string, or pieces written in order as one text (a
- * page of rows as pieces of a few thousand characters, never one large
- * string).
+ * Text produced a piece at a time: the function gives each piece, in order,
+ * to `emit` (a page of rows, a row at a time), so that no page-long string
+ * is ever built.
  */
-export type Text = string | ReadonlyArray<string>;
+export type TextSource = (emit: (piece: string) => void) => void;
+
+/** Text to write: one string, or a {@link TextSource}. */
+export type Text = string | TextSource;
 
 /**
  * The whole of `text` as one string.
@@ -30,10 +33,17 @@ export type Text = string | ReadonlyArray<string>;
  * @example
  * ```ts
  * import { textOf } from "@mode-discovery/cli";
- * textOf(["a\n", "b\n"]); // => "a\nb\n"
+ * textOf((emit) => ["a\n", "b\n"].forEach(emit)); // => "a\nb\n"
  * ```
  */
-export const textOf = (text: Text): string => typeof text === "string" ? text : text.join("");
+export const textOf = (text: Text): string => {
+  if (typeof text === "string") return text;
+  let all = "";
+  text((piece) => {
+    all += piece;
+  });
+  return all;
+};
 
 /** A text stream the command writes to. */
 export interface TextOut {
@@ -140,7 +150,7 @@ export const writeStdout = (
   // No Effect.gen here: this runs once per page, and a generator suspended
   // over the write keeps the page's text alive past young-generation
   // collections (it reaches old space and waits for a full collection).
-  text.length === 0 ? Effect.void : Effect.flatMap(Effect.service(CliIO), (io) =>
+  text === "" ? Effect.void : Effect.flatMap(Effect.service(CliIO), (io) =>
     Effect.tryPromise({
       try: () => io.stdout.write(text),
       catch: (error) =>

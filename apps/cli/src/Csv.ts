@@ -9,7 +9,6 @@
  */
 import { type AnyResource, collections } from "@mode-discovery/core/Resources";
 import type { Row, RowWriter } from "./RowWriter.ts";
-import { Pieces } from "./_pieces.ts";
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -59,10 +58,8 @@ export const make = (resource: AnyResource = collections): RowWriter => {
   const names = resource.columns.map((c) => c.name);
   return {
     start: () => csvRecord(names),
-    rows: (batch: ReadonlyArray<Row>) => {
-      const out = new Pieces();
-      for (const row of batch) out.add(csvRecord(names.map((name) => cellOf(row[name]))));
-      return out.take();
+    rows: (batch: ReadonlyArray<Row>, emit) => {
+      for (const row of batch) emit(csvRecord(names.map((name) => cellOf(row[name]))));
     },
     end: () => "",
   };

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Collection } from "@mode-discovery/core";
 import { readCsv } from "../_csv_reader.ts";
 import { csvField, csvRecord, make } from "./Csv.ts";
-import { textOf } from "./CliIO.ts";
+import { rowsText } from "./RowWriter.ts";
 
 const row = (over: Partial<Collection> = {}): Collection => ({
   id: 1,
@@ -31,8 +31,8 @@ Deno.test("csvField quotes exactly when RFC 4180 requires it", () => {
 Deno.test("the CSV writer: header in schema order, one CRLF record per collection", () => {
   const w = make();
   const text = w.start() +
-    textOf(w.rows([row({ id: 1, name: 'A, "b"' })])) +
-    textOf(w.rows([row({ id: 2, description: "x\r\ny" })])) +
+    rowsText(w, [row({ id: 1, name: 'A, "b"' })]) +
+    rowsText(w, [row({ id: 2, description: "x\r\ny" })]) +
     w.end();
   assert.equal(
     text,
@@ -81,18 +81,16 @@ Deno.test("every resource's CSV has its wire fields as the header; lists are JSO
   for (const resource of resources) {
     assert.equal(make(resource).start(), csvRecord(resource.columns.map((c) => c.name)));
   }
-  const text = textOf(
-    make(reportStats).rows([{
-      report_id: 1,
-      report_token: "r",
-      active_schedules_count: 0,
-      explorations_count: null,
-      view_count: 3,
-      recent_manual_run_creators_emails: ["a@x.com", 'b"@x.com'],
-      scheduled_run_creators_emails: [],
-      editors_emails: null,
-    }]),
-  );
+  const text = rowsText(make(reportStats), [{
+    report_id: 1,
+    report_token: "r",
+    active_schedules_count: 0,
+    explorations_count: null,
+    view_count: 3,
+    recent_manual_run_creators_emails: ["a@x.com", 'b"@x.com'],
+    scheduled_run_creators_emails: [],
+    editors_emails: null,
+  }]);
   const [record] = readCsv(text);
   assert.deepEqual(record, ["1", "r", "0", "", "3", '["a@x.com","b\\"@x.com"]', "[]", ""]);
 });

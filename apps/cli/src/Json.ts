@@ -5,7 +5,6 @@
  * @module
  */
 import type { Row, RowWriter } from "./RowWriter.ts";
-import { Pieces } from "./_pieces.ts";
 
 /**
  * A streaming JSON array writer: `[`, the items separated by commas (one per
@@ -13,22 +12,20 @@ import { Pieces } from "./_pieces.ts";
  *
  * @example
  * ```ts
- * import { Json, textOf } from "@mode-discovery/cli";
+ * import { Json, rowsText } from "@mode-discovery/cli";
  * const w = Json.make();
- * w.start() + textOf(w.rows([])) + w.end(); // => "[]\n"
+ * w.start() + rowsText(w, []) + w.end(); // => "[]\n"
  * ```
  */
 export const make = (): RowWriter => {
   let count = 0;
   return {
     start: () => "[",
-    rows: (batch: ReadonlyArray<Row>) => {
-      const out = new Pieces();
+    rows: (batch: ReadonlyArray<Row>, emit) => {
       for (const row of batch) {
-        out.add(`${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(row)}`);
+        emit(`${count === 0 ? "\n  " : ",\n  "}${JSON.stringify(row)}`);
         count++;
       }
-      return out.take();
     },
     end: () => (count === 0 ? "]\n" : "\n]\n"),
   };

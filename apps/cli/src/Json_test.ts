@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Collection } from "@mode-discovery/core";
 import { make } from "./Json.ts";
-import { textOf } from "./CliIO.ts";
+import { rowsText } from "./RowWriter.ts";
 
 const row = (id: number, name: string | null): Collection => ({
   id,
@@ -15,8 +15,8 @@ const row = (id: number, name: string | null): Collection => ({
 Deno.test("JSON output is one valid array however the rows are batched", () => {
   const rows = [row(1, 'a "quoted"\nname'), row(2, "売上 📈"), row(3, null), row(4, "\u2028")];
   const w = make();
-  const text = w.start() + textOf(w.rows(rows.slice(0, 1))) + textOf(w.rows([])) +
-    textOf(w.rows(rows.slice(1))) + w.end();
+  const text = w.start() + rowsText(w, rows.slice(0, 1)) + rowsText(w, []) +
+    rowsText(w, rows.slice(1)) + w.end();
   assert.deepEqual(JSON.parse(text), rows);
   assert.equal(text.split("\n").length, rows.length + 3, "one object per line");
   assert.ok(text.endsWith("\n]\n"));
@@ -24,7 +24,7 @@ Deno.test("JSON output is one valid array however the rows are batched", () => {
 
 Deno.test("JSON output of nothing is an empty array", () => {
   const w = make();
-  assert.equal(w.start() + textOf(w.rows([])) + w.end(), "[]\n");
+  assert.equal(w.start() + rowsText(w, []) + w.end(), "[]\n");
 });
 
 Deno.test("JSON keys follow the schema order for items as the client decodes them", async () => {
@@ -39,7 +39,7 @@ Deno.test("JSON keys follow the schema order for items as the client decodes the
     token: "t",
     id: 9,
   }) as Collection;
-  const text = w.start() + textOf(w.rows([shuffled])) + w.end();
+  const text = w.start() + rowsText(w, [shuffled]) + w.end();
   assert.equal(
     text.split("\n")[1].trim(),
     '{"id":9,"token":"t","name":"n","description":null,"space_type":"custom","space_url":"/u"}',

@@ -117,7 +117,7 @@ export const listItems = (resource: AnyResource) =>
         yield* write(writer.start());
         yield* Stream.runForEachArray(stream, (batch) => {
           rows += batch.length;
-          return write(writer.rows(batch));
+          return write((emit) => writer.rows(batch, emit));
         });
         yield* write(writer.end());
         if (file !== undefined) yield* file.commit;

@@ -5,7 +5,6 @@
  * @module
  */
 import type { Row, RowWriter } from "./RowWriter.ts";
-import { Pieces } from "./_pieces.ts";
 
 /**
  * A streaming NDJSON writer.
@@ -17,16 +16,14 @@ import { Pieces } from "./_pieces.ts";
  *
  * @example
  * ```ts
- * import { Ndjson } from "@mode-discovery/cli";
- * Ndjson.make().rows([{ id: 1, token: "a" }]); // => ['{"id":1,"token":"a"}\n']
+ * import { Ndjson, rowsText } from "@mode-discovery/cli";
+ * rowsText(Ndjson.make(), [{ id: 1, token: "a" }]); // => '{"id":1,"token":"a"}\n'
  * ```
  */
 export const make = (): RowWriter => ({
   start: () => "",
-  rows: (batch: ReadonlyArray<Row>) => {
-    const out = new Pieces();
-    for (const row of batch) out.add(`${JSON.stringify(row)}\n`);
-    return out.take();
+  rows: (batch: ReadonlyArray<Row>, emit) => {
+    for (const row of batch) emit(`${JSON.stringify(row)}\n`);
   },
   end: () => "",
 });

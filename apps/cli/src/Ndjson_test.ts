@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Collection } from "@mode-discovery/core";
 import { make } from "./Ndjson.ts";
-import { textOf } from "./CliIO.ts";
+import { rowsText } from "./RowWriter.ts";
 
 Deno.test("NDJSON writes one JSON object per line, line breaks in values escaped", () => {
   const rows: Array<Collection> = [
@@ -23,7 +23,7 @@ Deno.test("NDJSON writes one JSON object per line, line breaks in values escaped
     },
   ];
   const w = make();
-  const text = w.start() + textOf(w.rows(rows.slice(0, 1))) + textOf(w.rows(rows.slice(1))) +
+  const text = w.start() + rowsText(w, rows.slice(0, 1)) + rowsText(w, rows.slice(1)) +
     w.end();
   const lines = text.split("\n");
   assert.equal(lines.length, 3);
@@ -32,7 +32,7 @@ Deno.test("NDJSON writes one JSON object per line, line breaks in values escaped
   assert.equal(make().start() + make().end(), "");
 });
 
-Deno.test("NDJSON gives a page of rows as pieces of a few thousand characters, never one large string", () => {
+Deno.test("NDJSON gives a page a row at a time, each row's line on its own, never the page as one string", () => {
   const page = Array.from({ length: 1_000 }, (_, i) => ({
     id: i,
     token: `t${i}`,
@@ -41,10 +41,11 @@ Deno.test("NDJSON gives a page of rows as pieces of a few thousand characters, n
     space_type: "custom",
     space_url: `/api/acme/spaces/t${i}`,
   }));
-  const pieces = make().rows(page);
-  assert.ok(pieces.length > 5);
-  for (const piece of pieces) assert.ok(piece.length < 20_000, `piece of ${piece.length}`);
-  const lines = textOf(pieces).split("\n");
-  assert.equal(lines.length, 1_001);
-  assert.deepEqual(lines.slice(0, -1).map((line) => JSON.parse(line)), page);
+  const emitted: Array<string> = [];
+  make().rows(page, (text) => emitted.push(text));
+  assert.equal(emitted.length, page.length);
+  emitted.forEach((line, i) => {
+    assert.ok(line.endsWith("\n") && line.indexOf("\n") === line.length - 1);
+    assert.deepEqual(JSON.parse(line), page[i]);
+  });
 });

@@ -1,12 +1,12 @@
 /**
  * The shape every output format implements: text for the start, for each
- * batch of rows as it arrives (as pieces of a few thousand characters), and
- * for the end. Nothing is held between batches beyond a few counters, so
+ * batch of rows as it arrives (a row at a time), and for the end. Nothing is held between batches beyond a few counters, so
  * memory stays flat however large the workspace is.
  *
  * @module
  */
 import { type AnyResource, collections } from "@mode-discovery/core/Resources";
+import { textOf } from "./CliIO.ts";
 import * as Csv from "./Csv.ts";
 import * as Json from "./Json.ts";
 import * as Ndjson from "./Ndjson.ts";
@@ -22,25 +22,40 @@ export type Row = Readonly<Record<string, unknown>>;
  * **When to use**
  *
  * Make one per run with {@link makeRowWriter} (or a format's own `make`),
- * call `start` once, `rows` for every batch in order, and `end` once; write
- * what each returns as soon as you get it (`TextOut.write` and
- * `AtomicFile.write` take the pieces as they are).
+ * call `start` once, `rows` for every batch in order, and `end` once, and
+ * write their text in that order. `rows` gives its text to `emit` a row at
+ * a time: pass it to `TextOut.write` or `AtomicFile.write` as a
+ * `TextSource` (`(emit) => writer.rows(batch, emit)`), which encodes each
+ * row as it comes, so a page never becomes one large string.
  *
  * @example
  * ```ts
- * import { makeRowWriter, textOf } from "@mode-discovery/cli";
+ * import { makeRowWriter, rowsText } from "@mode-discovery/cli";
  * const writer = makeRowWriter("ndjson");
- * textOf(writer.rows([{ id: 1 }, { id: 2 }])); // => '{"id":1}\n{"id":2}\n'
+ * rowsText(writer, [{ id: 1 }, { id: 2 }]); // => '{"id":1}\n{"id":2}\n'
  * ```
  */
 export interface RowWriter {
   /** Text before the first row (a header), possibly empty. */
   readonly start: () => string;
-  /** Text for the next rows, in order, as pieces (none for no rows). */
-  readonly rows: (batch: ReadonlyArray<Row>) => ReadonlyArray<string>;
+  /** Gives the text of the next rows to `emit`, in order, a row (or line) at a time. */
+  readonly rows: (batch: ReadonlyArray<Row>, emit: (text: string) => void) => void;
   /** Text after the last row, possibly empty. */
   readonly end: () => string;
 }
+
+/**
+ * The text `writer` gives for `batch`, as one string: for tests and small
+ * outputs (a listing is written with `(emit) => writer.rows(batch, emit)`).
+ *
+ * @example
+ * ```ts
+ * import { Csv, rowsText } from "@mode-discovery/cli";
+ * rowsText(Csv.make(), []); // => ""
+ * ```
+ */
+export const rowsText = (writer: RowWriter, batch: ReadonlyArray<Row>): string =>
+  textOf((emit) => writer.rows(batch, emit));
 
 /**
  * The writer for `format` and `resource` (default collections): `table`

@@ -11,7 +11,6 @@ import type * as Field from "@mode-discovery/core/Field";
 import type * as Resource from "@mode-discovery/core/Resource";
 import * as CliOutput from "effect/cli/CliOutput";
 import type { Row, RowWriter } from "./RowWriter.ts";
-import { Pieces } from "./_pieces.ts";
 
 /** Settings of {@link make}. */
 export interface TableOptions {
@@ -188,9 +187,9 @@ const fitWidths = (
  *
  * @example
  * ```ts
- * import { Table, textOf } from "@mode-discovery/cli";
+ * import { rowsText, Table } from "@mode-discovery/cli";
  * const w = Table.make({ width: 80 });
- * w.start() + textOf(w.rows([])) + w.end(); // => "No collections.\n"
+ * w.start() + rowsText(w, []) + w.end(); // => "No collections.\n"
  * ```
  */
 export const make = (
@@ -212,10 +211,9 @@ export const make = (
   };
   return {
     start: () => "",
-    rows: (batch) => {
-      if (batch.length === 0) return [];
+    rows: (batch, emit) => {
+      if (batch.length === 0) return;
       const cells = batch.map((row) => columns.map((col) => cellText(col.cell(row))));
-      const out = new Pieces();
       if (widths === undefined) {
         const natural = columns.map((col, i) =>
           Math.min(
@@ -227,11 +225,10 @@ export const make = (
           )
         );
         widths = fitWidths(columns, natural, options.width);
-        out.add(line(columns.map((col) => col.header), bold));
+        emit(line(columns.map((col) => col.header), bold));
       }
-      for (const row of cells) out.add(line(row));
+      for (const row of cells) emit(line(row));
       count += batch.length;
-      return out.take();
     },
     end: () => (count === 0 ? `No ${resource.plural}.\n` : ""),
   };

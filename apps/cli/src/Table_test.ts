@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Collection } from "@mode-discovery/core";
 import { cellText, make, textWidth, truncate } from "./Table.ts";
-import { textOf } from "./CliIO.ts";
+import { rowsText } from "./RowWriter.ts";
 
 const row = (id: number, name: string | null, description: string | null = null): Collection => ({
   id,
@@ -30,8 +30,8 @@ Deno.test("truncate cuts to terminal columns, wide characters counting two", () 
 Deno.test("the table aligns columns from the first batch and cuts later text (never ids) to fit", () => {
   const w = make();
   const text = w.start() +
-    textOf(w.rows([row(7, "Short", "First"), row(12, "売上", null)])) +
-    textOf(w.rows([row(130, "A much longer name than the first page had", "x")])) +
+    rowsText(w, [row(7, "Short", "First"), row(12, "売上", null)]) +
+    rowsText(w, [row(130, "A much longer name than the first page had", "x")]) +
     w.end();
   assert.equal(
     text,
@@ -44,15 +44,15 @@ Deno.test("the table aligns columns from the first batch and cuts later text (ne
 
 Deno.test("the table shrinks its widest columns to the terminal width", () => {
   const w = make({ width: 60 });
-  const text = textOf(w.rows([row(1, "n".repeat(40), "d".repeat(60))]));
+  const text = rowsText(w, [row(1, "n".repeat(40), "d".repeat(60))]);
   for (const line of text.trimEnd().split("\n")) assert.ok(textWidth(line) <= 60, line);
   assert.ok(text.includes("…"));
 });
 
 Deno.test("an empty table says so; colour only bolds the header", () => {
   const empty = make();
-  assert.equal(empty.start() + textOf(empty.rows([])) + empty.end(), "No collections.\n");
-  const colored = textOf(make({ color: true }).rows([row(1, "n")]));
+  assert.equal(empty.start() + rowsText(empty, []) + empty.end(), "No collections.\n");
+  const colored = rowsText(make({ color: true }), [row(1, "n")]);
   assert.ok(colored.startsWith("\x1b[1m  ID"));
   assert.equal(colored.split("\x1b").length, 3, "only the header is styled");
 });
@@ -60,7 +60,7 @@ Deno.test("an empty table says so; colour only bolds the header", () => {
 Deno.test("each resource's table shows its readable columns; multi-line text by its first line", async () => {
   const { queries, reportStats } = await import("@mode-discovery/core");
   const w = make({}, queries);
-  const text = textOf(w.rows([{
+  const text = rowsText(w, [{
     id: 1,
     token: "q1",
     name: "Revenue",
@@ -71,12 +71,12 @@ Deno.test("each resource's table shows its readable columns; multi-line text by 
     report_token: "r2",
     space_id: 3,
     space_token: "s3",
-  }])) + w.end();
+  }]) + w.end();
   assert.equal(
     text,
     "  ID  NAME     DATA SOURCE TOKEN  RAW QUERY\n" +
       "   1  Revenue  ds1                SELECT region, sum(x)…\n",
   );
   const stats = make({}, reportStats);
-  assert.equal(stats.start() + textOf(stats.rows([])) + stats.end(), "No report stats.\n");
+  assert.equal(stats.start() + rowsText(stats, []) + stats.end(), "No report stats.\n");
 });

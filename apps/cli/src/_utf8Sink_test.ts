@@ -23,11 +23,16 @@ const recorder = (most = Infinity) => {
   return { write, text, calls: () => calls };
 };
 
-Deno.test("Utf8Sink writes pieces in order as UTF-8, in one write when they fit", async () => {
+/** A text source giving `pieces` in order. */
+const source = (pieces: ReadonlyArray<string>) => (emit: (piece: string) => void) => {
+  for (const piece of pieces) emit(piece);
+};
+
+Deno.test("Utf8Sink writes a source's pieces in order as UTF-8, in one write", async () => {
   const out = recorder();
   const sink = new Utf8Sink(out.write);
   const pieces = ["Ventes — T3\n", "数据分析 📊\n", "", "plain\n"];
-  await sink.write(pieces);
+  await sink.write(source(pieces));
   assert.equal(out.text(), pieces.join(""));
   assert.equal(out.calls(), 1);
   await sink.write("and a string\n");
@@ -38,23 +43,26 @@ Deno.test("Utf8Sink writes everything through a writer that takes a few bytes a 
   const out = recorder(7);
   const sink = new Utf8Sink(out.write);
   const text = "é📊中".repeat(50);
-  await sink.write([text, text]);
+  await sink.write(source([text, text]));
   assert.equal(out.text(), text + text);
 });
 
-Deno.test("Utf8Sink writes more pieces than its buffer holds, and a piece larger than it", async () => {
-  const many = recorder();
-  const manySink = new Utf8Sink(many.write);
-  const pieces = Array.from({ length: 100 }, (_, i) => `${i}:${"ü".repeat(16_000)}\n`);
-  await manySink.write(pieces);
-  assert.equal(many.text(), pieces.join(""));
-  assert.ok(many.calls() > 1, "written out as the buffer fills");
+Deno.test("Utf8Sink writes texts larger than its buffer, and pieces too large to buffer, in order", async () => {
+  const out = recorder();
+  const sink = new Utf8Sink(out.write);
+  const rows = Array.from({ length: 100 }, (_, i) => `${i}:${"ü".repeat(16_000)}\n`);
+  await sink.write(source(rows));
+  assert.equal(out.text(), rows.join(""));
+  await sink.write("next\n");
+  assert.equal(out.text(), `${rows.join("")}next\n`);
 
-  const large = recorder();
-  const largeSink = new Utf8Sink(large.write);
-  const piece = "x".repeat(3 << 20);
-  await largeSink.write(["a\n", piece, "b\n"]);
-  assert.equal(large.text(), `a\n${piece}b\n`);
+  const huge = recorder();
+  const hugeSink = new Utf8Sink(huge.write);
+  const piece = "x".repeat(23_000_000);
+  await hugeSink.write(source(["a\n", piece, "b\n", "c\n"]));
+  const text = huge.text();
+  assert.equal(text.length, piece.length + 6);
+  assert.ok(text.startsWith("a\nxxx") && text.endsWith("xxxb\nc\n"));
 });
 
 Deno.test("Utf8Sink: writes made while one is under way come out whole, in order", async () => {
@@ -63,7 +71,7 @@ Deno.test("Utf8Sink: writes made while one is under way come out whole, in order
   const first = "a".repeat(10_000);
   const second = ["b".repeat(5_000), "c".repeat(5_000)];
   const third = "d".repeat(10);
-  await Promise.all([sink.write(first), sink.write(second), sink.write(third)]);
+  await Promise.all([sink.write(first), sink.write(source(second)), sink.write(third)]);
   assert.equal(out.text(), first + second.join("") + third);
 });
 
@@ -79,4 +87,18 @@ Deno.test("Utf8Sink: a failed write fails its caller only; later writes go out",
   fail = false;
   await sink.write("kept\n");
   assert.deepEqual(kept, ["kept\n"]);
+});
+
+Deno.test("Utf8Sink: a source that throws writes none of its text", async () => {
+  const out = recorder();
+  const sink = new Utf8Sink(out.write);
+  await assert.rejects(
+    sink.write((emit) => {
+      emit("half of a page\n");
+      throw new Error("bad row");
+    }),
+    /bad row/,
+  );
+  await sink.write("after\n");
+  assert.equal(out.text(), "after\n");
 });
