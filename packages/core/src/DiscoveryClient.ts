@@ -70,7 +70,11 @@ export interface ClientOptions {
    * body cut short; for POST (not safe to repeat): 408 and 429 only.
    */
   readonly maxRetries?: number | undefined;
-  /** Timeout of one request attempt, in milliseconds. Default 30000. */
+  /**
+   * Timeout of one request attempt, in milliseconds. Default 30000. A page
+   * fetched ahead whose answer has come in and waits for its turn (its body
+   * unread until then) is not timed while it waits.
+   */
   readonly timeoutMs?: number | undefined;
   /**
    * Optional client-side budget of requests per second (unset: no limit).

@@ -124,11 +124,14 @@ export interface Answered<A> {
 /**
  * A call's first attempt, started in plain JavaScript: it resolves (never
  * rejects) once its answer has arrived, or its request has failed;
- * `abort` stops its request.
+ * `abort` stops its request. Its answer's body may wait unread until
+ * `turn` is called (the fetch transport, a small enough body).
  */
 export interface Started<A> {
   readonly result: Promise<Answered<A>>;
   readonly abort: () => void;
+  /** Its turn has come: a body left unread is read from now on. */
+  readonly turn: () => void;
 }
 
 /** Sends calls for one client: shares its requests-per-second budget. */
@@ -335,6 +338,7 @@ export const makeRequester = (
         direct: DirectSend,
         clock: Clock.Clock,
         controller: AbortController,
+        turn?: Promise<void>,
       ): Promise<Answer | Failure> => {
         let method = call.method;
         let url = call.url.href;
@@ -348,6 +352,7 @@ export const makeRequester = (
             { method, url, authorization: call.authorization, body },
             left,
             controller,
+            turn,
           );
           const report = reporter(clock, method, url, sentMs);
           if (!("status" in result)) {
@@ -483,8 +488,12 @@ export const makeRequester = (
         const clock = fiber.getRef(Clock.Clock);
         const send = direct(fiber);
         const controller = new AbortController();
+        let inTurn!: () => void;
+        const turn = new Promise<void>((resolve) => {
+          inTurn = resolve;
+        });
         attempt = 1;
-        const result = directHops(send, clock, controller).then(
+        const result = directHops(send, clock, controller, turn).then(
           (answer): Answered<A> => ({
             ok: !isFailure(answer) && answer.status >= 200 && answer.status < 300,
             read: () => {
@@ -504,7 +513,12 @@ export const makeRequester = (
             read: () => ({ rest: Effect.die(cause) }),
           }),
         );
-        return { result, abort: () => controller.abort() };
+        const abort = () => {
+          controller.abort();
+          // A body waiting unread is let go of: its read fails, aborted.
+          inTurn();
+        };
+        return { result, abort, turn: inTurn };
       };
 
       return { once, after, startDirect };

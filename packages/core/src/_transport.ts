@@ -117,27 +117,77 @@ const traced = (hop: Hop, sent: Effect.Effect<Answer, HopFailure>) =>
     { kind: "client", attributes: { "http.request.method": hop.method, "url.full": hop.url } },
   );
 
-/** One hop sent from plain JavaScript: the answer or why there is none. */
+/**
+ * One hop sent from plain JavaScript: the answer or why there is none.
+ *
+ * With `turn`, the answer's body may wait unread until `turn` resolves
+ * (see {@link heldBytes}); the time it waits does not count against
+ * `timeoutMs`.
+ */
 export type DirectSend = (
   hop: Hop,
   timeoutMs: number,
   controller: AbortController,
+  turn?: Promise<void>,
 ) => Promise<Answer | HopFailure>;
 
 /** The deadlines of every request `fetchOnce` has in flight, in this process. */
 const deadlines = new Deadlines();
 
+/** The largest body left unread until its turn. */
+const UNREAD_BODY_BYTES = 1 << 20;
+
+/** The most bytes of bodies left unread at once, in this process. */
+const UNREAD_BYTES = 2 << 20;
+
+/** Bytes of the bodies waiting unread for their turn, by their Content-Length. */
+let unreadBytes = 0;
+
+/** Bytes of the bodies waiting unread for their turn now, in this process. */
+export const bodiesUnread = (): number => unreadBytes;
+
+/**
+ * The bytes `response`'s body may hold while it waits unread for its turn,
+ * or 0 when it is to be read at once.
+ *
+ * **Details**
+ *
+ * A page fetched ahead of its turn is read when its turn comes: its body
+ * waits where it arrived (the socket, the HTTP/2 stream), not as a string
+ * in the JavaScript heap that outlives young-generation collections.
+ * Only a body whose Content-Length says it is at most 1 MiB waits, and at
+ * most 2 MiB of bodies wait at once in the process: over HTTP/2 the
+ * streams of a connection share one flow-control window, and bodies left
+ * unread past it would hold back the page being read. Any other body is
+ * read at once.
+ */
+const heldBytes = (response: Response): number => {
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  return Number.isSafeInteger(length) && length > 0 && length <= UNREAD_BODY_BYTES &&
+      unreadBytes + length <= UNREAD_BYTES
+    ? length
+    : 0;
+};
+
 /**
  * Sends `hop` with `fetch` (and `init`), redirects not followed: the answer
- * read whole, or a failure once `timeoutMs` has passed (its deadline aborts
- * `controller`), the request failed or `controller` was aborted.
+ * read whole (at once, or once `turn` resolves), or a failure once
+ * `timeoutMs` has passed (its deadline aborts `controller`), the request
+ * failed or `controller` was aborted. A body waiting for its turn has no
+ * deadline; the time left is armed again when its turn comes.
  */
 const fetchOnce = (
   fetch: typeof globalThis.fetch,
   init: globalThis.RequestInit | undefined,
 ): DirectSend =>
-(hop, timeoutMs, controller) => {
+(hop, timeoutMs, controller, turn) => {
   let timedOut = false;
+  const expire = () => {
+    timedOut = true;
+    controller.abort();
+  };
+  const sentAt = performance.now();
+  let deadline = deadlines.add(timeoutMs, expire);
   const answered = (response: Response, text: string): Answer => ({
     method: hop.method,
     url: hop.url,
@@ -158,7 +208,18 @@ const fetchOnce = (
       response.body?.cancel().catch(() => {});
       return answered(response, "");
     }
-    return response.text().then((text) => answered(response, text));
+    const read = () => response.text().then((text) => answered(response, text));
+    const held = turn === undefined ? 0 : heldBytes(response);
+    if (held === 0) return read();
+    deadlines.remove(deadline);
+    unreadBytes += held;
+    const left = Math.max(1, timeoutMs - (performance.now() - sentAt));
+    return turn!.then(() => {
+      deadline = deadlines.add(left, expire);
+      return read();
+    }).finally(() => {
+      unreadBytes -= held;
+    });
   }).then(
     (answer) => {
       deadlines.remove(deadline);
@@ -174,10 +235,6 @@ const fetchOnce = (
       };
     },
   );
-  const deadline = deadlines.add(timeoutMs, () => {
-    timedOut = true;
-    controller.abort();
-  });
   return sent;
 };
 
@@ -188,10 +245,11 @@ const fetchOnce = (
  *
  * **Details**
  *
- * One callback per hop: the request, a timer for `timeoutMs` and the body
- * read as text, with no `HttpClient` pipeline in between. Interruption and
- * the timer abort the request. `direct` gives the same sending as a plain
- * function, for a caller that follows redirects in one callback.
+ * One callback per hop: the request, a deadline for `timeoutMs` and the
+ * body read as text, with no `HttpClient` pipeline in between. Interruption
+ * and the deadline abort the request. `direct` gives the same sending as a
+ * plain function, for a caller that follows redirects in one callback and
+ * may leave a page's body unread until its turn.
  */
 export const fetchTransport = (traceRequests: boolean): Transport => {
   const directOf = (fiber: Fiber.Fiber<unknown, unknown>): DirectSend =>

@@ -55,16 +55,22 @@ export interface WalkPage<A> {
  * A page's first attempt, started in plain JavaScript: it resolves (never
  * rejects) once its answer is in, which is read (parsed and decoded) when
  * the page's turn comes, to the page or to the effect that goes on with its
- * retries; `abort` stops its request.
+ * retries; `abort` stops its request. Its body may wait unread until `turn`.
  */
 export interface StartedPage<A> {
   readonly result: Promise<Answered<WalkPage<A>>>;
   readonly abort: () => void;
+  /** The page's turn has come: a body left unread is read from now on. */
+  readonly turn: () => void;
 }
 
-/** Waits for a started first attempt's answer; interrupting aborts its request. */
+/**
+ * The page's turn has come: waits for its first attempt's answer, its body
+ * read now if it was left unread; interrupting aborts its request.
+ */
 const awaitStarted = <A>(started: StartedPage<A>): Effect.Effect<Answered<WalkPage<A>>> =>
   Effect.callback<Answered<WalkPage<A>>>((resume) => {
+    started.turn();
     started.result.then((answered) => resume(Effect.succeed(answered)));
     return Effect.sync(() => started.abort());
   });
@@ -424,6 +430,9 @@ const totalsPages = <A>(
    *
    * - The window opens when the consumer pulls again after page 1's items:
    *   one that needs no more sends no other request.
+   * - A page fetched ahead is read in its turn: its body waits unread where
+   *   it arrived until then (within a budget of bytes, see `_transport.ts`),
+   *   and the time it waits does not count against its timeout.
    * - A page that came in whole lets the next request go out before it is
    *   parsed.
    * - A page whose first attempt failed goes on in the walk's fiber with its

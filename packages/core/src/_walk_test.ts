@@ -576,6 +576,7 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
   const run = async (options: { readonly stopAfter?: number }) => {
     const started: Array<number> = [];
     const aborted: Array<number> = [];
+    const turns: Array<number> = [];
     const fetched: Array<string> = [];
     const events: Array<string> = [];
     let summary: ListSummary | undefined;
@@ -603,6 +604,7 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
         const later = new Promise<void>((resolve) => setTimeout(resolve, (p * 7) % 5));
         return {
           abort: () => aborted.push(p),
+          turn: () => turns.push(p),
           result: later.then(() => ({
             ok: p !== 3 && p !== 5,
             read: () => {
@@ -635,13 +637,15 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
         options.stopAfter === undefined ? consumed : Stream.take(consumed, options.stopAfter),
       ),
     );
-    return { items, started, aborted, fetched, events, summary, beforeFirstItem };
+    return { items, started, aborted, turns, fetched, events, summary, beforeFirstItem };
   };
   await t.step("every item once, in order, through retries and a split", async () => {
-    const { items, started, fetched, events, summary, beforeFirstItem } = await run({});
+    const { items, started, turns, fetched, events, summary, beforeFirstItem } = await run({});
     assert.deepEqual(ids(items), ids(big.all));
     // Page 1, then 3 in flight: 2, 3, 4 first, then one more as each is taken, until the split of 5.
     assert.deepEqual(started, [1, 2, 3, 4, 5, 6, 7]);
+    // Each started page is told its turn has come (its body may be read) once, in page order.
+    assert.deepEqual(turns, [1, 2, 3, 4, 5, 6, 7]);
     // A page that came in whole is read after the next request has gone out;
     // a failed one (3) first, as its failure decides what comes next.
     assert.deepEqual(events.slice(0, 9), [
@@ -672,10 +676,11 @@ Deno.test("totals, first attempts started outside a fiber: retried, split into s
     assert.equal(summary?.finalPerPage, 10);
   });
   await t.step("a consumer that needs no more than page 1 sends no other request", async () => {
-    const { items, started, aborted } = await run({ stopAfter: 5 });
+    const { items, started, aborted, turns } = await run({ stopAfter: 5 });
     assert.deepEqual(ids(items), ids(big.all.slice(0, 5)));
     assert.deepEqual(started, [1]);
     assert.deepEqual(aborted, []);
+    assert.deepEqual(turns, [1]);
   });
   await t.step(
     "a consumer that stops early aborts the first attempts still in the window",
