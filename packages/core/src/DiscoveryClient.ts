@@ -119,7 +119,11 @@ export interface RequestEvent {
   readonly status?: number | undefined;
   /** What went wrong, when no usable response came. */
   readonly error?: string | undefined;
-  /** Milliseconds the attempt took. */
+  /**
+   * Milliseconds the attempt took: from sending to the last byte of the
+   * answer, without the time a page fetched ahead waited for its turn with
+   * its answer in.
+   */
   readonly durationMs: number;
 }
 

@@ -264,16 +264,18 @@ export const makeRequester = (
 
       /** Reports the outcome of one request sent at `sentMs`, when events are asked for. */
       const reporter = (clock: Clock.Clock, method: string, url: string, sentMs: number) =>
-        onRequest === undefined
-          ? undefined
-          : (outcome: { readonly status: number } | { readonly error: string }) =>
-            onRequest({
-              method,
-              url,
-              attempt,
-              ...outcome,
-              durationMs: clock.currentTimeMillisUnsafe() - sentMs,
-            });
+        onRequest === undefined ? undefined : (
+          outcome: { readonly status: number } | { readonly error: string },
+          waitedMs = 0,
+        ) =>
+          onRequest({
+            method,
+            url,
+            attempt,
+            ...outcome,
+            // A body that waited unread for its turn: the wait is not the request's.
+            durationMs: Math.max(0, clock.currentTimeMillisUnsafe() - sentMs - waitedMs),
+          });
 
       /**
        * One request of the attempt and the redirects after it; `startedMs`
@@ -360,10 +362,10 @@ export const makeRequester = (
               error: controller.signal.aborted && result._tag !== "TimedOut"
                 ? "interrupted"
                 : hopFailureText(result, left),
-            });
+            }, result.waitedMs);
             return unanswered(result);
           }
-          report?.({ status: result.status });
+          report?.({ status: result.status }, result.waitedMs);
           const next = redirectTarget(result, redirects, settings);
           if (next === undefined) return result;
           if ("refused" in next) return next.refused;

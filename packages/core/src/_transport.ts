@@ -40,6 +40,8 @@ export interface Answer {
   readonly header: (name: string) => string | undefined;
   /** The body; empty for a redirect with a `Location`, whose body is not read. */
   readonly text: string;
+  /** Milliseconds its body waited unread for its turn, when it did. */
+  readonly waitedMs?: number | undefined;
 }
 
 /** Why a hop got no complete answer. */
@@ -52,8 +54,14 @@ export type HopFailure =
     readonly cause: string;
     /** Whether the same request may get through if sent again. */
     readonly transient: boolean;
+    /** Milliseconds its body waited unread for its turn before the failure, when it did. */
+    readonly waitedMs?: number | undefined;
   }
-  | { readonly _tag: "TimedOut" };
+  | {
+    readonly _tag: "TimedOut";
+    /** Milliseconds its body waited unread for its turn before the failure, when it did. */
+    readonly waitedMs?: number | undefined;
+  };
 
 /** Sends hops. */
 export interface Transport {
@@ -188,12 +196,14 @@ const fetchOnce = (
   };
   const sentAt = performance.now();
   let deadline = deadlines.add(timeoutMs, expire);
+  let waitedMs: number | undefined;
   const answered = (response: Response, text: string): Answer => ({
     method: hop.method,
     url: hop.url,
     status: response.status,
     header: (name) => response.headers.get(name) ?? undefined,
     text,
+    waitedMs,
   });
   const sent = fetch(hop.url, {
     ...init,
@@ -213,8 +223,10 @@ const fetchOnce = (
     if (held === 0) return read();
     deadlines.remove(deadline);
     unreadBytes += held;
-    const left = Math.max(1, timeoutMs - (performance.now() - sentAt));
+    const heldAt = performance.now();
+    const left = Math.max(1, timeoutMs - (heldAt - sentAt));
     return turn!.then(() => {
+      waitedMs = performance.now() - heldAt;
       deadline = deadlines.add(left, expire);
       return read();
     }).finally(() => {
@@ -227,8 +239,10 @@ const fetchOnce = (
     },
     (cause: unknown): HopFailure => {
       deadlines.remove(deadline);
-      return timedOut ? TIMED_OUT : {
+      if (timedOut) return waitedMs === undefined ? TIMED_OUT : { _tag: "TimedOut", waitedMs };
+      return {
         _tag: "Unanswered",
+        waitedMs,
         reason: "TransportError",
         cause: oneLine(cause, "TransportError"),
         transient: true,

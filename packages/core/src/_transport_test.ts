@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
-import { DiscoveryClient, type ListSummary } from "./DiscoveryClient.ts";
+import { DiscoveryClient, type ListSummary, type RequestEvent } from "./DiscoveryClient.ts";
 import { TimeoutError } from "./DiscoveryError.ts";
 import { type Collection, collections } from "./Resources.ts";
 import { bodiesUnread } from "./_transport.ts";
@@ -30,6 +30,7 @@ const slowListing = async (
   },
 ) => {
   const unread: Array<number> = [];
+  const requests: Array<RequestEvent> = [];
   let summary: ListSummary | undefined;
   const exit = await runExit(Effect.gen(function* () {
     const client = yield* DiscoveryClient.make({
@@ -38,6 +39,7 @@ const slowListing = async (
       ...FAST,
       maxRetries: options.maxRetries ?? FAST.maxRetries,
       timeoutMs: options.timeoutMs,
+      onRequest: (event) => requests.push(event),
     });
     const items = client.list(collections, {
       workspace: "acme",
@@ -57,7 +59,7 @@ const slowListing = async (
       ));
     return seen;
   }));
-  return { exit, unread, summary };
+  return { exit, unread, requests, summary };
 };
 
 /** Runs `run` against a test server started with `options`, closed after. */
@@ -83,7 +85,7 @@ const settled = async (): Promise<number> => {
 
 Deno.test("a page fetched ahead waits unread for its turn, and a consumer slower than timeoutMs causes no timeout", async () => {
   await withServer({ collections: seedCollections(60) }, async (server) => {
-    const { exit, unread, summary } = await slowListing(server.url, {
+    const { exit, unread, requests, summary } = await slowListing(server.url, {
       perPage: 10,
       concurrency: 4,
       consumerMs: 120,
@@ -94,6 +96,11 @@ Deno.test("a page fetched ahead waits unread for its turn, and a consumer slower
     // Pages 3 to 6 waited longer than timeoutMs for their turn: no timeout, no retry.
     assert.equal(summary?.retries, 0);
     assert.equal(server.requests.length, 6);
+    // Pages 4 to 6 waited 240 ms or more for their turn; that is not the requests' time.
+    assert.equal(requests.length, 6);
+    for (const event of requests) {
+      assert.ok(event.durationMs < 200, `${event.url} reported ${event.durationMs} ms`);
+    }
     assert.ok(unread.some((bytes) => bytes > 0), `bodies waited unread: ${unread}`);
     assert.equal(await settled(), 0);
   });
