@@ -220,12 +220,12 @@ const fetchOnce = (
     }
     const read = () => response.text().then((text) => answered(response, text));
     const held = turn === undefined ? 0 : heldBytes(response);
-    if (held === 0) return read();
+    if (turn === undefined || held === 0) return read();
     deadlines.remove(deadline);
     unreadBytes += held;
     const heldAt = performance.now();
     const left = Math.max(1, timeoutMs - (heldAt - sentAt));
-    return turn!.then(() => {
+    return turn.then(() => {
       waitedMs = performance.now() - heldAt;
       deadline = deadlines.add(left, expire);
       return read();
