@@ -1,7 +1,8 @@
 /**
  * The shape every output format implements: text for the start, for each
- * batch of rows as it arrives (a row at a time), and for the end. Nothing is held between batches beyond a few counters, so
- * memory stays flat however large the workspace is.
+ * batch of rows as it arrives (a row at a time), and for the end. Nothing
+ * is held between batches beyond a few counters, so memory stays flat
+ * however large the workspace is.
  *
  * @module
  */
