@@ -72,8 +72,8 @@ export interface ClientOptions {
   readonly maxRetries?: number | undefined;
   /**
    * Timeout of one request attempt, in milliseconds. Default 30000. A page
-   * fetched ahead whose answer has come in and waits for its turn (its body
-   * unread until then) is not timed while it waits.
+   * fetched ahead is timed until the last byte of its answer is in, not
+   * while it then waits for its turn.
    */
   readonly timeoutMs?: number | undefined;
   /**

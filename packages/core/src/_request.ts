@@ -124,13 +124,13 @@ export interface Answered<A> {
 /**
  * A call's first attempt, started in plain JavaScript: it resolves (never
  * rejects) once its answer has arrived, or its request has failed;
- * `abort` stops its request. Its answer's body may wait unread until
- * `turn` is called (the fetch transport, a small enough body).
+ * `abort` stops its request. Its answer, once read, waits to be decoded
+ * until `turn` is called (the fetch transport).
  */
 export interface Started<A> {
   readonly result: Promise<Answered<A>>;
   readonly abort: () => void;
-  /** Its turn has come: a body left unread is read from now on. */
+  /** Its turn has come: an answer waiting is decoded from now on. */
   readonly turn: () => void;
 }
 
@@ -273,7 +273,7 @@ export const makeRequester = (
             url,
             attempt,
             ...outcome,
-            // A body that waited unread for its turn: the wait is not the request's.
+            // An answer that waited for its turn: the wait is not the request's.
             durationMs: Math.max(0, clock.currentTimeMillisUnsafe() - sentMs - waitedMs),
           });
 
@@ -517,7 +517,7 @@ export const makeRequester = (
         );
         const abort = () => {
           controller.abort();
-          // A body waiting unread is let go of: its read fails, aborted.
+          // An answer waiting for its turn is let go of undecoded: it fails, aborted.
           inTurn();
         };
         return { result, abort, turn: inTurn };

@@ -19,6 +19,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as HttpClient from "effect/http/HttpClient";
 import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
+import { type ReadBody, readBody } from "./_bodyText.ts";
 import { Deadlines } from "./_deadlines.ts";
 
 /** One request to send: a single hop, redirects not followed. */
@@ -40,7 +41,7 @@ export interface Answer {
   readonly header: (name: string) => string | undefined;
   /** The body; empty for a redirect with a `Location`, whose body is not read. */
   readonly text: string;
-  /** Milliseconds its body waited unread for its turn, when it did. */
+  /** Milliseconds its body, read whole, waited for its turn to be decoded, when it did. */
   readonly waitedMs?: number | undefined;
 }
 
@@ -54,12 +55,12 @@ export type HopFailure =
     readonly cause: string;
     /** Whether the same request may get through if sent again. */
     readonly transient: boolean;
-    /** Milliseconds its body waited unread for its turn before the failure, when it did. */
+    /** Milliseconds its body, read whole, waited for its turn before the failure, when it did. */
     readonly waitedMs?: number | undefined;
   }
   | {
     readonly _tag: "TimedOut";
-    /** Milliseconds its body waited unread for its turn before the failure, when it did. */
+    /** Milliseconds its body, read whole, waited for its turn before the failure, when it did. */
     readonly waitedMs?: number | undefined;
   };
 
@@ -128,9 +129,9 @@ const traced = (hop: Hop, sent: Effect.Effect<Answer, HopFailure>) =>
 /**
  * One hop sent from plain JavaScript: the answer or why there is none.
  *
- * With `turn`, the answer's body may wait unread until `turn` resolves
- * (see {@link heldBytes}); the time it waits does not count against
- * `timeoutMs`.
+ * With `turn`, the answer's body is read as it arrives but decoded only
+ * once `turn` resolves (see {@link readBody}); the time it waits for its
+ * turn does not count against `timeoutMs`.
  */
 export type DirectSend = (
   hop: Hop,
@@ -142,47 +143,25 @@ export type DirectSend = (
 /** The deadlines of every request `fetchOnce` has in flight, in this process. */
 const deadlines = new Deadlines();
 
-/** The largest body left unread until its turn. */
-const UNREAD_BODY_BYTES = 1 << 20;
+/** Bodies read and waiting for their turn to be decoded, in this process. */
+let waiting = 0;
 
-/** The most bytes of bodies left unread at once, in this process. */
-const UNREAD_BYTES = 2 << 20;
-
-/** Bytes of the bodies waiting unread for their turn, by their Content-Length. */
-let unreadBytes = 0;
-
-/** Bytes of the bodies waiting unread for their turn now, in this process. */
-export const bodiesUnread = (): number => unreadBytes;
-
-/**
- * The bytes `response`'s body may hold while it waits unread for its turn,
- * or 0 when it is to be read at once.
- *
- * **Details**
- *
- * A page fetched ahead of its turn is read when its turn comes: its body
- * waits where it arrived (the socket, the HTTP/2 stream), not as a string
- * in the JavaScript heap that outlives young-generation collections.
- * Only a body whose Content-Length says it is at most 1 MiB waits, and at
- * most 2 MiB of bodies wait at once in the process: over HTTP/2 the
- * streams of a connection share one flow-control window, and bodies left
- * unread past it would hold back the page being read. Any other body is
- * read at once.
- */
-const heldBytes = (response: Response): number => {
-  const length = Number(response.headers.get("content-length") ?? Number.NaN);
-  return Number.isSafeInteger(length) && length > 0 && length <= UNREAD_BODY_BYTES &&
-      unreadBytes + length <= UNREAD_BYTES
-    ? length
-    : 0;
-};
+/** How many bodies are read and waiting for their turn now, in this process. */
+export const bodiesWaiting = (): number => waiting;
 
 /**
  * Sends `hop` with `fetch` (and `init`), redirects not followed: the answer
- * read whole (at once, or once `turn` resolves), or a failure once
- * `timeoutMs` has passed (its deadline aborts `controller`), the request
- * failed or `controller` was aborted. A body waiting for its turn has no
- * deadline; the time left is armed again when its turn comes.
+ * read whole and decoded (at once, or once `turn` resolves), or a failure
+ * once `timeoutMs` has passed (its deadline aborts `controller`), the
+ * request failed or `controller` was aborted.
+ *
+ * **Details**
+ *
+ * A page fetched ahead of its turn is read as it arrives, into a buffer
+ * reused from page to page, and decoded when its turn comes: it waits as
+ * bytes outside the JavaScript heap, not as a string that outlives
+ * young-generation collections. Its deadline ends once its last byte is
+ * in; a body aborted while it waits is let go of undecoded.
  */
 const fetchOnce = (
   fetch: typeof globalThis.fetch,
@@ -190,12 +169,10 @@ const fetchOnce = (
 ): DirectSend =>
 (hop, timeoutMs, controller, turn) => {
   let timedOut = false;
-  const expire = () => {
+  const deadline = deadlines.add(timeoutMs, () => {
     timedOut = true;
     controller.abort();
-  };
-  const sentAt = performance.now();
-  let deadline = deadlines.add(timeoutMs, expire);
+  });
   let waitedMs: number | undefined;
   const answered = (response: Response, text: string): Answer => ({
     method: hop.method,
@@ -205,6 +182,21 @@ const fetchOnce = (
     text,
     waitedMs,
   });
+  const inTurn = (response: Response, body: ReadBody): Answer | Promise<Answer> => {
+    deadlines.remove(deadline);
+    if (turn === undefined) return answered(response, body.text());
+    waiting++;
+    const readAt = performance.now();
+    return turn.then(() => {
+      waiting--;
+      waitedMs = performance.now() - readAt;
+      if (controller.signal.aborted) {
+        body.release();
+        throw new DOMException("The listing stopped before this page's turn.", "AbortError");
+      }
+      return answered(response, body.text());
+    });
+  };
   const sent = fetch(hop.url, {
     ...init,
     method: hop.method,
@@ -218,20 +210,7 @@ const fetchOnce = (
       response.body?.cancel().catch(() => {});
       return answered(response, "");
     }
-    const read = () => response.text().then((text) => answered(response, text));
-    const held = turn === undefined ? 0 : heldBytes(response);
-    if (turn === undefined || held === 0) return read();
-    deadlines.remove(deadline);
-    unreadBytes += held;
-    const heldAt = performance.now();
-    const left = Math.max(1, timeoutMs - (heldAt - sentAt));
-    return turn.then(() => {
-      waitedMs = performance.now() - heldAt;
-      deadline = deadlines.add(left, expire);
-      return read();
-    }).finally(() => {
-      unreadBytes -= held;
-    });
+    return readBody(response).then((body) => inTurn(response, body));
   }).then(
     (answer) => {
       deadlines.remove(deadline);
@@ -263,7 +242,7 @@ const fetchOnce = (
  * body read as text, with no `HttpClient` pipeline in between. Interruption
  * and the deadline abort the request. `direct` gives the same sending as a
  * plain function, for a caller that follows redirects in one callback and
- * may leave a page's body unread until its turn.
+ * may leave a page's body undecoded until its turn.
  */
 export const fetchTransport = (traceRequests: boolean): Transport => {
   const directOf = (fiber: Fiber.Fiber<unknown, unknown>): DirectSend =>

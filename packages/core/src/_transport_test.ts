@@ -4,7 +4,7 @@ import * as Stream from "effect/Stream";
 import { DiscoveryClient, type ListSummary, type RequestEvent } from "./DiscoveryClient.ts";
 import { TimeoutError } from "./DiscoveryError.ts";
 import { type Collection, collections } from "./Resources.ts";
-import { bodiesUnread } from "./_transport.ts";
+import { bodiesWaiting } from "./_transport.ts";
 import {
   failureOf,
   FAST,
@@ -17,7 +17,7 @@ import {
   valueOf,
 } from "./_testServer_test.ts";
 
-/** Lists collections with a consumer that takes `consumerMs` per page, sampling the unread bytes. */
+/** Lists collections with a consumer that takes `consumerMs` per page, sampling the bodies waiting. */
 const slowListing = async (
   url: string,
   options: {
@@ -29,7 +29,7 @@ const slowListing = async (
     readonly take?: number;
   },
 ) => {
-  const unread: Array<number> = [];
+  const waiting: Array<number> = [];
   const requests: Array<RequestEvent> = [];
   let summary: ListSummary | undefined;
   const exit = await runExit(Effect.gen(function* () {
@@ -52,14 +52,14 @@ const slowListing = async (
     yield* Stream.runForEachArray(taken, (batch) =>
       Effect.andThen(
         Effect.sync(() => {
-          unread.push(bodiesUnread());
+          waiting.push(bodiesWaiting());
           seen = seen.concat(batch);
         }),
         Effect.sleep(options.consumerMs),
       ));
     return seen;
   }));
-  return { exit, unread, requests, summary };
+  return { exit, waiting, requests, summary };
 };
 
 /** Runs `run` against a test server started with `options`, closed after. */
@@ -75,17 +75,17 @@ const withServer = async (
   }
 };
 
-/** Waits (up to 2 s) until no body is left unread: an aborted read settles asynchronously. */
+/** Waits (up to 2 s) until no body waits for its turn: an aborted listing settles asynchronously. */
 const settled = async (): Promise<number> => {
-  for (let i = 0; i < 200 && bodiesUnread() > 0; i++) {
+  for (let i = 0; i < 200 && bodiesWaiting() > 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return bodiesUnread();
+  return bodiesWaiting();
 };
 
-Deno.test("a page fetched ahead waits unread for its turn, and a consumer slower than timeoutMs causes no timeout", async () => {
+Deno.test("a page fetched ahead is read as it arrives and decoded in its turn; a consumer slower than timeoutMs causes no timeout", async () => {
   await withServer({ collections: seedCollections(60) }, async (server) => {
-    const { exit, unread, requests, summary } = await slowListing(server.url, {
+    const { exit, waiting, requests, summary } = await slowListing(server.url, {
       perPage: 10,
       concurrency: 4,
       consumerMs: 120,
@@ -101,12 +101,14 @@ Deno.test("a page fetched ahead waits unread for its turn, and a consumer slower
     for (const event of requests) {
       assert.ok(event.durationMs < 200, `${event.url} reported ${event.durationMs} ms`);
     }
-    assert.ok(unread.some((bytes) => bytes > 0), `bodies waited unread: ${unread}`);
+    // While the consumer took page 1, pages 2 to 5 were in and waited, read.
+    assert.ok(waiting.some((n) => n >= 3), `bodies waiting: ${waiting}`);
+    assert.ok(waiting.every((n) => n <= 4), `bodies waiting: ${waiting}`);
     assert.equal(await settled(), 0);
   });
 });
 
-Deno.test("a body that stalls in its turn still times out", async () => {
+Deno.test("a body that stalls times out while its page waits for its turn", async () => {
   const encoder = new TextEncoder();
   const options: TestServerOptions = {
     collections: seedCollections(40),
@@ -124,47 +126,48 @@ Deno.test("a body that stalls in its turn still times out", async () => {
     },
   };
   await withServer(options, async (server) => {
-    const { exit } = await slowListing(server.url, {
+    const { exit, summary } = await slowListing(server.url, {
       perPage: 10,
       concurrency: 4,
-      consumerMs: 50,
+      consumerMs: 400,
       timeoutMs: 300,
       maxRetries: 0,
     });
     const error = failureOf(exit);
     assert.ok(error instanceof TimeoutError, String(error));
     assert.match(error.message, /page=3/);
+    // The consumer was still on page 1 or 2 when page 3 timed out: its items came first.
+    assert.equal(summary?.itemsEmitted, 20);
     assert.equal(await settled(), 0);
   });
 });
 
-Deno.test("bodies left unread stay within 2 MiB; a body over 1 MiB is read at once", async (t) => {
-  // About 600 KB a page of 10: a few may wait, never more than 2 MiB of them.
-  const wide = seedCollections(80).map((c) => ({ ...c, description: "d".repeat(60_000) }));
-  const cases = [
-    { name: "pages of about 600 KB", perPage: 10, concurrency: 6, waits: true },
-    { name: "pages of about 1.2 MB", perPage: 20, concurrency: 4, waits: false },
-  ];
-  for (const { name, perPage, concurrency, waits } of cases) {
-    await t.step(name, () =>
-      withServer({ collections: wide }, async (server) => {
-        const { exit, unread } = await slowListing(server.url, {
-          perPage,
-          concurrency,
-          consumerMs: 40,
-          timeoutMs: 5_000,
-        });
-        assert.equal(valueOf(exit).length, 80);
-        assert.equal(unread.some((bytes) => bytes > 0), waits, `unread: ${unread}`);
-        assert.ok(unread.every((bytes) => bytes <= 2 * 1024 * 1024), `unread: ${unread}`);
-        assert.equal(await settled(), 0);
-      }));
+Deno.test("pages of any size are read whole ahead of their turn", async (t) => {
+  const wide = (width: number) =>
+    seedCollections(40).map((c) => ({ ...c, description: `${c.id}`.padEnd(width, "d") }));
+  // About 600 KB, 1.2 MB and 6 MB a page of 10: past the first buffer and past the kept ones.
+  for (const width of [60_000, 120_000, 600_000]) {
+    await t.step(
+      `pages of about ${width * 10} bytes`,
+      () =>
+        withServer({ collections: wide(width) }, async (server) => {
+          const { exit, waiting } = await slowListing(server.url, {
+            perPage: 10,
+            concurrency: 4,
+            consumerMs: 40,
+            timeoutMs: 10_000,
+          });
+          assert.deepEqual(valueOf(exit), wide(width));
+          assert.ok(waiting.every((n) => n <= 4), `bodies waiting: ${waiting}`);
+          assert.equal(await settled(), 0);
+        }),
+    );
   }
 });
 
-Deno.test("a listing stopped early lets go of the bodies left unread", async () => {
+Deno.test("a listing stopped early lets go of the bodies waiting for their turn", async () => {
   await withServer({ collections: seedCollections(100) }, async (server) => {
-    const { exit, unread } = await slowListing(server.url, {
+    const { exit, waiting } = await slowListing(server.url, {
       perPage: 10,
       concurrency: 4,
       consumerMs: 60,
@@ -172,7 +175,7 @@ Deno.test("a listing stopped early lets go of the bodies left unread", async () 
       take: 25,
     });
     assert.equal(valueOf(exit).length, 25);
-    assert.ok(unread.some((bytes) => bytes > 0), `bodies waited unread: ${unread}`);
+    assert.ok(waiting.some((n) => n > 0), `bodies waiting: ${waiting}`);
     assert.equal(await settled(), 0);
   });
 });

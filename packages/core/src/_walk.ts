@@ -55,18 +55,19 @@ export interface WalkPage<A> {
  * A page's first attempt, started in plain JavaScript: it resolves (never
  * rejects) once its answer is in, which is read (parsed and decoded) when
  * the page's turn comes, to the page or to the effect that goes on with its
- * retries; `abort` stops its request. Its body may wait unread until `turn`.
+ * retries; `abort` stops its request. Its body, once read, waits to be
+ * decoded until `turn`.
  */
 export interface StartedPage<A> {
   readonly result: Promise<Answered<WalkPage<A>>>;
   readonly abort: () => void;
-  /** The page's turn has come: a body left unread is read from now on. */
+  /** The page's turn has come: a body waiting is decoded from now on. */
   readonly turn: () => void;
 }
 
 /**
  * The page's turn has come: waits for its first attempt's answer, its body
- * read now if it was left unread; interrupting aborts its request.
+ * decoded now if it waited; interrupting aborts its request.
  */
 const awaitStarted = <A>(started: StartedPage<A>): Effect.Effect<Answered<WalkPage<A>>> =>
   Effect.callback<Answered<WalkPage<A>>>((resume) => {
@@ -430,8 +431,8 @@ const totalsPages = <A>(
    *
    * - The window opens when the consumer pulls again after page 1's items:
    *   one that needs no more sends no other request.
-   * - A page fetched ahead is read in its turn: its body waits unread where
-   *   it arrived until then (within a budget of bytes, see `_transport.ts`),
+   * - A page fetched ahead is read as it arrives and decoded in its turn:
+   *   until then its bytes wait in a reused buffer (see `_bodyText.ts`),
    *   and the time it waits does not count against its timeout.
    * - A page that came in whole lets the next request go out before it is
    *   parsed.
