@@ -48,21 +48,28 @@ export interface ReadBody {
   readonly release: () => void;
 }
 
-/** A body read and decoded at once (it is not a byte stream), kept until taken. */
-const decoded = (text: string): ReadBody => {
-  let kept: string | undefined = text;
+/** A body that `decode` gives once, `drop` run once it is decoded or let go of. */
+const spentOnce = (decode: () => string, drop: () => void): ReadBody => {
+  let spent = false;
   return {
     text: () => {
-      if (kept === undefined) throw new TypeError(SPENT);
-      const taken = kept;
-      kept = undefined;
-      return taken;
+      if (spent) throw new TypeError(SPENT);
+      spent = true;
+      try {
+        return decode();
+      } finally {
+        drop();
+      }
     },
     release: () => {
-      kept = undefined;
+      if (!spent) drop();
+      spent = true;
     },
   };
 };
+
+/** A body read and decoded at once (it is not a byte stream). */
+const decoded = (text: string): ReadBody => spentOnce(() => text, () => {});
 
 /**
  * `response`'s body read to its end into a reused buffer, to be decoded
@@ -122,18 +129,9 @@ export const readBody = async (response: Response): Promise<ReadBody> => {
   } finally {
     reader.releaseLock();
   }
-  let kept: Uint8Array | undefined = bytes;
-  const release = (): void => {
-    if (kept !== undefined) recycle(kept.buffer as ArrayBuffer);
-    kept = undefined;
-  };
-  return {
-    text: () => {
-      if (kept === undefined) throw new TypeError(SPENT);
-      const text = decoder.decode(kept.subarray(0, length));
-      release();
-      return text;
-    },
-    release,
-  };
+  const read = bytes;
+  return spentOnce(
+    () => decoder.decode(read.subarray(0, length)),
+    () => recycle(read.buffer as ArrayBuffer),
+  );
 };

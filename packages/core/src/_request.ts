@@ -362,7 +362,7 @@ export const makeRequester = (
               error: controller.signal.aborted && result._tag !== "TimedOut"
                 ? "interrupted"
                 : hopFailureText(result, left),
-            }, result.waitedMs);
+            }, result._tag === "Unanswered" ? result.waitedMs : undefined);
             return unanswered(result);
           }
           report?.({ status: result.status }, result.waitedMs);

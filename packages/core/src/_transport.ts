@@ -59,9 +59,8 @@ export type HopFailure =
     readonly waitedMs?: number | undefined;
   }
   | {
+    /** No complete answer within the time given (a body waiting for its turn is already in). */
     readonly _tag: "TimedOut";
-    /** Milliseconds its body, read whole, waited for its turn before the failure, when it did. */
-    readonly waitedMs?: number | undefined;
   };
 
 /** Sends hops. */
@@ -218,7 +217,7 @@ const fetchOnce = (
     },
     (cause: unknown): HopFailure => {
       deadlines.remove(deadline);
-      if (timedOut) return waitedMs === undefined ? TIMED_OUT : { _tag: "TimedOut", waitedMs };
+      if (timedOut) return TIMED_OUT;
       return {
         _tag: "Unanswered",
         waitedMs,
