@@ -1,28 +1,137 @@
 /**
- * A set of collection ids tuned for ids that mostly arrive in ascending
- * order (the API's order): 8 bytes per id and a comparison per new id,
- * exact whatever the order.
+ * A set of item ids (a resource's key) tuned for ids that mostly arrive in
+ * ascending order (the API's order): a few bits per id when they are dense,
+ * two bytes when they are sparse, exact whatever the order.
  *
  * @internal
  * @module
  */
 
-/** Ids in one chunk of the sorted run: 64 KB, one small allocation each. */
-const CHUNK = 8192;
+/** Ids per block: a block holds the ids that share `floor(id / BLOCK)`. */
+const BLOCK = 65536;
+
+/** Words of a block's bitmap: one bit per id of the block, 8 KiB. */
+const WORDS = BLOCK / 32;
+
+/** The most ids a block keeps as a sorted list before it turns into a bitmap (the same 8 KiB). */
+const LIST_MAX = 4096;
+
+/** Room of a new block's sorted list. */
+const LIST_START = 64;
+
+/**
+ * The ids of one block, by their offset in it (0 to 65535): a sorted
+ * `Uint16Array` while they are few, a bitmap once they are many.
+ */
+class Block {
+  /** The sorted offsets (the first `n`), until the block turns into a bitmap. */
+  list: Uint16Array | undefined = new Uint16Array(LIST_START);
+  n = 0;
+  bits: Uint32Array | undefined = undefined;
+
+  /** Whether offset `low` is in the block. */
+  has(low: number): boolean {
+    const bits = this.bits;
+    if (bits !== undefined) return (bits[low >>> 5] & (1 << (low & 31))) !== 0;
+    return this.find(low) >= 0;
+  }
+
+  /** Adds offset `low`; `true` when it was not there yet. */
+  add(low: number): boolean {
+    const bits = this.bits;
+    if (bits !== undefined) {
+      const word = low >>> 5;
+      const mask = 1 << (low & 31);
+      if ((bits[word] & mask) !== 0) return false;
+      bits[word] |= mask;
+      return true;
+    }
+    const n = this.n;
+    if (n === 0 || this.list![n - 1] < low) {
+      this.append(low);
+      return true;
+    }
+    const at = this.find(low);
+    if (at >= 0) return false;
+    if (n === LIST_MAX) {
+      this.toBitmap();
+      return this.add(low);
+    }
+    this.room();
+    const list = this.list!;
+    const index = -at - 1;
+    list.copyWithin(index + 1, index, n);
+    list[index] = low;
+    this.n = n + 1;
+    return true;
+  }
+
+  /** Adds offset `low`, above every offset in the block. */
+  append(low: number): void {
+    const bits = this.bits;
+    if (bits !== undefined) {
+      bits[low >>> 5] |= 1 << (low & 31);
+      return;
+    }
+    if (this.n === LIST_MAX) {
+      this.toBitmap();
+      this.bits![low >>> 5] |= 1 << (low & 31);
+      return;
+    }
+    this.room();
+    this.list![this.n++] = low;
+  }
+
+  /** The index of `low` in the sorted list, or `-(insertion index) - 1`. */
+  private find(low: number): number {
+    const list = this.list!;
+    let from = 0;
+    let to = this.n - 1;
+    while (from <= to) {
+      const middle = (from + to) >>> 1;
+      const value = list[middle];
+      if (value === low) return middle;
+      if (value < low) from = middle + 1;
+      else to = middle - 1;
+    }
+    return -from - 1;
+  }
+
+  /** Makes room for one more offset in the sorted list (doubling it). */
+  private room(): void {
+    const list = this.list!;
+    if (this.n < list.length) return;
+    const bigger = new Uint16Array(Math.min(list.length * 2, LIST_MAX));
+    bigger.set(list);
+    this.list = bigger;
+  }
+
+  private toBitmap(): void {
+    const bits = new Uint32Array(WORDS);
+    const list = this.list!;
+    for (let i = 0; i < this.n; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
+    this.bits = bits;
+    this.list = undefined;
+  }
+}
+
+/** Whether `id` is kept in a block (a whole number from 0 to 2^53 - 1). */
+const inBlocks = (id: number): boolean =>
+  id >= 0 && id <= Number.MAX_SAFE_INTEGER && Number.isInteger(id);
 
 /**
  * The ids seen so far.
  *
  * **Details**
  *
- * Ids above every id seen are appended to a sorted run kept in fixed-size
- * `Float64Array` chunks (the common case: one comparison, no hashing). An id
- * at or below the largest is looked up by binary search there, then in a
- * small `Set` of the ids that arrived out of order. The run grows a chunk at
- * a time and is never copied: one array doubled as it grew made every
- * listing allocate and free large buffers, and peak memory rose with the
- * workspace. A `Set<number>` costs several times the memory and much more
- * time per id.
+ * Ids are kept in blocks of 65,536 consecutive ids, each a sorted list of
+ * 16-bit offsets while it holds up to 4,096 of them and a bitmap (8 KiB)
+ * after that, in the manner of a roaring bitmap: a workspace's ids, which
+ * the API numbers from one sequence, cost about a bit each when dense and
+ * two bytes each when sparse, so that listing a million items keeps well
+ * under a megabyte for them. An id above every id seen (the common case)
+ * is appended to its block without a search; any other is looked up there.
+ * Ids that are not whole numbers from 0 to 2^53 - 1 go to a `Set`.
  *
  * @example
  * ```ts
@@ -34,30 +143,31 @@ const CHUNK = 8192;
  * ```
  */
 export class IdSet {
-  private readonly chunks: Array<Float64Array> = [];
-  /** The chunk ids are appended to, and how many it holds. */
-  private tail = new Float64Array(0);
-  private filled = 0;
-  /** The largest id of the sorted run. */
+  private readonly blocks = new Map<number, Block>();
+  /** The block of the last id added and its number, looked up without the map. */
+  private lastHigh = -1;
+  private lastBlock: Block | undefined = undefined;
+  /** The largest id seen. */
   private largest = -Infinity;
-  private readonly outOfOrder = new Set<number>();
+  private count = 0;
+  private readonly others = new Set<number>();
 
   /** How many distinct ids were added. */
   get size(): number {
-    const full = this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * CHUNK;
-    return full + this.filled + this.outOfOrder.size;
+    return this.count;
   }
 
   /** Adds `id`; `true` when it was not there yet. */
   add(id: number): boolean {
-    if (id > this.largest) {
-      if (this.filled === this.tail.length) this.grow();
-      this.tail[this.filled++] = id;
-      this.largest = id;
+    if (!inBlocks(id)) {
+      if (this.others.has(id)) return false;
+      this.others.add(id);
+      this.note(id);
       return true;
     }
-    if (this.has(id)) return false;
-    this.outOfOrder.add(id);
+    const high = Math.floor(id / BLOCK);
+    if (!this.blockOf(high).add(id - high * BLOCK)) return false;
+    this.note(id);
     return true;
   }
 
@@ -67,59 +177,48 @@ export class IdSet {
    * added. The caller goes on with {@link add} from there.
    */
   addAscending(ids: ArrayLike<number>): number {
-    let tail = this.tail;
-    let filled = this.filled;
     let last = this.largest;
     let i = 0;
     for (; i < ids.length; i++) {
       const id = ids[i];
       if (!(id > last)) break;
-      if (filled === tail.length) {
-        this.filled = filled;
-        this.grow();
-        tail = this.tail;
-        filled = 0;
+      if (inBlocks(id)) {
+        const high = Math.floor(id / BLOCK);
+        this.blockOf(high).append(id - high * BLOCK);
+      } else {
+        this.others.add(id);
       }
-      tail[filled++] = id;
       last = id;
     }
-    this.filled = filled;
     this.largest = last;
+    this.count += i;
     return i;
   }
 
   /** Whether `id` was added. */
   has(id: number): boolean {
-    if (id <= this.largest) {
-      // The last chunk whose first id is at or below `id`, then `id` in it.
-      const chunks = this.chunks;
-      let low = 0;
-      let high = chunks.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >>> 1;
-        if (chunks[middle][0] <= id) low = middle;
-        else high = middle - 1;
-      }
-      const chunk = chunks[low];
-      if (chunk !== undefined && chunk[0] <= id) {
-        let from = 0;
-        let to = (chunk === this.tail ? this.filled : CHUNK) - 1;
-        while (from <= to) {
-          const middle = (from + to) >>> 1;
-          const value = chunk[middle];
-          if (value === id) return true;
-          if (value < id) from = middle + 1;
-          else to = middle - 1;
-        }
-      }
-    }
-    return this.outOfOrder.has(id);
+    if (!inBlocks(id)) return this.others.has(id);
+    if (!(id <= this.largest)) return false;
+    const high = Math.floor(id / BLOCK);
+    const block = high === this.lastHigh ? this.lastBlock : this.blocks.get(high);
+    return block !== undefined && block.has(id - high * BLOCK);
   }
 
-  /** Starts a new chunk of the sorted run. */
-  private grow(): void {
-    this.tail = new Float64Array(CHUNK);
-    this.filled = 0;
-    this.chunks.push(this.tail);
+  private note(id: number): void {
+    this.count++;
+    if (id > this.largest) this.largest = id;
+  }
+
+  /** Block `high`, made when it is new. */
+  private blockOf(high: number): Block {
+    if (high === this.lastHigh) return this.lastBlock!;
+    let block = this.blocks.get(high);
+    if (block === undefined) {
+      block = new Block();
+      this.blocks.set(high, block);
+    }
+    this.lastHigh = high;
+    this.lastBlock = block;
+    return block;
   }
 }

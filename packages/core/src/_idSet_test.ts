@@ -79,3 +79,55 @@ Deno.test("IdSet: runs longer than one chunk, looked up at and around every chun
     { numRuns: 20 },
   );
 });
+
+Deno.test("IdSet: blocks of many ids (bitmaps) and of few (lists), added in any order", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          // Dense: one block fills past 4096 ids and turns into a bitmap.
+          fc.integer({ min: 65_536, max: 65_536 + 9_000 }),
+          // Sparse: ids far apart, one or two per block.
+          fc.integer({ min: 0, max: 2 ** 40 }),
+          // Near the top of the safe range, and ids kept outside the blocks.
+          fc.integer({ min: Number.MAX_SAFE_INTEGER - 70_000, max: Number.MAX_SAFE_INTEGER }),
+          fc.constantFrom(-1, -65_536, 0.5, 2 ** 53, Number.MAX_SAFE_INTEGER + 2),
+        ),
+        { minLength: 5_000, maxLength: 12_000 },
+      ),
+      (values) => {
+        const ids = new IdSet();
+        const model = new Set<number>();
+        for (const value of values) {
+          if (ids.add(value) !== !model.has(value)) assert.fail(`add(${value})`);
+          model.add(value);
+        }
+        assert.equal(ids.size, model.size);
+        for (const value of values) if (!ids.has(value)) assert.fail(`has(${value})`);
+        for (let probe = 65_530; probe < 65_536 + 9_010; probe++) {
+          if (ids.has(probe) !== model.has(probe)) assert.fail(`has(${probe})`);
+        }
+        assert.equal(ids.has(Number.MAX_SAFE_INTEGER - 70_001), false);
+      },
+    ),
+    { numRuns: 30 },
+  );
+});
+
+Deno.test("IdSet.addAscending across blocks: a million dense ids, then a duplicate and a gap filled", () => {
+  const ids = new IdSet();
+  const page = new Float64Array(1000);
+  for (let start = 1; start <= 1_000_000; start += 1000) {
+    for (let i = 0; i < 1000; i++) page[i] = start + i;
+    assert.equal(ids.addAscending(page), 1000);
+  }
+  assert.equal(ids.size, 1_000_000);
+  assert.equal(ids.add(65_536), false);
+  assert.equal(ids.add(999_999), false);
+  assert.equal(ids.add(0), true);
+  assert.equal(ids.has(1_000_001), false);
+  assert.equal(ids.addAscending([1_000_001, 3_000_000, 2_000_000]), 2);
+  assert.equal(ids.add(2_000_000), true);
+  assert.equal(ids.has(2_999_999), false);
+  assert.equal(ids.size, 1_000_004);
+});
