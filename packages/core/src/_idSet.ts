@@ -19,6 +19,11 @@ const LIST_MAX = 4096;
 /** Room of a new block's sorted list. */
 const LIST_START = 64;
 
+/** Sets the bit of offset `low` in a block's bitmap. */
+const setBit = (bits: Uint32Array, low: number): void => {
+  bits[low >>> 5] |= 1 << (low & 31);
+};
+
 /**
  * The ids of one block, by their offset in it (0 to 65535): a sorted
  * `Uint16Array` while they are few, a bitmap once they are many.
@@ -40,10 +45,8 @@ class Block {
   add(low: number): boolean {
     const bits = this.bits;
     if (bits !== undefined) {
-      const word = low >>> 5;
-      const mask = 1 << (low & 31);
-      if ((bits[word] & mask) !== 0) return false;
-      bits[word] |= mask;
+      if (this.has(low)) return false;
+      setBit(bits, low);
       return true;
     }
     const n = this.n;
@@ -69,15 +72,8 @@ class Block {
   /** Adds offset `low`, above every offset in the block. */
   append(low: number): void {
     const bits = this.bits;
-    if (bits !== undefined) {
-      bits[low >>> 5] |= 1 << (low & 31);
-      return;
-    }
-    if (this.n === LIST_MAX) {
-      this.toBitmap();
-      this.bits![low >>> 5] |= 1 << (low & 31);
-      return;
-    }
+    if (bits !== undefined) return setBit(bits, low);
+    if (this.n === LIST_MAX) return setBit(this.toBitmap(), low);
     this.room();
     this.list![this.n++] = low;
   }
@@ -106,12 +102,14 @@ class Block {
     this.list = bigger;
   }
 
-  private toBitmap(): void {
+  /** Turns the sorted list into the block's bitmap, which it returns. */
+  private toBitmap(): Uint32Array {
     const bits = new Uint32Array(WORDS);
     const list = this.list!;
-    for (let i = 0; i < this.n; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
+    for (let i = 0; i < this.n; i++) setBit(bits, list[i]);
     this.bits = bits;
     this.list = undefined;
+    return bits;
   }
 }
 
