@@ -140,7 +140,7 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
     );
 
     await t.step("--type filters by space_type and --limit stops after N rows", async () => {
-      const [typed, limited, both] = await Promise.all([
+      const [typed, limited, both, small] = await Promise.all([
         cli(
           [...list, "--per-page", "6", "--type", "private", "--format", "ndjson"],
           CREDENTIALS_ENV,
@@ -150,7 +150,14 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
           [...list, "--type", "community", "--limit", "2", "--format", "ndjson"],
           CREDENTIALS_ENV,
         ),
+        cli([...list, "--limit", "3", "--format", "ndjson"], CREDENTIALS_ENV),
       ]);
+      // Without --per-page a limit under a page asks for pages of the limit:
+      // three rows cost a request of three, not of a thousand.
+      assert.deepEqual(ids(small.stdout), AWKWARD.slice(0, 3).map((c) => c.id));
+      assert.match(small.stderr, /^3 collections in 1 page, 0 retries, /);
+      // With --type every row read may be dropped: the default page size stays.
+      assert.match(both.stderr, /^2 collections written \(of 20 read in 1 page, 0 retries, /);
       const privateIds = AWKWARD.filter((c) => c.space_type === "private").map((c) => c.id);
       assert.deepEqual(ids(typed.stdout), privateIds);
       assert.match(
@@ -161,7 +168,7 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
       );
       assert.deepEqual(ids(limited.stdout), AWKWARD.slice(0, 8).map((c) => c.id));
       assert.deepEqual(ids(both.stdout), [105, 116]);
-      for (const r of [typed, limited, both]) assert.equal(r.code, 0, r.stderr);
+      for (const r of [typed, limited, both, small]) assert.equal(r.code, 0, r.stderr);
     });
 
     await t.step("--output writes the file whole, format from its extension", async () => {
@@ -322,7 +329,8 @@ Deno.test("mode-discovery against a real edge server", async (t) => {
       );
       assert.match(
         result.stderr,
-        /\n> GET http:\/\/127\.0\.0\.1:\d+\/batch\/awkward\/spaces\?page=1&per_page=1000 -> 200 \(/,
+        // --limit under a page without --per-page: the page asked for holds no more.
+        /\n> GET http:\/\/127\.0\.0\.1:\d+\/batch\/awkward\/spaces\?page=1&per_page=1 -> 200 \(/,
       );
     });
 

@@ -48,5 +48,6 @@ Deno.test("deno task demo serves the example workspace and lists it", async () =
     stdout,
     /\n\$ mode-discovery queries list --workspace demo .* --limit 5 --format table\n +ID {2}NAME/,
   );
-  assert.match(stderr, /^5 queries written \(of 1,000 read in 1 page/m);
+  // `--limit 5` asks for a page of 5, not a default page of 1,000.
+  assert.match(stderr, /^5 queries in 1 page, 0 retries, [\d.]+ m?s\.$/m);
 });

@@ -189,7 +189,11 @@ const resourceCommand = (resource: AnyResource) => {
     limit: countFlag(
       "limit",
       "N",
-      `Stop after N ${resource.plural}${resource === collections ? " (after --type)" : ""}`,
+      `Stop after N ${resource.plural}${
+        resource === collections
+          ? " (after --type); without --per-page or --type, pages of at most N"
+          : "; without --per-page, pages of at most N"
+      }`,
     ),
     includeSpaces: includeSpacesFlag,
     format: formatFlag,

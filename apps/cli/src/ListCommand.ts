@@ -10,6 +10,7 @@ import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
 import { type AnyResource, type Collection, collections } from "@mode-discovery/core/Resources";
 import type { ListSummary } from "@mode-discovery/core/DiscoveryClient";
+import { DEFAULT_PER_PAGE } from "@mode-discovery/core/Pagination";
 import * as AtomicFile from "./AtomicFile.ts";
 import { type CliIO, type Text, writeStdout } from "./CliIO.ts";
 import { colorAllowed } from "./Diagnostics.ts";
@@ -24,6 +25,18 @@ import { makeClient } from "./_client.ts";
 import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
 
 /**
+ * The page size for `--limit N` without `--per-page`: N when it is under a
+ * default page and every row read is kept (no `--type`), so that a few rows
+ * cost a request of a few rows; otherwise the client's default.
+ */
+const pageForLimit = (flags: ListFlags): number | undefined => {
+  if (Option.isNone(flags.limit) || (flags.type !== undefined && Option.isSome(flags.type))) {
+    return undefined;
+  }
+  return flags.limit.value < DEFAULT_PER_PAGE ? flags.limit.value : undefined;
+};
+
+/**
  * Runs `<resource> list` with parsed flags: `listItems(reports)` is
  * `reports list`.
  *
@@ -34,7 +47,8 @@ import { loadRedactedCredentials, withDiagnostics } from "./_command.ts";
  * all` lists items in members' personal collections too (reports, queries,
  * charts, report stats; a usage error elsewhere); `--type` (collections)
  * keeps collections whose `space_type` matches; `--limit` stops after that
- * many rows (and stops fetching). With `--output FILE` the rows go to a
+ * many rows (and stops fetching; without `--per-page` or `--type`, a limit
+ * under a page is the page size asked for). With `--output FILE` the rows go to a
  * temporary file renamed to `FILE` only when the whole listing succeeded.
  * Progress (stderr terminal only), the summary and a drift warning go to
  * stderr.
@@ -62,7 +76,8 @@ export const listItems = (resource: AnyResource) =>
     Effect.gen(function* () {
       const baseUrl = yield* resolveBaseUrl(shared.baseUrl, io.env, (m) => diagnostics.warn(m));
       const workspace = yield* resolveWorkspace(flags.workspace, io.env);
-      const perPage = yield* checkPageFlag("--per-page", flags.perPage);
+      const perPage = (yield* checkPageFlag("--per-page", flags.perPage)) ??
+        pageForLimit(flags);
       const includeSpaces = yield* checkIncludeSpaces(flags.includeSpaces, resource);
       const { credentials, source } = yield* loadRedactedCredentials(shared, io, diagnostics);
       const output = Option.getOrUndefined(flags.output);
