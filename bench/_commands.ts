@@ -41,15 +41,24 @@ const rawFlags = (server: Server, s: ListingSpec): Array<string> => [
   s.resource.key,
 ];
 
-/** The raw fetch + JSON.parse loop; `ndjson`: each item also written to stdout. */
-export const rawList = (server: Server, s: ListingSpec, ndjson = false): Array<string> => [
+/**
+ * The raw fetch + JSON.parse loop; `ndjson`: each item also written to
+ * stdout, a page's lines joined into one string (`true`) or encoded into
+ * one reused buffer (`"reuse-buffer"`).
+ */
+export const rawList = (
+  server: Server,
+  s: ListingSpec,
+  ndjson: boolean | "reuse-buffer" = false,
+): Array<string> => [
   "deno",
   "run",
   "-A",
   "bench/baseline_list.ts",
   ...rawFlags(server, s),
   ...(s.includeAll === true ? ["--include-spaces", "all"] : []),
-  ...(ndjson ? ["--ndjson"] : []),
+  ...(ndjson === false ? [] : ["--ndjson"]),
+  ...(ndjson === "reuse-buffer" ? ["--reuse-buffer"] : []),
 ];
 
 /** The raw loop from effect's HttpClient and Stream, with nothing of ours (bench/effect_floor_list.ts). */

@@ -38,9 +38,14 @@ export const CONCURRENCY = 4;
 const collectionsOf = (totals: ReadonlyMap<string, Totals>): number =>
   totals.get(collections.segment)?.count ?? NaN;
 
+/** The id of the raw loop to NDJSON through one reused buffer, `concurrency` in flight. */
+export const reuseBufferId = (concurrency: number): string =>
+  `raw-ndjson-reuse-buffer-${concurrency}`;
+
 /**
  * The raw loop and the CLI streaming the workspace's collections to NDJSON
- * on stdout, 4 in flight (the memory benchmark runs them too).
+ * on stdout, 4 in flight, and the raw loop through one reused output
+ * buffer, 4 and 1 in flight (the memory benchmark runs them too).
  */
 export const ndjsonEntries = async (
   ctx: Context,
@@ -58,6 +63,20 @@ export const ndjsonEntries = async (
         timing: "wall",
       },
     },
+    ...([CONCURRENCY, 1] as const).map((concurrency): Entry => ({
+      variant: {
+        id: reuseBufferId(concurrency),
+        label:
+          `raw loop to NDJSON with one reused output buffer, collections, ${concurrency} in flight (Deno)`,
+        steps: [{
+          argv: rawList(server, { ...spec, concurrency }, "reuse-buffer"),
+          expect: { lines: count },
+        }],
+        env: driverEnv(ctx),
+        timing: "wall",
+      },
+      baseline: "raw-ndjson",
+    })),
     {
       variant: {
         id: "cli-floor-ndjson",

@@ -12,11 +12,13 @@
  * MODE_TOKEN=t MODE_ACCESS_KEY=k MODE_ACCESS_SECRET=s \
  *   deno run --allow-net --allow-env bench/baseline_list.ts \
  *   --base-url http://127.0.0.1:8787 --workspace bench --per-page 1000 --concurrency 4 \
- *   [--segment queries] [--key id] [--include-spaces all] [--ndjson]
+ *   [--segment queries] [--key id] [--include-spaces all] [--ndjson [--reuse-buffer]]
  * ```
  *
  * Every item is parsed and touched (count and sum of its `--key`, default
- * `id`). With `--ndjson` each one is also written to stdout as a JSON line. The last line
+ * `id`). With `--ndjson` each one is also written to stdout as a JSON line,
+ * a page's lines joined into one string, or with `--reuse-buffer` each
+ * line encoded into one buffer reused from page to page. The last line
  * on stderr is `{"count":N,"checksum":S,"ms":T}`, T being the listing time
  * measured inside the process (start-up excluded). `rawListing` is the same
  * loop for bench/cli_floor.ts, which runs it under effect/cli.
@@ -38,6 +40,12 @@ export interface RawListingOptions {
   readonly includeSpaces: string;
   /** Write each item to stdout as a JSON line. */
   readonly ndjson: boolean;
+  /**
+   * With `ndjson`: encode each line into one buffer reused from page to
+   * page, rather than joining a page's lines into one string and encoding
+   * that.
+   */
+  readonly reuseBuffer?: boolean;
   /** The `Authorization` header value. */
   readonly authorization: string;
 }
@@ -47,6 +55,7 @@ export const rawListing = async (
   options: RawListingOptions,
 ): Promise<{ readonly count: number; readonly checksum: number; readonly ms: number }> => {
   const { baseUrl, workspace, perPage, concurrency, segment, key, ndjson } = options;
+  const reuseBuffer = ndjson && options.reuseBuffer === true;
   type Page = {
     pagination: { total_pages: number };
     [segment: string]: unknown;
@@ -63,7 +72,9 @@ export const rawListing = async (
   const out = Deno.stdout.writable.getWriter();
   let count = 0;
   let checksum = 0;
+  let buffer = new Uint8Array(reuseBuffer ? 1 << 20 : 0);
   const consume = async (page: Page) => {
+    if (reuseBuffer) return await consumeIntoBuffer(page);
     let lines = "";
     for (const item of page[segment] as Array<Record<string, number>>) {
       count++;
@@ -71,6 +82,22 @@ export const rawListing = async (
       if (ndjson) lines += JSON.stringify(item) + "\n";
     }
     if (ndjson) await out.write(encoder.encode(lines));
+  };
+  const consumeIntoBuffer = async (page: Page) => {
+    let used = 0;
+    for (const item of page[segment] as Array<Record<string, number>>) {
+      count++;
+      checksum += item[key];
+      const line = JSON.stringify(item) + "\n";
+      // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+      if (buffer.length - used < line.length * 3) {
+        const grown = new Uint8Array(Math.max(2 * buffer.length, used + line.length * 3));
+        grown.set(buffer.subarray(0, used));
+        buffer = grown;
+      }
+      used += encoder.encodeInto(line, buffer.subarray(used)).written;
+    }
+    await out.write(buffer.subarray(0, used));
   };
 
   const started = performance.now();
@@ -118,6 +145,7 @@ if (import.meta.main) {
     key: flag("key", "id"),
     includeSpaces: flag("include-spaces", ""),
     ndjson: Deno.args.includes("--ndjson"),
+    reuseBuffer: Deno.args.includes("--reuse-buffer"),
     authorization: authorizationFromEnv(),
   });
   console.error(JSON.stringify(result));
